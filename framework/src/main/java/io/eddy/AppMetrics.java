@@ -1,0 +1,12 @@
+package io.eddy;
+
+/**
+ * A snapshot of an application's counters since start.
+ *
+ * @param processedRecords records consumed in committed batches (skipped ones included)
+ * @param skippedRecords records the error policy skipped in committed batches
+ * @param committedBatches batches committed by all workers
+ * @param abortedBatches batches aborted (rebalance, fencing, failure) and to be re-processed
+ */
+public record AppMetrics(long processedRecords, long skippedRecords, long committedBatches, long abortedBatches) {
+}

@@ -1,0 +1,317 @@
+package io.eddy;
+
+import io.eddy.dsl.Pipeline;
+import io.eddy.internal.plan.PipelineBuilder;
+import io.eddy.internal.plan.Plan;
+import io.eddy.internal.runtime.AppOptions;
+import io.eddy.internal.runtime.AppRuntime;
+import io.eddy.internal.runtime.ClientConfigs;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * A stream processing application: a pipeline run by worker threads that are members of the
+ * Kafka consumer group named by the application id. Run the same application in several
+ * processes to spread its tasks; Kafka's group membership is the only coordination.
+ *
+ * <pre>{@code
+ * EddyApp app = EddyApp.builder("clicks-filter")
+ *     .bootstrapServers("localhost:9092")
+ *     .pipeline(p -> p
+ *         .kafka("clicks", Consumed.with(Serdes.string(), Serdes.string()))
+ *         .filter((user, page) -> !page.startsWith("/health"))
+ *         .toKafka("clicks-clean", Produced.with(Serdes.string(), Serdes.string())))
+ *     .build();
+ * app.start();
+ * ...
+ * app.close(Duration.ofSeconds(10));
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #start()} may be called once; {@link #close(Duration)} any number of times.
+ */
+public final class EddyApp implements AutoCloseable {
+
+    private final AppRuntime runtime;
+
+    private EddyApp(AppOptions options) {
+        this.runtime = new AppRuntime(options);
+    }
+
+    /**
+     * A builder for an application whose consumer group, transactional ids and (later) internal
+     * topics derive from {@code applicationId}.
+     */
+    public static Builder builder(String applicationId) {
+        return new Builder(applicationId);
+    }
+
+    /**
+     * Checks the input topics, then starts the worker threads and returns; processing goes on in
+     * the background. The state moves to {@link AppState#STARTING}, then {@link AppState#RUNNING}
+     * when every worker has its tasks.
+     *
+     * @throws IllegalStateException if the application was started before
+     * @throws RuntimeException naming the problem when an input topic is missing, the inputs are
+     *         not co-partitioned, or the broker does not answer within the start timeout; the state
+     *         is then {@link AppState#ERROR}
+     */
+    public void start() {
+        runtime.start();
+    }
+
+    /**
+     * Stops the application: every worker commits its open batch, leaves the group and closes its
+     * clients. Blocks up to {@code timeout}.
+     *
+     * @return whether every worker stopped within the timeout
+     */
+    public boolean close(Duration timeout) {
+        return runtime.close(timeout);
+    }
+
+    /** {@link #close(Duration)} with a 30 second timeout. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Blocks until every worker has stopped (after close, failure, or an availableNow run). */
+    public boolean awaitTermination(Duration timeout) {
+        return runtime.awaitTermination(timeout);
+    }
+
+    /** The current state. */
+    public AppState state() {
+        return runtime.state();
+    }
+
+    /** Why the application is in {@link AppState#ERROR}, if it is. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(runtime.failure());
+    }
+
+    /** Counters since start. Cheap; may be called from any thread. */
+    public AppMetrics metrics() {
+        return runtime.metrics();
+    }
+
+    /**
+     * Sets each option of an application once; {@link #build()} checks them all and names the
+     * first bad option and its value. Not thread-safe.
+     */
+    public static final class Builder {
+        private static final Pattern LEGAL_ID = Pattern.compile("[a-zA-Z0-9._-]+");
+
+        private final String applicationId;
+        private String bootstrapServers;
+        private int threads = 1;
+        private Guarantee guarantee = Guarantee.EXACTLY_ONCE;
+        private Trigger trigger = Trigger.every(Trigger.DEFAULT_INTERVAL);
+        private int maxRecordsPerBatch = Integer.MAX_VALUE;
+        private Duration commitTimeout = Duration.ofSeconds(60);
+        private Duration startTimeout = Duration.ofSeconds(30);
+        private String instanceId;
+        private ErrorHandler errorHandler = ErrorHandler.fail();
+        private final List<StateListener> stateListeners = new ArrayList<>();
+        private final List<ProgressListener> progressListeners = new ArrayList<>();
+        private final Map<String, Object> consumerOverrides = new HashMap<>();
+        private final Map<String, Object> producerOverrides = new HashMap<>();
+        private Clock clock = Clock.systemUTC();
+        private PrintStream console = System.out;
+        private Consumer<? super Pipeline> pipeline;
+
+        private Builder(String applicationId) {
+            this.applicationId = applicationId;
+        }
+
+        /** The Kafka bootstrap servers, {@code host:port[,host:port…]}. Required. */
+        public Builder bootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+            return this;
+        }
+
+        /** Worker threads (consumer-group members) in this instance; at least 1. Default 1. */
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /** Exactly-once (default) or at-least-once. */
+        public Builder guarantee(Guarantee guarantee) {
+            this.guarantee = guarantee;
+            return this;
+        }
+
+        /** When batches commit; default {@code Trigger.every(100 ms)}. The interval must be positive. */
+        public Builder trigger(Trigger trigger) {
+            this.trigger = trigger;
+            return this;
+        }
+
+        /** Ends a batch early once it holds this many records; at least 1. Default unbounded. */
+        public Builder maxRecordsPerBatch(int maxRecordsPerBatch) {
+            this.maxRecordsPerBatch = maxRecordsPerBatch;
+            return this;
+        }
+
+        /**
+         * The longest a commit (and any other blocking producer call) may take before the batch
+         * is aborted and the worker rejoins; positive. Default 60 s.
+         */
+        public Builder commitTimeout(Duration commitTimeout) {
+            this.commitTimeout = commitTimeout;
+            return this;
+        }
+
+        /**
+         * The longest {@link EddyApp#start()} waits for the broker to describe the input topics
+         * before failing; positive. Default 30 s.
+         */
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /**
+         * Makes this instance a static group member: worker {@code i} joins with instance id
+         * {@code <instanceId>-<i>} and keeps its tasks across a restart within the session
+         * timeout, and its transactional ids are stable, so a restarted instance fences its
+         * predecessor's open transactions at once. Each running instance needs its own id.
+         * Letters, digits, '.', '_' and '-' only. Default: dynamic membership.
+         */
+        public Builder instanceId(String instanceId) {
+            this.instanceId = instanceId;
+            return this;
+        }
+
+        /** What happens to a record that fails; default {@link ErrorHandler#fail()}. */
+        public Builder errorHandler(ErrorHandler errorHandler) {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        /** Adds a listener for state changes. */
+        public Builder addStateListener(StateListener listener) {
+            stateListeners.add(listener);
+            return this;
+        }
+
+        /** Adds a listener for committed batches. */
+        public Builder addProgressListener(ProgressListener listener) {
+            progressListeners.add(listener);
+            return this;
+        }
+
+        /**
+         * Passes a setting to every worker's Kafka consumer. Settings Eddy's guarantees depend on
+         * (group id, isolation level, auto commit, deserializers, assignment strategy, group
+         * instance id, group protocol) are refused by {@link #build()}.
+         */
+        public Builder consumerOverride(String key, Object value) {
+            consumerOverrides.put(key, value);
+            return this;
+        }
+
+        /**
+         * Passes a setting to every worker's Kafka producer. Settings Eddy's guarantees depend on
+         * (transactional id, idempotence, acks, serializers) are refused by {@link #build()}.
+         */
+        public Builder producerOverride(String key, Object value) {
+            producerOverrides.put(key, value);
+            return this;
+        }
+
+        /** The clock batches are timed with; for tests. Default the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Where {@code console()} sinks print; default {@code System.out}. */
+        public Builder console(PrintStream console) {
+            this.console = console;
+            return this;
+        }
+
+        /** Defines the pipeline. Required. */
+        public Builder pipeline(Consumer<? super Pipeline> pipeline) {
+            this.pipeline = pipeline;
+            return this;
+        }
+
+        /**
+         * Checks every option and the pipeline and returns the application, not yet started.
+         *
+         * @throws InvalidConfigException naming the first bad option and its value
+         * @throws IllegalArgumentException if the pipeline is invalid (no source, no sink, a topic
+         *         read twice, an operator name used twice)
+         */
+        public EddyApp build() {
+            if (applicationId == null || !LEGAL_ID.matcher(applicationId).matches()) {
+                throw new InvalidConfigException("applicationId", applicationId,
+                        "required; letters, digits, '.', '_' and '-' only");
+            }
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                throw new InvalidConfigException("bootstrapServers", bootstrapServers, "required, host:port[,host:port...]");
+            }
+            if (threads < 1) {
+                throw new InvalidConfigException("threads", threads, "must be at least 1");
+            }
+            require("guarantee", guarantee);
+            require("trigger", trigger);
+            requirePositive("trigger", trigger.interval());
+            if (maxRecordsPerBatch < 1) {
+                throw new InvalidConfigException("maxRecordsPerBatch", maxRecordsPerBatch, "must be at least 1");
+            }
+            requirePositive("commitTimeout", commitTimeout);
+            requirePositive("startTimeout", startTimeout);
+            if (instanceId != null && !LEGAL_ID.matcher(instanceId).matches()) {
+                throw new InvalidConfigException("instanceId", instanceId, "letters, digits, '.', '_' and '-' only");
+            }
+            require("errorHandler", errorHandler);
+            require("clock", clock);
+            require("console", console);
+            checkOverrides("consumerOverride", consumerOverrides, ClientConfigs.RESERVED_CONSUMER);
+            checkOverrides("producerOverride", producerOverrides, ClientConfigs.RESERVED_PRODUCER);
+            require("pipeline", pipeline);
+            Plan plan = PipelineBuilder.define(pipeline);
+            return new EddyApp(new AppOptions(applicationId, bootstrapServers, threads, guarantee, trigger,
+                    maxRecordsPerBatch, commitTimeout, startTimeout, instanceId, errorHandler,
+                    List.copyOf(stateListeners), List.copyOf(progressListeners), Map.copyOf(consumerOverrides),
+                    Map.copyOf(producerOverrides), clock, console, plan));
+        }
+
+        private static void require(String option, Object value) {
+            if (value == null) {
+                throw new InvalidConfigException(option, null, "required");
+            }
+        }
+
+        private static void requirePositive(String option, Duration value) {
+            if (value == null || value.isZero() || value.isNegative()) {
+                throw new InvalidConfigException(option, value, "must be a positive duration");
+            }
+        }
+
+        private static void checkOverrides(String option, Map<String, Object> overrides, Set<String> reserved) {
+            for (Map.Entry<String, Object> e : overrides.entrySet()) {
+                if (e.getKey() == null || reserved.contains(e.getKey())) {
+                    throw new InvalidConfigException(option + "(" + e.getKey() + ")", e.getValue(),
+                            "Eddy sets this itself to keep its processing guarantee");
+                }
+                if (e.getValue() == null) {
+                    throw new InvalidConfigException(option + "(" + e.getKey() + ")", null, "value required");
+                }
+            }
+        }
+    }
+}

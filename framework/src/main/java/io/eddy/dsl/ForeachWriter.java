@@ -1,0 +1,42 @@
+package io.eddy.dsl;
+
+/**
+ * Writes a stream's records to a system outside Kafka, batch by batch, so the writes can be made
+ * idempotent. One writer instance exists per task (created by the factory given to
+ * {@link RecordStream#foreach}); all its methods run on that task's worker thread.
+ *
+ * <p>Lifecycle, for each batch in which the task has records for this sink:
+ * <ol>
+ *   <li>{@link #open(TaskBatch)} before the first record; return false to skip every record of
+ *       this batch (for example because this {@code (task, batchId)} was already written);</li>
+ *   <li>{@link #process(SinkRecord)} for each record, in offset order;</li>
+ *   <li>{@link #close(Throwable)} with null just <em>before</em> the batch commits its offsets
+ *       (flush here; throwing fails the batch), or with the error when the batch is aborted.</li>
+ * </ol>
+ * Because close(null) runs before the Kafka commit, a crash between the two replays the batch:
+ * the writer sees the same {@code (task, batchId)} again. That is the at-least-once half of the
+ * contract; idempotent writes (by {@code batchId} or by the record's offset) make it exactly once.
+ *
+ * <pre>{@code
+ * stream.foreach(() -> new ForeachWriter<String, Long>() {
+ *     public void process(SinkRecord<String, Long> r) { db.upsert(r.key(), r.value()); }
+ * });
+ * }</pre>
+ */
+public interface ForeachWriter<K, V> {
+
+    /** Called before the batch's first record; returns whether to process this batch's records. */
+    default boolean open(TaskBatch batch) {
+        return true;
+    }
+
+    /** Writes one record. */
+    void process(SinkRecord<K, V> record);
+
+    /**
+     * Ends the batch: {@code error} is null when the batch is about to commit, or why it was
+     * aborted.
+     */
+    default void close(Throwable error) {
+    }
+}

@@ -1,0 +1,27 @@
+package io.eddy.dsl;
+
+import java.util.Collection;
+import java.util.regex.Pattern;
+
+/**
+ * The entry point of the DSL, given to {@link io.eddy.EddyApp.Builder#pipeline}: declares the
+ * Kafka sources of an application. Each topic may be consumed by one source only. All input
+ * topics must have the same number of partitions (task {@code p} reads partition {@code p} of
+ * each); {@link io.eddy.EddyApp#start()} refuses them otherwise.
+ *
+ * <p>Not thread-safe; used only while the pipeline is being defined.
+ */
+public interface Pipeline {
+
+    /** Reads one topic. */
+    <K, V> RecordStream<K, V> kafka(String topic, Consumed<K, V> consumed);
+
+    /** Reads several topics as one stream. */
+    <K, V> RecordStream<K, V> kafka(Collection<String> topics, Consumed<K, V> consumed);
+
+    /**
+     * Reads every topic whose whole name matches {@code pattern}, including topics created later
+     * (they must have the application's partition count).
+     */
+    <K, V> RecordStream<K, V> kafka(Pattern pattern, Consumed<K, V> consumed);
+}

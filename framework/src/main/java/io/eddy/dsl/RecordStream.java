@@ -1,0 +1,78 @@
+package io.eddy.dsl;
+
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * An unbounded stream of key-value records, the result of a source or of an operator. Operators
+ * return new streams; a stream can feed several operators (each gets every record).
+ *
+ * <p>Functions given to operators run on worker threads, one task's records at a time and in
+ * offset order per input partition. They must not block for long. An exception they throw is
+ * attributed to the operator (see {@link #named}) and handled by the application's
+ * {@link io.eddy.ErrorHandler}. Each operator gets a default name, {@code <kind>-<n>}; give stable
+ * names with {@link #named} to make errors and, later, state easy to recognise.
+ *
+ * <p>Timestamps and headers of the input record travel with everything derived from it, and are
+ * written to Kafka sinks.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public interface RecordStream<K, V> {
+
+    /** Names the operator that produced this stream; names are unique within a pipeline. */
+    RecordStream<K, V> named(String name);
+
+    /** Replaces each record by the key-value pair {@code mapper} returns. */
+    <K2, V2> RecordStream<K2, V2> map(BiFunction<? super K, ? super V, KeyValue<K2, V2>> mapper);
+
+    /** Replaces each value by what {@code mapper} returns; the key is unchanged. */
+    <V2> RecordStream<K, V2> mapValues(Function<? super V, ? extends V2> mapper);
+
+    /** Replaces each record by zero or more key-value pairs. */
+    <K2, V2> RecordStream<K2, V2> flatMap(
+            BiFunction<? super K, ? super V, ? extends Iterable<KeyValue<K2, V2>>> mapper);
+
+    /** Replaces each value by zero or more values under the same key. */
+    <V2> RecordStream<K, V2> flatMapValues(Function<? super V, ? extends Iterable<? extends V2>> mapper);
+
+    /** Keeps the records {@code predicate} accepts. */
+    RecordStream<K, V> filter(BiPredicate<? super K, ? super V> predicate);
+
+    /** Replaces each key by what {@code keySelector} returns; the value is unchanged. */
+    <K2> RecordStream<K2, V> selectKey(BiFunction<? super K, ? super V, ? extends K2> keySelector);
+
+    /** Calls {@code action} for each record and passes the record on unchanged. */
+    RecordStream<K, V> peek(BiConsumer<? super K, ? super V> action);
+
+    /** Splits this stream into named branches; see {@link Branches}. */
+    Branches<K, V> split();
+
+    /** A stream with the records of this stream and of {@code other}, in arrival order per task. */
+    RecordStream<K, V> merge(RecordStream<K, V> other);
+
+    /**
+     * Writes each record to {@code topic}, within the batch's transaction under exactly-once.
+     * The partition is chosen from the serialized key as Kafka's default partitioner does.
+     */
+    void toKafka(String topic, Produced<K, V> produced);
+
+    /** Writes each record to the topic {@code chooser} picks for it. */
+    void toKafka(TopicChooser<K, V> chooser, Produced<K, V> produced);
+
+    /**
+     * Hands each record to a {@link ForeachWriter}; {@code writerPerTask} is called once per task
+     * to create that task's writer.
+     */
+    void foreach(Supplier<? extends ForeachWriter<K, V>> writerPerTask);
+
+    /**
+     * Prints each record as {@code [name] key -> value} on standard output. For demos and
+     * debugging; it blocks on the console.
+     */
+    void console();
+}

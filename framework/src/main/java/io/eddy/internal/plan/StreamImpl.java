@@ -1,0 +1,167 @@
+package io.eddy.internal.plan;
+
+import io.eddy.dsl.Branches;
+import io.eddy.dsl.ForeachWriter;
+import io.eddy.dsl.KeyValue;
+import io.eddy.dsl.Produced;
+import io.eddy.dsl.RecordStream;
+import io.eddy.dsl.TopicChooser;
+import io.eddy.internal.runtime.Nodes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** The {@link RecordStream} the DSL hands out: a pointer to the plan node that produces it. */
+final class StreamImpl<K, V> implements RecordStream<K, V> {
+    private final PipelineBuilder builder;
+    final PlanNode node;
+
+    StreamImpl(PipelineBuilder builder, PlanNode node) {
+        this.builder = builder;
+        this.node = node;
+    }
+
+    private <K2, V2> RecordStream<K2, V2> then(String kind, Nodes.Factory factory) {
+        return new StreamImpl<>(builder, builder.add(node, kind, factory, false));
+    }
+
+    @Override
+    public RecordStream<K, V> named(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("an operator name must not be blank, got '" + name + "'");
+        }
+        node.name = name;
+        return this;
+    }
+
+    @Override
+    public <K2, V2> RecordStream<K2, V2> map(BiFunction<? super K, ? super V, KeyValue<K2, V2>> mapper) {
+        return then("map", Nodes.map(Objects.requireNonNull(mapper, "mapper")));
+    }
+
+    @Override
+    public <V2> RecordStream<K, V2> mapValues(Function<? super V, ? extends V2> mapper) {
+        return then("mapValues", Nodes.mapValues(Objects.requireNonNull(mapper, "mapper")));
+    }
+
+    @Override
+    public <K2, V2> RecordStream<K2, V2> flatMap(
+            BiFunction<? super K, ? super V, ? extends Iterable<KeyValue<K2, V2>>> mapper) {
+        return then("flatMap", Nodes.flatMap(Objects.requireNonNull(mapper, "mapper")));
+    }
+
+    @Override
+    public <V2> RecordStream<K, V2> flatMapValues(Function<? super V, ? extends Iterable<? extends V2>> mapper) {
+        return then("flatMapValues", Nodes.flatMapValues(Objects.requireNonNull(mapper, "mapper")));
+    }
+
+    @Override
+    public RecordStream<K, V> filter(BiPredicate<? super K, ? super V> predicate) {
+        return then("filter", Nodes.filter(Objects.requireNonNull(predicate, "predicate")));
+    }
+
+    @Override
+    public <K2> RecordStream<K2, V> selectKey(BiFunction<? super K, ? super V, ? extends K2> keySelector) {
+        return then("selectKey", Nodes.selectKey(Objects.requireNonNull(keySelector, "keySelector")));
+    }
+
+    @Override
+    public RecordStream<K, V> peek(BiConsumer<? super K, ? super V> action) {
+        return then("peek", Nodes.peek(Objects.requireNonNull(action, "action")));
+    }
+
+    @Override
+    public Branches<K, V> split() {
+        return new BranchesImpl();
+    }
+
+    @Override
+    public RecordStream<K, V> merge(RecordStream<K, V> other) {
+        if (!(other instanceof StreamImpl<?, ?> o) || o.builder != builder) {
+            throw new IllegalArgumentException("can only merge streams of the same pipeline");
+        }
+        return new StreamImpl<>(builder, builder.addMerged(List.of(node, o.node), "merge"));
+    }
+
+    @Override
+    public void toKafka(String topic, Produced<K, V> produced) {
+        Objects.requireNonNull(topic, "topic");
+        builder.add(node, "toKafka", Nodes.kafkaSink(topic, null, produced.keySerde(), produced.valueSerde()), true);
+    }
+
+    @Override
+    public void toKafka(TopicChooser<K, V> chooser, Produced<K, V> produced) {
+        Objects.requireNonNull(chooser, "chooser");
+        builder.add(node, "toKafka", Nodes.kafkaSink(null, chooser, produced.keySerde(), produced.valueSerde()), true);
+    }
+
+    @Override
+    public void foreach(Supplier<? extends ForeachWriter<K, V>> writerPerTask) {
+        builder.add(node, "foreach", Nodes.foreach(Objects.requireNonNull(writerPerTask, "writerPerTask")), true);
+    }
+
+    @Override
+    public void console() {
+        builder.add(node, "console", Nodes.console(), true);
+    }
+
+    private final class BranchesImpl implements Branches<K, V> {
+        private final Map<String, BiPredicate<? super K, ? super V>> branches = new LinkedHashMap<>();
+        private boolean ended;
+
+        @Override
+        public Branches<K, V> branch(String name, BiPredicate<? super K, ? super V> predicate) {
+            checkOpen();
+            Objects.requireNonNull(predicate, "predicate");
+            if (branches.putIfAbsent(Objects.requireNonNull(name, "name"), predicate) != null) {
+                throw new IllegalArgumentException("branch name '" + name + "' is used twice in one split");
+            }
+            return this;
+        }
+
+        @Override
+        public Map<String, RecordStream<K, V>> defaultBranch(String name) {
+            Objects.requireNonNull(name, "name");
+            if (branches.containsKey(name)) {
+                throw new IllegalArgumentException("branch name '" + name + "' is used twice in one split");
+            }
+            return end(name);
+        }
+
+        @Override
+        public Map<String, RecordStream<K, V>> noDefaultBranch() {
+            return end(null);
+        }
+
+        private void checkOpen() {
+            if (ended) {
+                throw new IllegalStateException("this split is already ended");
+            }
+        }
+
+        private Map<String, RecordStream<K, V>> end(String defaultName) {
+            checkOpen();
+            ended = true;
+            List<String> names = new ArrayList<>(branches.keySet());
+            BiPredicate<?, ?>[] predicates = branches.values().toArray(BiPredicate[]::new);
+            PlanNode split = builder.add(node, "split", Nodes.split(predicates, defaultName != null), false);
+            if (defaultName != null) {
+                names.add(defaultName);
+            }
+            Map<String, RecordStream<K, V>> result = new LinkedHashMap<>();
+            for (String branchName : names) {
+                PlanNode branch = builder.add(split, "branch", Nodes.passThrough(), false);
+                branch.name = split.name + "-" + branchName;
+                result.put(branchName, new StreamImpl<>(builder, branch));
+            }
+            return result;
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package io.eddy.internal.runtime;
+
+import io.eddy.AppMetrics;
+import io.eddy.AppState;
+import io.eddy.BatchProgress;
+import io.eddy.ProgressListener;
+import io.eddy.StateListener;
+import io.eddy.internal.plan.Plan;
+import io.eddy.kafka.internal.TopicAdmin;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running side of an {@code EddyApp}: checks the input topics, starts the workers, keeps the
+ * application state, counts, and dispatches progress. Thread-safe: workers call in concurrently.
+ */
+public final class AppRuntime {
+    private static final Logger log = LoggerFactory.getLogger(AppRuntime.class);
+
+    private final AppOptions options;
+    private final List<Worker> workers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong committed = new AtomicLong();
+    private final AtomicLong aborted = new AtomicLong();
+    private final Set<TopicPartition> drained = ConcurrentHashMap.newKeySet();
+    private Map<TopicPartition, Long> targets;
+    private AppState state = AppState.CREATED;
+    private int runningWorkers;
+
+    public AppRuntime(AppOptions options) {
+        this.options = options;
+    }
+
+    AppOptions options() {
+        return options;
+    }
+
+    /**
+     * Checks the inputs and starts the workers.
+     *
+     * @throws IllegalStateException if already started
+     * @throws TopicAdmin.TopicException if an input topic is missing, the inputs are not
+     *         co-partitioned, or the broker did not answer within the start timeout
+     */
+    public void start() {
+        synchronized (this) {
+            if (state != AppState.CREATED) {
+                throw new IllegalStateException("start() called in state " + state + "; an application starts once");
+            }
+            transition(AppState.STARTING);
+        }
+        Map<String, Integer> partitionCounts;
+        try {
+            partitionCounts = checkInputs();
+            if (options.trigger().isAvailableNow()) {
+                targets = endOffsets(partitionCounts);
+                log.info("{}: availableNow: processing up to {}", options.applicationId(), targets);
+            }
+        } catch (RuntimeException e) {
+            failure.set(e);
+            synchronized (this) {
+                transition(AppState.ERROR);
+            }
+            throw e;
+        }
+        String instanceTag = options.instanceId() != null ? options.instanceId() : UUID.randomUUID().toString();
+        synchronized (this) {
+            for (int i = 0; i < options.threads(); i++) {
+                Worker w = new Worker(this, i, instanceTag, targets);
+                Thread t = new Thread(w, "eddy-" + w.name());
+                workers.add(w);
+                threads.add(t);
+            }
+            runningWorkers = workers.size();
+        }
+        threads.forEach(Thread::start);
+    }
+
+    private Map<String, Integer> checkInputs() {
+        Plan plan = options.plan();
+        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) options.startTimeout().toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(options.startTimeout().toMillis(), 30_000));
+        try (Admin admin = Admin.create(config)) {
+            TopicAdmin topics = new TopicAdmin(admin, options.startTimeout());
+            Set<String> inputs = new TreeSet<>(plan.fixedTopics());
+            for (var pattern : plan.patterns()) {
+                inputs.addAll(topics.topicsMatching(pattern));
+            }
+            Map<String, Integer> counts = topics.partitionCounts(inputs);
+            TopicAdmin.requireCoPartitioned(counts);
+            return counts;
+        }
+    }
+
+    private Map<TopicPartition, Long> endOffsets(Map<String, Integer> partitionCounts) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        partitionCounts.forEach((topic, count) -> {
+            for (int p = 0; p < count; p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+        });
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            return Map.copyOf(consumer.endOffsets(partitions, options.startTimeout()));
+        }
+    }
+
+    /** Asks every worker to commit its open batch and stop, and waits up to {@code timeout}. */
+    public boolean close(Duration timeout) {
+        synchronized (this) {
+            if (state == AppState.CREATED) {
+                transition(AppState.STOPPED);
+                return true;
+            }
+        }
+        workers.forEach(Worker::requestStop);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean allStopped = true;
+        for (Thread t : threads) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
+            try {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            allStopped &= !t.isAlive();
+        }
+        synchronized (this) {
+            if (!state.isTerminal()) {
+                transition(AppState.STOPPED);
+            }
+        }
+        return allStopped;
+    }
+
+    /** Waits until every worker thread has ended or the timeout passes. */
+    public boolean awaitTermination(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (runningWorkers > 0 || state == AppState.CREATED) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    public synchronized AppState state() {
+        return state;
+    }
+
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    boolean failed() {
+        return failure.get() != null;
+    }
+
+    public AppMetrics metrics() {
+        return new AppMetrics(processed.get(), skipped.get(), committed.get(), aborted.get());
+    }
+
+    // ---- called by workers
+
+    void fail(Throwable cause) {
+        if (failure.compareAndSet(null, cause)) {
+            log.error("{}: stopping after a fatal error: {}", options.applicationId(), cause.getMessage(), cause);
+            synchronized (this) {
+                transition(AppState.ERROR);
+            }
+            workers.forEach(Worker::requestStop);
+        }
+    }
+
+    void workerStopped(Worker worker) {
+        synchronized (this) {
+            runningWorkers--;
+            if (runningWorkers == 0 && !state.isTerminal() && targets != null && drained.size() >= targets.size()) {
+                transition(AppState.STOPPED);
+            }
+            notifyAll();
+        }
+    }
+
+    void partitionsDrained(Collection<TopicPartition> partitions) {
+        drained.addAll(partitions);
+        if (drained.size() >= targets.size()) {
+            log.info("{}: availableNow: the backlog present at start is processed; stopping",
+                    options.applicationId());
+            workers.forEach(Worker::requestStop);
+        }
+    }
+
+    void batchCommitted(BatchProgress progress) {
+        processed.addAndGet(progress.records());
+        skipped.addAndGet(progress.skipped());
+        committed.incrementAndGet();
+        for (ProgressListener l : options.progressListeners()) {
+            try {
+                l.onBatch(progress);
+            } catch (RuntimeException e) {
+                log.warn("progress listener {} threw; ignored", l, e);
+            }
+        }
+    }
+
+    void batchAborted() {
+        aborted.incrementAndGet();
+    }
+
+    void recomputeState() {
+        synchronized (this) {
+            if (state.isTerminal() || state == AppState.CREATED) {
+                return;
+            }
+            boolean allAssigned = workers.stream().allMatch(w -> w.assignedOnce);
+            boolean anyRebalancing = workers.stream().anyMatch(w -> w.rebalancing);
+            AppState next;
+            if (!allAssigned && state == AppState.STARTING) {
+                next = AppState.STARTING;
+            } else {
+                next = anyRebalancing || !allAssigned ? AppState.REBALANCING : AppState.RUNNING;
+            }
+            if (next != state) {
+                transition(next);
+            }
+        }
+    }
+
+    /** Changes state and tells the listeners; the caller holds the lock. */
+    private void transition(AppState next) {
+        AppState previous = state;
+        if (previous == next || previous.isTerminal()) {
+            return;
+        }
+        state = next;
+        log.info("{}: {} -> {}", options.applicationId(), previous, next);
+        for (StateListener l : options.stateListeners()) {
+            try {
+                l.onChange(previous, next);
+            } catch (RuntimeException e) {
+                log.warn("state listener {} threw; ignored", l, e);
+            }
+        }
+        notifyAll();
+    }
+}

@@ -1,0 +1,20 @@
+package io.eddy.internal.runtime;
+
+import io.eddy.serde.Serde;
+
+/** The root of a source's operators in one task: the task deserializes, this node forwards. */
+final class SourceNode extends Node {
+    final Serde<?> keySerde;
+    final Serde<?> valueSerde;
+
+    SourceNode(String name, Serde<?> keySerde, Serde<?> valueSerde) {
+        super(name);
+        this.keySerde = keySerde;
+        this.valueSerde = valueSerde;
+    }
+
+    @Override
+    void process(Object key, Object value) {
+        forward(key, value);
+    }
+}

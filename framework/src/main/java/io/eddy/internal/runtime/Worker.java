@@ -1,0 +1,554 @@
+package io.eddy.internal.runtime;
+
+import io.eddy.BatchProgress;
+import io.eddy.Guarantee;
+import io.eddy.OffsetRange;
+import io.eddy.ProcessingFailedException;
+import io.eddy.dsl.StartingOffsets;
+import io.eddy.internal.plan.Plan;
+import io.eddy.internal.plan.SourceSpec;
+import io.eddy.kafka.internal.ProducerSink;
+import io.eddy.kafka.internal.RebalanceObserver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.IllegalGenerationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker thread: one consumer-group member with one consumer and one producer, running the
+ * micro-batch loop over the tasks its assignment gives it.
+ *
+ * <h2>The batch loop</h2>
+ * <pre>
+ *   poll → for each partition's records, in offset order: task.process(record)
+ *        → when the trigger's interval has passed since the batch's first record, or the batch
+ *          holds maxRecordsPerBatch records: commit
+ * </pre>
+ * A batch opens at its first record (exactly-once: {@code beginTransaction}, a local call) and
+ * covers, per input partition, the contiguous offset range processed since the previous commit.
+ * Bookkeeping is per partition and poll, never per record: the record path is
+ * {@link Task#process} and nothing else.
+ *
+ * <h2>The commit protocol</h2>
+ * Exactly-once: sinks flush ({@link Task#prepareCommit}), then
+ * {@code sendOffsetsToTransaction(offsets, consumer.groupMetadata())} and
+ * {@code commitTransaction()}: the output records and the input offsets become visible together
+ * or not at all. The group metadata carries the member's generation, so a worker that was
+ * replaced in the group (a zombie) cannot commit: the broker rejects its offsets.
+ * At-least-once: flush the producer, check every send succeeded, then commit the offsets.
+ * Each committed offset carries the task's batch number in its metadata, so batch numbers
+ * survive restarts (see {@link io.eddy.dsl.TaskBatch}).
+ *
+ * <h2>Failures</h2>
+ * <ul>
+ *   <li>Fenced, replaced, or a commit that timed out: the batch is aborted, the worker closes its
+ *       clients, drops its tasks and rejoins the group with new ones; the records are processed
+ *       again from the last committed offsets by whoever owns them next.</li>
+ *   <li>Partitions revoked in a rebalance: the open batch commits first (bounded by the commit
+ *       timeout); lost partitions (session expired): the batch is aborted.</li>
+ *   <li>A record failing under the fail policy, or output that cannot be written: the batch is
+ *       aborted and the application stops with the error.</li>
+ * </ul>
+ */
+final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceListener {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    private static final String BATCH_METADATA_PREFIX = "eddy:batch=";
+
+    private final AppRuntime app;
+    private final AppOptions options;
+    private final Plan plan;
+    private final String name;
+    private final String groupInstanceId;
+    private final String transactionalId;
+    private final boolean exactlyOnce;
+    private final long intervalMillis;
+    private final int maxRecords;
+    /** Offsets to stop at under availableNow, else null. */
+    private final Map<TopicPartition, Long> targets;
+
+    private volatile Consumer<byte[], byte[]> consumer;
+    private Producer<byte[], byte[]> producer;
+    private ProducerSink sink;
+    private final Map<Integer, Task> tasks = new HashMap<>();
+
+    private boolean batchOpen;
+    private long batchStartedAt;
+    private long batchRecords;
+    private long batchSeq;
+    private final Map<TopicPartition, long[]> batchRanges = new HashMap<>();
+    private final Set<Task> batchTasks = new LinkedHashSet<>();
+
+    private volatile boolean stopRequested;
+    private boolean rejoinNeeded;
+    private RuntimeException listenerFailure;
+    private final Set<TopicPartition> reachedTarget = new HashSet<>();
+
+    volatile boolean assignedOnce;
+    volatile boolean rebalancing = true;
+
+    Worker(AppRuntime app, int index, String instanceTag, Map<TopicPartition, Long> targets) {
+        this.app = app;
+        this.options = app.options();
+        this.plan = options.plan();
+        this.name = options.applicationId() + "-" + index;
+        this.groupInstanceId = options.instanceId() == null ? null : options.instanceId() + "-" + index;
+        this.transactionalId = options.applicationId() + "-" + instanceTag + "-" + index;
+        this.exactlyOnce = options.guarantee() == Guarantee.EXACTLY_ONCE;
+        this.intervalMillis = options.trigger().interval().toMillis();
+        this.maxRecords = options.maxRecordsPerBatch();
+        this.targets = targets;
+    }
+
+    String name() {
+        return name;
+    }
+
+    void requestStop() {
+        stopRequested = true;
+        Consumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        Throwable failure = null;
+        try {
+            connect();
+            while (!stopRequested) {
+                try {
+                    pollAndProcess();
+                } catch (WakeupException e) {
+                    // close() or a failure elsewhere asked this worker to stop; the loop condition decides
+                }
+                if (rejoinNeeded && !stopRequested) {
+                    rejoin();
+                }
+            }
+            if (batchOpen && !app.failed()) {
+                commitBatch();
+            }
+        } catch (ProcessingFailedException e) {
+            failure = e;
+        } catch (Throwable e) {
+            failure = new ProcessingFailedException("worker " + name + " failed: " + e, e);
+        }
+        if (failure != null || batchOpen) {
+            abortBatch(failure != null ? failure : new IllegalStateException("application stopping after a failure"));
+        }
+        if (failure != null) {
+            app.fail(failure);
+        }
+        closeClients();
+        app.workerStopped(this);
+    }
+
+    private void pollAndProcess() {
+        long timeout = batchOpen ? Math.max(0, batchStartedAt + intervalMillis - options.clock().millis()) : intervalMillis;
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(timeout));
+        if (listenerFailure != null) {
+            RuntimeException f = listenerFailure;
+            listenerFailure = null;
+            throw f;
+        }
+        if (rejoinNeeded) {
+            return;
+        }
+        if (!records.isEmpty()) {
+            process(records);
+            if (rejoinNeeded) {
+                return;
+            }
+        }
+        if (batchOpen && (options.clock().millis() >= batchStartedAt + intervalMillis || allAssignedReachedTarget())) {
+            commitBatch();
+        }
+        if (targets != null && !batchOpen && !rejoinNeeded) {
+            reportReachedTargets();
+        }
+    }
+
+    private void process(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            Task task = tasks.get(tp.partition());
+            if (task == null) {
+                continue;
+            }
+            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+            Object source = task.sourceFor(tp.topic());
+            long limit = targets == null ? Long.MAX_VALUE : targets.getOrDefault(tp, 0L);
+            int i = 0;
+            int n = list.size();
+            while (i < n) {
+                if (list.get(i).offset() >= limit) {
+                    consumer.pause(List.of(tp));   // availableNow: the rest is beyond the backlog
+                    break;
+                }
+                if (!batchOpen) {
+                    openBatch();
+                }
+                int end = (int) Math.min(n, i + (maxRecords - batchRecords));
+                int j = i;
+                while (j < end && list.get(j).offset() < limit) {
+                    task.process(source, list.get(j));
+                    j++;
+                }
+                if (j > i) {
+                    track(tp, list.get(i).offset(), list.get(j - 1).offset(), task);
+                    batchRecords += j - i;
+                }
+                i = j;
+                if (batchRecords >= maxRecords) {
+                    commitBatch();
+                    if (rejoinNeeded) {
+                        return;
+                    }
+                }
+                if (j < end) {
+                    consumer.pause(List.of(tp));   // availableNow: the rest is beyond the backlog
+                    break;
+                }
+            }
+        }
+    }
+
+    private void track(TopicPartition tp, long first, long last, Task task) {
+        long[] range = batchRanges.get(tp);
+        if (range == null) {
+            batchRanges.put(tp, new long[] {first, last});
+        } else {
+            range[1] = last;
+        }
+        batchTasks.add(task);
+    }
+
+    private void openBatch() {
+        if (exactlyOnce) {
+            producer.beginTransaction();
+        }
+        batchOpen = true;
+        batchStartedAt = options.clock().millis();
+    }
+
+    private void commitBatch() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        batchRanges.forEach((tp, range) -> offsets.put(tp, new OffsetAndMetadata(range[1] + 1,
+                BATCH_METADATA_PREFIX + tasks.get(tp.partition()).batchId())));
+        try {
+            for (Task t : batchTasks) {
+                t.prepareCommit();
+            }
+            if (exactlyOnce) {
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                producer.commitTransaction();
+            } else {
+                producer.flush();
+                sink.checkNoSendFailed();
+                commitOffsetsSync(offsets);
+            }
+        } catch (ProducerFencedException | InvalidProducerEpochException | CommitFailedException
+                 | FencedInstanceIdException | RebalanceInProgressException | UnknownMemberIdException
+                 | IllegalGenerationException | TransactionAbortableException | TimeoutException e) {
+            log.warn("{}: batch {} cannot commit ({}); aborting it and rejoining the group", name, batchSeq, e.toString());
+            abortBatch(e);
+            rejoinNeeded = true;
+            return;
+        } catch (ProducerSink.SendFailedException e) {
+            throw new ProcessingFailedException(name + ": batch " + batchSeq + " not committed: " + e.getMessage(), e);
+        } catch (KafkaException e) {
+            try {
+                sink.checkNoSendFailed();
+            } catch (ProducerSink.SendFailedException sendFailure) {
+                throw new ProcessingFailedException(name + ": batch " + batchSeq + " not committed: "
+                        + sendFailure.getMessage(), sendFailure);
+            }
+            throw new ProcessingFailedException(name + ": batch " + batchSeq + " not committed: " + e, e);
+        }
+        finishCommittedBatch(offsets.keySet());
+    }
+
+    private void commitOffsetsSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            consumer.commitSync(offsets, options.commitTimeout());
+        } catch (WakeupException e) {
+            consumer.commitSync(offsets, options.commitTimeout());   // a stop request must not cost the commit
+        }
+    }
+
+    private void finishCommittedBatch(Set<TopicPartition> partitions) {
+        long skipped = 0;
+        for (Task t : batchTasks) {
+            skipped += t.skippedInBatch();
+            t.committed();
+        }
+        long now = options.clock().millis();
+        Map<TopicPartition, OffsetRange> ranges = new TreeMap<>(
+                java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        batchRanges.forEach((tp, r) -> ranges.put(tp, new OffsetRange(r[0], r[1])));
+        BatchProgress progress = new BatchProgress(name, batchSeq, java.util.Collections.unmodifiableMap(ranges),
+                batchRecords, skipped, Duration.ofMillis(now - batchStartedAt), Instant.ofEpochMilli(now));
+        resetBatch();
+        batchSeq++;
+        app.batchCommitted(progress);
+    }
+
+    private void abortBatch(Throwable cause) {
+        if (!batchOpen) {
+            return;
+        }
+        for (Task t : batchTasks) {
+            t.aborted(cause);
+        }
+        if (exactlyOnce) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException e) {
+                rejoinNeeded = true;   // the producer is unusable (fenced); a new one is made on rejoin
+            }
+        }
+        if (sink != null) {
+            sink.reset();
+        }
+        if (!rejoinNeeded) {
+            // processed but uncommitted records of partitions this worker keeps are read again
+            Set<TopicPartition> assigned = consumer.assignment();
+            batchRanges.forEach((tp, range) -> {
+                if (assigned.contains(tp)) {
+                    consumer.seek(tp, range[0]);
+                }
+            });
+        }
+        resetBatch();
+        app.batchAborted();
+    }
+
+    private void resetBatch() {
+        batchOpen = false;
+        batchRecords = 0;
+        batchRanges.clear();
+        batchTasks.clear();
+    }
+
+    // ---- availableNow
+
+    private boolean allAssignedReachedTarget() {
+        if (targets == null) {
+            return false;
+        }
+        for (TopicPartition tp : consumer.assignment()) {
+            if (consumer.position(tp) < targets.getOrDefault(tp, 0L)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void reportReachedTargets() {
+        List<TopicPartition> reached = new ArrayList<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            if (!reachedTarget.contains(tp) && consumer.position(tp) >= targets.getOrDefault(tp, 0L)) {
+                reachedTarget.add(tp);
+                reached.add(tp);
+            }
+        }
+        if (!reached.isEmpty()) {
+            consumer.pause(reached);
+            app.partitionsDrained(reached);
+        }
+    }
+
+    // ---- membership
+
+    private void connect() {
+        Map<String, Object> producerConfig = ClientConfigs.producer(options, name, transactionalId);
+        while (!stopRequested) {
+            producer = new KafkaProducer<>(producerConfig);
+            try {
+                if (exactlyOnce) {
+                    producer.initTransactions();
+                }
+                break;
+            } catch (TimeoutException e) {
+                log.warn("{}: could not initialise the transactional producer within {} ({}); retrying",
+                        name, options.commitTimeout(), e.getMessage());
+                producer.close(Duration.ZERO);
+                producer = null;
+            }
+        }
+        if (producer == null) {
+            return;
+        }
+        sink = new ProducerSink(producer);
+        consumer = new KafkaConsumer<>(ClientConfigs.consumer(options, name, groupInstanceId, this));
+        if (plan.patterns().isEmpty()) {
+            consumer.subscribe(plan.fixedTopics(), this);
+        } else {
+            consumer.subscribe(plan.subscriptionPattern(), this);
+        }
+        if (stopRequested) {
+            consumer.wakeup();
+        }
+    }
+
+    private void rejoin() {
+        log.info("{}: dropping tasks {} and rejoining the group", name, tasks.keySet());
+        closeClients();
+        tasks.clear();
+        reachedTarget.clear();
+        rejoinNeeded = false;
+        connect();
+    }
+
+    private void closeClients() {
+        Consumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            try {
+                c.close(options.commitTimeout());
+            } catch (RuntimeException e) {
+                log.debug("{}: closing consumer: {}", name, e.toString());
+            }
+            consumer = null;
+        }
+        if (producer != null) {
+            try {
+                producer.close(options.commitTimeout());
+            } catch (RuntimeException e) {
+                log.debug("{}: closing producer: {}", name, e.toString());
+            }
+            producer = null;
+        }
+    }
+
+    @Override
+    public void onJoin() {
+        rebalancing = true;
+        app.recomputeState();
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        try {
+            if (batchOpen && !app.failed()) {
+                commitBatch();
+            }
+        } catch (RuntimeException e) {
+            listenerFailure = e;
+            abortBatch(e);
+        }
+        removeTasks(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        log.warn("{}: lost partitions {} (session expired or fenced); aborting the open batch", name, partitions);
+        rejoinNeeded = true;
+        abortBatch(new IllegalStateException("partitions lost: " + partitions));
+        removeTasks(partitions);
+    }
+
+    private void removeTasks(Collection<TopicPartition> partitions) {
+        Set<Integer> affected = new HashSet<>();
+        partitions.forEach(tp -> affected.add(tp.partition()));
+        partitions.forEach(reachedTarget::remove);
+        Set<TopicPartition> still = consumer.assignment();
+        for (int task : affected) {
+            boolean kept = still.stream().anyMatch(tp -> tp.partition() == task && !partitions.contains(tp));
+            if (!kept) {
+                tasks.remove(task);
+            }
+        }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        try {
+            if (!partitions.isEmpty()) {
+                setUpTasks(partitions);
+            }
+        } catch (WakeupException e) {
+            stopRequested = true;
+        } catch (RuntimeException e) {
+            listenerFailure = e;
+        }
+        assignedOnce = true;
+        rebalancing = false;
+        app.recomputeState();
+    }
+
+    private void setUpTasks(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+        for (TopicPartition tp : partitions) {
+            Task task = tasks.computeIfAbsent(tp.partition(),
+                    p -> new Task(p, plan, sink, options.errorHandler(), options.console()));
+            OffsetAndMetadata om = committed.get(tp);
+            if (om != null) {
+                task.batchId(Math.max(task.batchId(), lastBatchId(om.metadata()) + 1));
+            } else {
+                seekToStartingOffset(tp);
+            }
+        }
+        log.info("{}: assigned {}, tasks now {}", name, partitions, tasks.keySet());
+    }
+
+    private static long lastBatchId(String metadata) {
+        if (metadata != null && metadata.startsWith(BATCH_METADATA_PREFIX)) {
+            try {
+                return Long.parseLong(metadata.substring(BATCH_METADATA_PREFIX.length()));
+            } catch (NumberFormatException ignored) {
+                // offsets committed by something else: number batches from 0
+            }
+        }
+        return -1;
+    }
+
+    private void seekToStartingOffset(TopicPartition tp) {
+        SourceSpec source = plan.sourceFor(tp.topic()).orElseThrow();
+        StartingOffsets start = source.consumed().startingOffsets();
+        switch (start.kind()) {
+            case EARLIEST -> consumer.seekToBeginning(List.of(tp));
+            case LATEST -> consumer.seekToEnd(List.of(tp));
+            case TIMESTAMP -> {
+                OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(tp, start.timestamp().toEpochMilli())).get(tp);
+                if (found == null) {
+                    consumer.seekToEnd(List.of(tp));
+                } else {
+                    consumer.seek(tp, found.offset());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.eddy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eddy.dsl.Consumed;
+import io.eddy.dsl.Produced;
+import io.eddy.serde.Serdes;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class EddyAppBuilderTest {
+
+    private static EddyApp.Builder valid(String id) {
+        return EddyApp.builder(id)
+                .bootstrapServers("localhost:9092")
+                .pipeline(p -> p.kafka("in", Consumed.with(Serdes.string(), Serdes.string()))
+                        .toKafka("out", Produced.with(Serdes.string(), Serdes.string())));
+    }
+
+    static java.util.stream.Stream<Arguments> invalidOptions() {
+        return java.util.stream.Stream.of(
+                Arguments.of("missing application id", (UnaryOperator<EddyApp.Builder>) b -> valid(null),
+                        "applicationId", "null"),
+                Arguments.of("blank application id", (UnaryOperator<EddyApp.Builder>) b -> valid(" "),
+                        "applicationId", "' '"),
+                Arguments.of("illegal application id", (UnaryOperator<EddyApp.Builder>) b -> valid("a b"),
+                        "applicationId", "'a b'"),
+                Arguments.of("missing servers", (UnaryOperator<EddyApp.Builder>) b -> b.bootstrapServers(null),
+                        "bootstrapServers", "null"),
+                Arguments.of("zero threads", (UnaryOperator<EddyApp.Builder>) b -> b.threads(0), "threads", "0"),
+                Arguments.of("negative trigger", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.trigger(Trigger.every(Duration.ofMillis(-5))), "trigger", "PT-0.005S"),
+                Arguments.of("zero trigger", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.trigger(Trigger.availableNow(Duration.ZERO)), "trigger", "PT0S"),
+                Arguments.of("negative commit timeout", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.commitTimeout(Duration.ofSeconds(-1)), "commitTimeout", "PT-1S"),
+                Arguments.of("negative start timeout", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.startTimeout(Duration.ofSeconds(-1)), "startTimeout", "PT-1S"),
+                Arguments.of("zero batch bound", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.maxRecordsPerBatch(0), "maxRecordsPerBatch", "0"),
+                Arguments.of("bad instance id", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.instanceId("a/b"), "instanceId", "'a/b'"),
+                Arguments.of("reserved consumer setting", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.consumerOverride("isolation.level", "read_uncommitted"),
+                        "consumerOverride(isolation.level)", "'read_uncommitted'"),
+                Arguments.of("reserved producer setting", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.producerOverride("transactional.id", "x"), "producerOverride(transactional.id)", "'x'"),
+                Arguments.of("missing guarantee", (UnaryOperator<EddyApp.Builder>) b -> b.guarantee(null),
+                        "guarantee", "null"),
+                Arguments.of("missing pipeline", (UnaryOperator<EddyApp.Builder>) b -> b.pipeline(null),
+                        "pipeline", "null"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidOptions")
+    void invalidConfigurationFailsInBuildNamingOptionAndValue(String what, UnaryOperator<EddyApp.Builder> change,
+                                                             String option, String renderedValue) {
+        EddyApp.Builder builder = change.apply(valid("app"));
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("invalid value for option '" + option + "': " + renderedValue)
+                .satisfies(e -> assertThat(((InvalidConfigException) e).option()).isEqualTo(option));
+    }
+
+    @Test
+    void aValidConfigurationBuildsInStateCreated() {
+        EddyApp app = valid("app").threads(2).consumerOverride("max.poll.records", 1000).build();
+        assertThat(app.state()).isEqualTo(AppState.CREATED);
+        assertThat(app.close(Duration.ofSeconds(1))).isTrue();
+        assertThat(app.state()).isEqualTo(AppState.STOPPED);
+    }
+
+    @Test
+    void triggersDescribeThemselves() {
+        assertThat(Trigger.every(Duration.ofMillis(200)).interval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(Trigger.availableNow().isAvailableNow()).isTrue();
+        assertThat(Trigger.availableNow().interval()).isEqualTo(Duration.ofMillis(100));
+    }
+}

@@ -1,0 +1,158 @@
+package io.eddy.serde;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The built-in serdes for primitive types. Every serde returned here is stateless, thread-safe
+ * and maps null to null. Numbers are big-endian fixed width, byte-compatible with Kafka's own
+ * {@code LongSerializer}, {@code IntegerSerializer} and {@code DoubleSerializer}, so topics written
+ * by other Kafka clients read back unchanged.
+ *
+ * <pre>{@code
+ * Consumed.with(Serdes.string(), Serdes.longs())
+ * }</pre>
+ */
+public final class Serdes {
+
+    private Serdes() {
+    }
+
+    /** UTF-8 strings. */
+    public static Serde<String> string() {
+        return StringSerde.INSTANCE;
+    }
+
+    /** Raw bytes, passed through without copying. */
+    public static Serde<byte[]> bytes() {
+        return BytesSerde.INSTANCE;
+    }
+
+    /** 64-bit signed longs as 8 big-endian bytes. */
+    public static Serde<Long> longs() {
+        return LongSerde.INSTANCE;
+    }
+
+    /** 32-bit signed ints as 4 big-endian bytes. */
+    public static Serde<Integer> ints() {
+        return IntSerde.INSTANCE;
+    }
+
+    /** IEEE 754 doubles as 8 big-endian bytes. */
+    public static Serde<Double> doubles() {
+        return DoubleSerde.INSTANCE;
+    }
+
+    private static void requireLength(String type, byte[] bytes, int expected) {
+        if (bytes.length != expected) {
+            throw new SerdeException(type + " needs exactly " + expected + " bytes, got " + bytes.length);
+        }
+    }
+
+    private enum StringSerde implements Serde<String> {
+        INSTANCE;
+
+        @Override
+        public byte[] serialize(String topic, String value) {
+            return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String deserialize(String topic, byte[] bytes) {
+            return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "Serdes.string()";
+        }
+    }
+
+    private enum BytesSerde implements Serde<byte[]> {
+        INSTANCE;
+
+        @Override
+        public byte[] serialize(String topic, byte[] value) {
+            return value;
+        }
+
+        @Override
+        public byte[] deserialize(String topic, byte[] bytes) {
+            return bytes;
+        }
+
+        @Override
+        public String toString() {
+            return "Serdes.bytes()";
+        }
+    }
+
+    private enum LongSerde implements Serde<Long> {
+        INSTANCE;
+
+        @Override
+        public byte[] serialize(String topic, Long value) {
+            return value == null ? null : ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+        }
+
+        @Override
+        public Long deserialize(String topic, byte[] bytes) {
+            if (bytes == null) {
+                return null;
+            }
+            requireLength("a long", bytes, Long.BYTES);
+            return ByteBuffer.wrap(bytes).getLong();
+        }
+
+        @Override
+        public String toString() {
+            return "Serdes.longs()";
+        }
+    }
+
+    private enum IntSerde implements Serde<Integer> {
+        INSTANCE;
+
+        @Override
+        public byte[] serialize(String topic, Integer value) {
+            return value == null ? null : ByteBuffer.allocate(Integer.BYTES).putInt(value).array();
+        }
+
+        @Override
+        public Integer deserialize(String topic, byte[] bytes) {
+            if (bytes == null) {
+                return null;
+            }
+            requireLength("an int", bytes, Integer.BYTES);
+            return ByteBuffer.wrap(bytes).getInt();
+        }
+
+        @Override
+        public String toString() {
+            return "Serdes.ints()";
+        }
+    }
+
+    private enum DoubleSerde implements Serde<Double> {
+        INSTANCE;
+
+        @Override
+        public byte[] serialize(String topic, Double value) {
+            return value == null ? null : ByteBuffer.allocate(Double.BYTES).putDouble(value).array();
+        }
+
+        @Override
+        public Double deserialize(String topic, byte[] bytes) {
+            if (bytes == null) {
+                return null;
+            }
+            requireLength("a double", bytes, Double.BYTES);
+            return ByteBuffer.wrap(bytes).getDouble();
+        }
+
+        @Override
+        public String toString() {
+            return "Serdes.doubles()";
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package io.eddy.testkit.driver;
+
+import io.eddy.ErrorHandler;
+import io.eddy.ProcessingFailedException;
+import io.eddy.dsl.Pipeline;
+import io.eddy.internal.plan.PipelineBuilder;
+import io.eddy.internal.plan.Plan;
+import io.eddy.internal.runtime.Task;
+import io.eddy.kafka.internal.RecordSink;
+import io.eddy.kafka.internal.TopicAdmin;
+import io.eddy.serde.Serde;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Runs a pipeline with no broker: in-memory topics with several partitions, a manual clock, and
+ * explicit batch boundaries. It builds the same {@code Task}s, with the same operator code, error
+ * policy and batch lifecycle, as the Kafka runtime; only the source of records and the place the
+ * output goes differ.
+ *
+ * <pre>{@code
+ * try (TestDriver driver = TestDriver.builder()
+ *         .pipeline(p -> p.kafka("in", Consumed.with(Serdes.string(), Serdes.string()))
+ *                 .mapValues(String::toUpperCase)
+ *                 .toKafka("out", Produced.with(Serdes.string(), Serdes.string())))
+ *         .partitions("in", 4)
+ *         .build()) {
+ *     driver.input("in", Serdes.string(), Serdes.string()).pipe("k", "v");
+ *     driver.runBatch();
+ *     assertThat(driver.output("out", Serdes.string(), Serdes.string()).readValues()).containsExactly("V");
+ * }
+ * }</pre>
+ *
+ * <p>Output written during a batch becomes readable when the batch commits, as with exactly-once
+ * and {@code read_committed} readers. A batch that fails under the fail policy is aborted: its
+ * output is discarded and {@link #runBatch()} throws. Not thread-safe.
+ */
+public final class TestDriver implements AutoCloseable {
+
+    private final Plan plan;
+    private final ErrorHandler errorHandler;
+    private final PrintStream console;
+    private final Map<String, Integer> partitionCounts;
+    private final int defaultPartitions;
+    private Instant now;
+
+    private final Map<String, List<List<StoredRecord>>> topics = new HashMap<>();
+    private final Map<String, List<StoredRecord>> committedOutput = new HashMap<>();
+    private final List<StoredRecord> pendingOutput = new ArrayList<>();
+    /** Next unprocessed offset per input partition. */
+    private final Map<String, int[]> positions = new HashMap<>();
+    private final Map<Integer, Task> tasks = new TreeMap<>();
+    private final Map<String, Integer> roundRobin = new HashMap<>();
+    private long batches;
+    private long skipped;
+
+    private TestDriver(Builder b) {
+        this.plan = PipelineBuilder.define(b.pipeline);
+        this.errorHandler = b.errorHandler;
+        this.console = b.console;
+        this.partitionCounts = Map.copyOf(b.partitions);
+        this.defaultPartitions = b.defaultPartitions;
+        this.now = b.start;
+        Map<String, Integer> inputs = new TreeMap<>();
+        for (String t : plan.fixedTopics()) {
+            inputs.put(t, partitionsOf(t));
+        }
+        TopicAdmin.requireCoPartitioned(inputs);
+    }
+
+    /** A builder; {@link Builder#pipeline} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A typed writer into {@code topic}. */
+    public <K, V> TestInputTopic<K, V> input(String topic, Serde<K> keySerde, Serde<V> valueSerde) {
+        return new TestInputTopic<>(this, topic, keySerde, valueSerde);
+    }
+
+    /** A typed reader of the committed records of {@code topic}. */
+    public <K, V> TestOutputTopic<K, V> output(String topic, Serde<K> keySerde, Serde<V> valueSerde) {
+        return new TestOutputTopic<>(this, topic, keySerde, valueSerde);
+    }
+
+    /** The driver's clock; new input records are stamped with it. */
+    public Instant now() {
+        return now;
+    }
+
+    /** Moves the clock forward. */
+    public void advanceTime(Duration duration) {
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("time only moves forward, got " + duration);
+        }
+        now = now.plus(duration);
+    }
+
+    /** Batches committed so far. */
+    public long committedBatches() {
+        return batches;
+    }
+
+    /** Records skipped by the error policy in committed batches. */
+    public long skippedRecords() {
+        return skipped;
+    }
+
+    /**
+     * Processes every input record not yet processed, task by task and, within a task, partition
+     * by partition in offset order, then commits the batch.
+     *
+     * @return the number of records processed
+     * @throws ProcessingFailedException if a record failed under the fail policy; the batch's
+     *         output is discarded and its records stay unprocessed
+     */
+    public long runBatch() {
+        Map<String, int[]> start = new HashMap<>();
+        positions.forEach((t, p) -> start.put(t, p.clone()));
+        Set<Task> participants = new LinkedHashSet<>();
+        long records = 0;
+        try {
+            for (String topic : inputTopics()) {
+                List<List<StoredRecord>> partitions = topics.get(topic);
+                int[] pos = positions.computeIfAbsent(topic, t -> new int[partitions.size()]);
+                for (int p = 0; p < partitions.size(); p++) {
+                    List<StoredRecord> log = partitions.get(p);
+                    if (pos[p] >= log.size()) {
+                        continue;
+                    }
+                    Task task = tasks.computeIfAbsent(p, id -> new Task(id, plan, sink, errorHandler, console));
+                    participants.add(task);
+                    Object source = task.sourceFor(topic);
+                    for (; pos[p] < log.size(); pos[p]++) {
+                        StoredRecord r = log.get(pos[p]);
+                        task.process(source, new ConsumerRecord<>(topic, p, pos[p], r.timestamp, TimestampType.CREATE_TIME,
+                                r.key == null ? -1 : r.key.length, r.value == null ? -1 : r.value.length, r.key, r.value,
+                                r.headers, java.util.Optional.empty()));
+                        records++;
+                    }
+                }
+            }
+            participants.forEach(Task::prepareCommit);
+        } catch (RuntimeException e) {
+            participants.forEach(t -> t.aborted(e));
+            pendingOutput.clear();
+            positions.clear();
+            positions.putAll(start);
+            throw e;
+        }
+        for (StoredRecord r : pendingOutput) {
+            committedOutput.computeIfAbsent(r.topic, t -> new ArrayList<>()).add(r);
+        }
+        pendingOutput.clear();
+        for (Task t : participants) {
+            skipped += t.skippedInBatch();
+            t.committed();
+        }
+        batches++;
+        return records;
+    }
+
+    private List<String> inputTopics() {
+        List<String> inputs = new ArrayList<>();
+        for (String topic : new java.util.TreeSet<>(topics.keySet())) {
+            if (plan.sourceFor(topic).isPresent()) {
+                inputs.add(topic);
+            }
+        }
+        return inputs;
+    }
+
+    private final RecordSink sink = (topic, key, value, timestamp, headers) ->
+            pendingOutput.add(new StoredRecord(topic, partitionFor(topic, -1, key), key, value, timestamp, headers));
+
+    void append(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
+        int p = partitionFor(topic, partition, key);
+        log(topic).get(p).add(new StoredRecord(topic, p, key, value, timestamp, headers));
+    }
+
+    private List<List<StoredRecord>> log(String topic) {
+        return topics.computeIfAbsent(topic, t -> {
+            List<List<StoredRecord>> partitions = new ArrayList<>();
+            for (int i = 0; i < partitionsOf(t); i++) {
+                partitions.add(new ArrayList<>());
+            }
+            return partitions;
+        });
+    }
+
+    private int partitionsOf(String topic) {
+        return partitionCounts.getOrDefault(topic, defaultPartitions);
+    }
+
+    private int partitionFor(String topic, int requested, byte[] key) {
+        int count = partitionsOf(topic);
+        if (requested >= 0) {
+            if (requested >= count) {
+                throw new IllegalArgumentException("topic " + topic + " has " + count + " partitions, no partition " + requested);
+            }
+            return requested;
+        }
+        if (key == null) {
+            return roundRobin.merge(topic, 1, Integer::sum) % count;
+        }
+        return Utils.toPositive(Utils.murmur2(key)) % count;
+    }
+
+    List<StoredRecord> committed(String topic) {
+        return committedOutput.getOrDefault(topic, List.of());
+    }
+
+    @Override
+    public void close() {
+        tasks.clear();
+    }
+
+    record StoredRecord(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
+    }
+
+    /** Options of a {@link TestDriver}. */
+    public static final class Builder {
+        private Consumer<? super Pipeline> pipeline;
+        private final Map<String, Integer> partitions = new HashMap<>();
+        private int defaultPartitions = 1;
+        private ErrorHandler errorHandler = ErrorHandler.fail();
+        private PrintStream console = System.out;
+        private Instant start = Instant.parse("2026-01-01T00:00:00Z");
+
+        private Builder() {
+        }
+
+        /** The pipeline under test, defined as for {@code EddyApp.Builder#pipeline}. */
+        public Builder pipeline(Consumer<? super Pipeline> pipeline) {
+            this.pipeline = pipeline;
+            return this;
+        }
+
+        /** The partition count of {@code topic} (input or output). */
+        public Builder partitions(String topic, int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("partitions(" + topic + ") must be at least 1, got " + count);
+            }
+            partitions.put(topic, count);
+            return this;
+        }
+
+        /** The partition count of topics not given to {@link #partitions}; default 1. */
+        public Builder defaultPartitions(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("defaultPartitions must be at least 1, got " + count);
+            }
+            this.defaultPartitions = count;
+            return this;
+        }
+
+        /** The error policy; default fail. */
+        public Builder errorHandler(ErrorHandler errorHandler) {
+            this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
+            return this;
+        }
+
+        /** Where {@code console()} sinks print. */
+        public Builder console(PrintStream console) {
+            this.console = Objects.requireNonNull(console, "console");
+            return this;
+        }
+
+        /** The clock's start; default 2026-01-01T00:00:00Z. */
+        public Builder startTime(Instant start) {
+            this.start = Objects.requireNonNull(start, "start");
+            return this;
+        }
+
+        /** Builds the driver. */
+        public TestDriver build() {
+            Objects.requireNonNull(pipeline, "pipeline");
+            return new TestDriver(this);
+        }
+    }
+}
