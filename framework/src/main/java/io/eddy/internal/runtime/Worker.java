@@ -73,7 +73,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Fenced, replaced, or a commit that timed out: the batch is aborted, the worker closes its
  *       clients, drops its tasks and rejoins the group with new ones; the records are processed
- *       again from the last committed offsets by whoever owns them next.</li>
+ *       again from the last committed offsets by whoever owns them next. With a static
+ *       {@code instanceId}, being fenced means another process runs with the same id (a
+ *       restarted replacement of this one): this worker then stops with an error instead of
+ *       rejoining, which would fence the newer process in turn.</li>
  *   <li>Partitions revoked in a rebalance: the open batch commits first (bounded by the commit
  *       timeout); lost partitions (session expired): the batch is aborted.</li>
  *   <li>A record failing under the fail policy, or output that cannot be written: the batch is
@@ -277,8 +280,20 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
                 sink.checkNoSendFailed();
                 commitOffsetsSync(offsets);
             }
-        } catch (ProducerFencedException | InvalidProducerEpochException | CommitFailedException
-                 | FencedInstanceIdException | RebalanceInProgressException | UnknownMemberIdException
+        } catch (ProducerFencedException | FencedInstanceIdException e) {
+            if (groupInstanceId != null) {
+                // with a static instance id, only another process using the same id can fence us:
+                // rejoining would fence it back, so the newer one keeps the tasks and this one stops
+                abortBatch(e);
+                throw new ProcessingFailedException(name + ": fenced by another instance using instanceId '"
+                        + options.instanceId() + "'; this instance stops so the other keeps its tasks", e);
+            }
+            log.warn("{}: batch {} fenced ({}); aborting it and rejoining the group", name, batchSeq, e.toString());
+            abortBatch(e);
+            rejoinNeeded = true;
+            return;
+        } catch (InvalidProducerEpochException | CommitFailedException
+                 | RebalanceInProgressException | UnknownMemberIdException
                  | IllegalGenerationException | TransactionAbortableException | TimeoutException e) {
             log.warn("{}: batch {} cannot commit ({}); aborting it and rejoining the group", name, batchSeq, e.toString());
             abortBatch(e);
