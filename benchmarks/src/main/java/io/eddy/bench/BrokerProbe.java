@@ -1,0 +1,133 @@
+package io.eddy.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * What the harness asks the broker: end offsets, a group's committed offsets, how many committed
+ * records a topic holds; and topic deletion. One admin client for the whole harness run. Not
+ * thread-safe.
+ */
+final class BrokerProbe implements AutoCloseable {
+    private final String bootstrapServers;
+    private final Admin admin;
+
+    BrokerProbe(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+        this.admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "bench-harness-admin"));
+    }
+
+    /** The log end offset of every partition of {@code topic}. */
+    Map<TopicPartition, Long> endOffsets(String topic, int partitions) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> answer =
+                get(admin.listOffsets(request).all(), "end offsets of " + topic);
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        answer.forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+
+    /**
+     * Whether {@code group} has committed, for every partition in {@code ends}, an offset at least
+     * the one given. Offsets of open transactions are not visible here: this turns true once the
+     * transaction holding the last input offsets has committed.
+     */
+    boolean committedReached(String group, Map<TopicPartition, Long> ends) {
+        Map<TopicPartition, OffsetAndMetadata> committed = get(
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), "offsets of group " + group);
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            if (e.getValue() == 0) {
+                continue;
+            }
+            OffsetAndMetadata om = committed.get(e.getKey());
+            if (om == null || om.offset() < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads {@code topic} from the beginning with a {@code read_committed} consumer outside any
+     * group until it has seen {@code expected} records and reached the end of every partition, or
+     * the deadline passes.
+     *
+     * @return the records seen; more than {@code expected} means duplicates, fewer means loss
+     */
+    long countCommitted(String topic, int partitions, long expected, Duration deadline) {
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            tps.add(new TopicPartition(topic, p));
+        }
+        long count = 0;
+        long until = System.nanoTime() + deadline.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "bench-harness-verifier",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            while (System.nanoTime() < until) {
+                count += consumer.poll(Duration.ofMillis(200)).count();
+                if (count >= expected) {
+                    Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
+                    boolean atEnd = true;
+                    for (TopicPartition tp : tps) {
+                        atEnd &= consumer.position(tp) >= ends.get(tp);
+                    }
+                    if (atEnd) {
+                        break;
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Deletes {@code topic} and waits for the broker to accept the deletion. */
+    void deleteTopic(String topic) {
+        get(admin.deleteTopics(List.of(topic)).all(), "deleting topic " + topic);
+    }
+
+    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future, String what) {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + what, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(what + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(what + " took longer than 30 s", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}

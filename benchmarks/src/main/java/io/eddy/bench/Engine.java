@@ -1,0 +1,48 @@
+package io.eddy.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The stream processors the harness compares. */
+enum Engine {
+    /** Eddy's {@code EddyApp}. */
+    EDDY("eddy", "Eddy"),
+    /** Kafka Streams with the equivalent topology. */
+    KAFKA_STREAMS("streams", "Kafka Streams"),
+    /** A hand-written consume-transform-produce loop over the plain Kafka clients. */
+    PLAIN_CLIENTS("plain", "plain clients");
+
+    private final String id;
+    private final String label;
+
+    Engine(String id, String label) {
+        this.id = id;
+        this.label = label;
+    }
+
+    /** The short name used on the command line and in result files. */
+    String id() {
+        return id;
+    }
+
+    /** The name shown in tables and charts. */
+    String label() {
+        return label;
+    }
+
+    /**
+     * The engine with this {@link #id()}, ignoring case.
+     *
+     * @throws IllegalArgumentException listing the known ids
+     */
+    static Engine parse(String id) {
+        for (Engine e : values()) {
+            if (e.id.equals(id.toLowerCase(Locale.ROOT))) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("unknown engine '" + id + "'; known: "
+                + Arrays.stream(values()).map(Engine::id).collect(Collectors.joining(", ")));
+    }
+}

@@ -1,0 +1,52 @@
+package io.eddy.bench;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The main class of an engine JVM: starts one engine on one workload ({@link EngineSpec} in the
+ * program arguments) and runs it until SIGTERM.
+ *
+ * <p>Protocol with the harness, by lines on standard output:
+ * <ul>
+ *   <li>{@code EDDY-BENCH-START <epoch ms>} just before the engine is created: the run's clock
+ *       starts here, after JVM start-up;</li>
+ *   <li>on SIGTERM (the harness saw all input committed): {@code EDDY-BENCH-STATS peakHeap=<bytes>
+ *       heapAfterGc=<bytes> gcs=<n>} and the client totals of {@link ClientMetrics}, then the
+ *       engine is closed;</li>
+ *   <li>if the engine fails: the failure, and exit status 1.</li>
+ * </ul>
+ */
+final class EngineMain {
+    static final String START_MARKER = "EDDY-BENCH-START";
+    static final String STATS_MARKER = "EDDY-BENCH-STATS";
+
+    private EngineMain() {
+    }
+
+    public static void main(String[] args) {
+        EngineSpec spec = EngineSpec.fromArgs(args);
+        HeapWatch heap = HeapWatch.install();
+        System.out.println(START_MARKER + " " + System.currentTimeMillis());
+        System.out.flush();
+        RunningEngine engine = RunningEngine.start(spec);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println(STATS_MARKER + " peakHeap=" + heap.peakUsedBytes() + " heapAfterGc="
+                    + heap.maxAfterGcBytes() + " gcs=" + heap.collections() + " " + ClientMetrics.snapshot());
+            System.out.flush();
+            engine.close(Duration.ofSeconds(20));
+        }, "bench-engine-shutdown"));
+        while (true) {
+            Optional<Throwable> failure = engine.failure();
+            if (failure.isPresent()) {
+                System.out.println("EDDY-BENCH-FAILED " + spec.engine().id());
+                failure.get().printStackTrace(System.out);
+                System.out.flush();
+                System.exit(1);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+}

@@ -1,0 +1,388 @@
+package io.eddy.bench;
+
+import io.eddy.testkit.kafka.KafkaProcess;
+import io.eddy.testkit.process.ChildJvm;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The end-to-end benchmark: the same workloads on Eddy, Kafka Streams and the plain Kafka clients,
+ * against one broker, in one run, reporting Eddy's throughput as ratios to the peers.
+ *
+ * <pre>
+ *   mvn -B -q install -DskipTests
+ *   mvn -B -q -pl benchmarks exec:exec -Dbench.args="--records 5000000"
+ * </pre>
+ *
+ * <h2>Method</h2>
+ * <ol>
+ *   <li>A single-node KRaft broker starts in its own JVM ({@link KafkaProcess}).</li>
+ *   <li>The input is written once ({@link InputLoader}); every run reads all of it.</li>
+ *   <li>One unmeasured warm-up run (plain clients) lets the broker's JIT compile its fetch,
+ *       transaction and produce paths.</li>
+ *   <li>For each workload and repeat, for each thread count, each engine runs once; the engine
+ *       order rotates from repeat to repeat, so no engine always runs first or last.</li>
+ *   <li>A run starts the engine in a fresh JVM ({@link EngineMain}) with a fresh application id
+ *       (consumer group, transactional ids) and a fresh, empty output topic. Its clock starts at
+ *       the engine JVM's start marker, printed just before the engine is created, and stops when
+ *       the harness sees the group's committed offsets reach the input's end offsets: exactly-once
+ *       engines commit offsets in the transaction that holds the output, so at that moment every
+ *       output record is committed. The harness polls every 20 ms.</li>
+ *   <li>Then the harness reads the engine process's peak RSS (VmHWM) and CPU time, stops it with
+ *       SIGTERM (the engine prints its peak heap on the way out), counts the output with a
+ *       read_committed consumer, which must equal the expected count, and deletes the output
+ *       topic.</li>
+ * </ol>
+ * Each engine pays its own JVM start-up, class loading, group join and JIT warm-up, as a real
+ * deployment does; with millions of records these are a small share.
+ *
+ * <p>Output: a table on standard output, {@code bench-results/results.json} and
+ * {@code results.csv} (all runs and the medians), engine logs under {@code bench-results/logs},
+ * and an SVG bar chart ({@code docs/benchmarks.svg} by default). See {@link HarnessOptions} for the
+ * flags.
+ */
+public final class Harness {
+    private static final String INPUT_TOPIC = "bench-input";
+    private static final long POLL_MILLIS = 20;
+
+    private final HarnessOptions options;
+    private KafkaProcess kafka;
+    private BrokerProbe probe;
+    private Map<TopicPartition, Long> inputEnds;
+    private Map<Workload, Long> expected;
+
+    private Harness(HarnessOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Runs the benchmark; see the class comment and {@link HarnessOptions} for arguments.
+     * Exit status 0 if every run succeeded, 1 if some failed, 2 for bad arguments.
+     */
+    public static void main(String[] args) throws IOException {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        HarnessOptions options;
+        try {
+            options = HarnessOptions.parse(args, repoRoot());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        boolean allOk = new Harness(options).run();
+        System.exit(allOk ? 0 : 1);
+    }
+
+    private boolean run() throws IOException {
+        Files.createDirectories(options.outDir().resolve("logs"));
+        say("Eddy end-to-end benchmark: %s records, %d B values, %s keys, %d partitions, repeats %d, workloads %s, "
+                        + "engines %s, threads %s", Stats.count(options.records()), options.valueBytes(),
+                Stats.count(options.keys()), options.partitions(), options.repeats(), options.workloads(),
+                options.engines().stream().map(Engine::id).toList(), options.threads());
+        List<RunResult> results = new ArrayList<>();
+        try (KafkaProcess broker = KafkaProcess.builder()
+                .maxHeap(options.brokerHeap())
+                .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                .startupTimeout(Duration.ofSeconds(120))
+                .start();
+             BrokerProbe brokerProbe = new BrokerProbe(broker.bootstrapServers())) {
+            this.kafka = broker;
+            this.probe = brokerProbe;
+            say("broker %s up (pid %d, -Xmx%s)", broker.bootstrapServers(), broker.pid(), options.brokerHeap());
+            loadInput();
+            warmUp();
+            int total = options.workloads().size() * options.repeats() * options.threads().size()
+                    * options.engines().size();
+            int n = 0;
+            for (Workload workload : options.workloads()) {
+                for (int repeat = 1; repeat <= options.repeats(); repeat++) {
+                    for (int threads : options.threads()) {
+                        for (Engine engine : rotated(options.engines(), repeat - 1)) {
+                            n++;
+                            RunResult r = runOnce(workload, engine, threads, repeat);
+                            results.add(r);
+                            say("[%d/%d] %s", n, total, describe(r));
+                        }
+                    }
+                }
+            }
+        }
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("time", Instant.now().toString());
+        environment.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        environment.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        environment.put("kafka", org.apache.kafka.common.utils.AppInfoParser.getVersion());
+        Report report = new Report(options, results, environment);
+        System.out.print(report.table());
+        Path json = options.outDir().resolve("results.json");
+        Path csv = options.outDir().resolve("results.csv");
+        Files.writeString(json, report.json(), StandardCharsets.UTF_8);
+        Files.writeString(csv, report.csv(), StandardCharsets.UTF_8);
+        say("wrote %s and %s", json, csv);
+        if (options.svg() != null) {
+            Path parent = options.svg().toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(options.svg(), SvgChart.render(report), StandardCharsets.UTF_8);
+            say("wrote %s", options.svg());
+        }
+        long failed = results.stream().filter(r -> !r.ok()).count();
+        if (failed > 0) {
+            say("%d of %d runs failed; their errors are in %s and the engine logs in %s", failed, results.size(),
+                    json, options.outDir().resolve("logs"));
+        }
+        return failed == 0;
+    }
+
+    private void loadInput() {
+        kafka.createTopic(INPUT_TOPIC, options.partitions());
+        long start = System.nanoTime();
+        expected = InputLoader.load(kafka.bootstrapServers(), INPUT_TOPIC, options.records(), options.keys(),
+                options.valueBytes());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        inputEnds = probe.endOffsets(INPUT_TOPIC, options.partitions());
+        long written = inputEnds.values().stream().mapToLong(Long::longValue).sum();
+        if (written != options.records()) {
+            throw new IllegalStateException("the input topic holds " + written + " records, not " + options.records());
+        }
+        say("loaded %s records into %s in %.1f s (%s records/s); W1 must write %s", Stats.count(written), INPUT_TOPIC,
+                millis / 1000.0, Stats.rate(written * 1000.0 / Math.max(1, millis)),
+                Stats.count(expected.get(Workload.W1)));
+    }
+
+    /**
+     * Unmeasured runs before the measured ones, so the broker's JIT has compiled its fetch,
+     * transaction and produce paths before any engine is timed; otherwise whichever engine runs
+     * first pays for it.
+     */
+    private void warmUp() {
+        Engine engine = options.engines().contains(Engine.PLAIN_CLIENTS) ? Engine.PLAIN_CLIENTS
+                : options.engines().get(0);
+        for (int i = 1; i <= options.warmupRuns(); i++) {
+            RunResult r = runOnce(options.workloads().get(0), engine, options.threads().get(0), 0);
+            say("[warm-up %d/%d, not counted] %s", i, options.warmupRuns(), describe(r));
+        }
+    }
+
+    private RunResult runOnce(Workload workload, Engine engine, int threads, int repeat) {
+        String id = String.format(Locale.ROOT, "%s-%s-t%d-%s-%s", workload.name().toLowerCase(Locale.ROOT),
+                engine.id(), threads, repeat == 0 ? "warmup" : "r" + repeat, UUID.randomUUID().toString().substring(0, 8));
+        String outputTopic = "bench-out-" + id;
+        long expectedOutput = expected.get(workload);
+        Path stateDir = null;
+        try {
+            kafka.createTopic(outputTopic, options.partitions());
+            stateDir = Files.createTempDirectory("eddy-bench-state-");
+            EngineSpec spec = new EngineSpec(engine, workload, kafka.bootstrapServers(), "bench-" + id, INPUT_TOPIC,
+                    outputTopic, threads, options.commitMillis(), stateDir);
+            ChildJvm.Builder builder = ChildJvm.builder(EngineMain.class)
+                    .args(spec.toArgs().toArray(String[]::new))
+                    .jvmOption("-Xmx" + options.engineHeap())
+                    .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                    .logFile(options.outDir().resolve("logs").resolve(id + ".log"));
+            if (options.jfrEngines().contains(engine)) {
+                builder.jvmOption("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename="
+                        + options.outDir().resolve(id + ".jfr").toAbsolutePath());
+            }
+            Measured m;
+            try (ChildJvm child = builder.start()) {
+                m = measure(child, spec);
+            }
+            long actual = probe.countCommitted(outputTopic, options.partitions(), expectedOutput,
+                    Duration.ofSeconds(120));
+            String error = actual == expectedOutput ? null
+                    : "output holds " + actual + " committed records, expected " + expectedOutput;
+            return new RunResult(workload, engine, threads, repeat, options.records(), expectedOutput, actual,
+                    m.millis, m.peakHeap, m.heapAfterGc, m.peakRss, m.engineCpuMillis, m.brokerCpuMillis,
+                    m.produceRequests, m.fetchRequests, error);
+        } catch (RuntimeException | AssertionError | IOException e) {
+            return RunResult.failed(workload, engine, threads, repeat, options.records(), expectedOutput,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            try {
+                probe.deleteTopic(outputTopic);
+            } catch (RuntimeException e) {
+                say("could not delete %s: %s", outputTopic, e.getMessage());
+            }
+            deleteRecursively(stateDir);
+        }
+    }
+
+    /** The measurements of one engine JVM's run. */
+    private record Measured(long millis, long peakHeap, long heapAfterGc, long peakRss, long engineCpuMillis,
+                            long brokerCpuMillis, long produceRequests, long fetchRequests) {
+    }
+
+    private Measured measure(ChildJvm child, EngineSpec spec) {
+        String startLine = child.awaitLogLine(EngineMain.START_MARKER, Duration.ofSeconds(60));
+        long startMillis = Long.parseLong(startLine.substring(startLine.indexOf(EngineMain.START_MARKER)
+                + EngineMain.START_MARKER.length()).trim());
+        long engineCpu0 = cpuMillis(child.pid());
+        long brokerCpu0 = cpuMillis(kafka.pid());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.runTimeoutSeconds());
+        long endMillis;
+        while (true) {
+            if (!child.isAlive()) {
+                throw new IllegalStateException(spec.engine().label() + " JVM exited before processing all input; "
+                        + "log ends with:\n" + logTail(child.logFile()));
+            }
+            if (probe.committedReached(spec.applicationId(), inputEnds)) {
+                endMillis = System.currentTimeMillis();
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(spec.engine().label() + " did not commit all input within "
+                        + options.runTimeoutSeconds() + " s; log ends with:\n" + logTail(child.logFile()));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+        }
+        long engineCpu1 = cpuMillis(child.pid());
+        long brokerCpu1 = cpuMillis(kafka.pid());
+        long rss = peakRssBytes(child.pid());
+        child.stop(Duration.ofSeconds(60));
+        long peakHeap = -1;
+        long heapAfterGc = -1;
+        long produceRequests = -1;
+        long fetchRequests = -1;
+        try {
+            String stats = child.awaitLogLine(EngineMain.STATS_MARKER, Duration.ofSeconds(5));
+            peakHeap = field(stats, "peakHeap");
+            heapAfterGc = field(stats, "heapAfterGc");
+            produceRequests = field(stats, "produceRequests");
+            fetchRequests = field(stats, "fetchRequests");
+        } catch (AssertionError e) {
+            say("no heap statistics from %s", child);
+        }
+        return new Measured(endMillis - startMillis, peakHeap, heapAfterGc, rss,
+                engineCpu0 < 0 || engineCpu1 < 0 ? -1 : engineCpu1 - engineCpu0,
+                brokerCpu0 < 0 || brokerCpu1 < 0 ? -1 : brokerCpu1 - brokerCpu0, produceRequests, fetchRequests);
+    }
+
+    private static long field(String line, String name) {
+        for (String part : line.split("\\s+")) {
+            if (part.startsWith(name + "=")) {
+                return Long.parseLong(part.substring(name.length() + 1));
+            }
+        }
+        return -1;
+    }
+
+    /** CPU time a process has used so far, or -1 if the OS does not say. */
+    static long cpuMillis(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toMillis).orElse(-1L);
+    }
+
+    /** A process's peak resident set size from {@code /proc/<pid>/status} (VmHWM), or -1. */
+    static long peakRssBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return parseKilobytes(line.substring("VmHWM:".length())) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Parses {@code "   123456 kB"}. */
+    static long parseKilobytes(String text) {
+        String t = text.trim();
+        if (t.endsWith("kB")) {
+            t = t.substring(0, t.length() - 2).trim();
+        }
+        return Long.parseLong(t);
+    }
+
+    /** {@code list} rotated left by {@code by} places. */
+    static <T> List<T> rotated(List<T> list, int by) {
+        List<T> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            out.add(list.get((i + by) % list.size()));
+        }
+        return out;
+    }
+
+    private static String describe(RunResult r) {
+        String head = String.format(Locale.ROOT, "%s %-14s threads=%d repeat=%d: ", r.workload(), r.engine().label(),
+                r.threads(), r.repeat());
+        if (!r.ok() && r.millis() < 0) {
+            return head + "FAILED " + r.error();
+        }
+        return head + String.format(Locale.ROOT,
+                "%s records in %.2f s = %s records/s; output %s%s; peak heap %s, heap after GC %s, peak RSS %s; "
+                        + "CPU engine %.1f s, broker %.1f s; requests produce %s, fetch %s",
+                Stats.count(r.inputRecords()), r.millis() / 1000.0, Stats.rate(r.recordsPerSecond()),
+                Stats.count(r.actualOutput()), r.ok() ? " ok" : " WRONG (" + r.error() + ")",
+                Stats.mib(r.peakHeapBytes()), Stats.mib(r.heapAfterGcBytes()), Stats.mib(r.peakRssBytes()),
+                r.engineCpuMillis() / 1000.0, r.brokerCpuMillis() / 1000.0, Stats.count(r.produceRequests()),
+                Stats.count(r.fetchRequests()));
+    }
+
+    private static String logTail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover scratch directory in /tmp does not matter
+        }
+    }
+
+    /**
+     * The repository root: the nearest directory at or above the working directory whose
+     * {@code pom.xml} is Eddy's parent POM; the working directory if there is none.
+     */
+    static Path repoRoot() {
+        Path start = Path.of("").toAbsolutePath();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            Path pom = dir.resolve("pom.xml");
+            try {
+                if (Files.isRegularFile(pom)
+                        && Files.readString(pom).contains("<artifactId>eddy-parent</artifactId>")
+                        && !Files.readString(pom).contains("<parent>")) {
+                    return dir;
+                }
+            } catch (IOException e) {
+                // unreadable: keep looking upwards
+            }
+        }
+        return start;
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.println(String.format(Locale.ROOT, format, args));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,27 @@
+package io.eddy.bench;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** An engine processing a workload in the engine JVM. */
+interface RunningEngine {
+
+    /**
+     * Starts the engine described by {@code spec} and returns while it processes in the background.
+     *
+     * @throws UnsupportedOperationException if the engine does not implement the workload
+     */
+    static RunningEngine start(EngineSpec spec) {
+        return switch (spec.engine()) {
+            case EDDY -> EddyEngine.start(spec);
+            case KAFKA_STREAMS -> StreamsEngine.start(spec);
+            case PLAIN_CLIENTS -> PlainClientsEngine.start(spec);
+        };
+    }
+
+    /** Why the engine stopped processing on its own, if it did. Cheap; any thread. */
+    Optional<Throwable> failure();
+
+    /** Stops the engine, waiting at most {@code timeout}. */
+    void close(Duration timeout);
+}

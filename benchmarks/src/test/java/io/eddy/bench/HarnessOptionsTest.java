@@ -1,0 +1,67 @@
+package io.eddy.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HarnessOptionsTest {
+    private static final Path ROOT = Path.of("/repo");
+
+    @Test
+    void defaultsMatchTheDocumentedBenchmark() {
+        HarnessOptions o = HarnessOptions.parse(new String[0], ROOT);
+        assertThat(o.records()).isEqualTo(5_000_000);
+        assertThat(o.valueBytes()).isEqualTo(100);
+        assertThat(o.keys()).isEqualTo(100_000);
+        assertThat(o.partitions()).isEqualTo(8);
+        assertThat(o.repeats()).isEqualTo(3);
+        assertThat(o.workloads()).containsExactly(Workload.W1);
+        assertThat(o.engines()).containsExactly(Engine.EDDY, Engine.KAFKA_STREAMS, Engine.PLAIN_CLIENTS);
+        assertThat(o.threads()).containsExactly(1, 2);
+        assertThat(o.commitMillis()).isEqualTo(100);
+        assertThat(o.outDir()).isEqualTo(ROOT.resolve("bench-results"));
+        assertThat(o.svg()).isEqualTo(ROOT.resolve("docs/benchmarks.svg"));
+        assertThat(o.runTimeoutSeconds()).isEqualTo(120 + 250);
+    }
+
+    @Test
+    void flagsOverrideDefaults() {
+        HarnessOptions o = HarnessOptions.parse(new String[] {"--records", "1_000_000", "--repeats", "1",
+                "--workloads", "w1", "--engines", "plain,eddy", "--threads", "2", "--svg", "none",
+                "--label", "noisy run"}, ROOT);
+        assertThat(o.records()).isEqualTo(1_000_000);
+        assertThat(o.repeats()).isEqualTo(1);
+        assertThat(o.engines()).isEqualTo(List.of(Engine.PLAIN_CLIENTS, Engine.EDDY));
+        assertThat(o.threads()).containsExactly(2);
+        assertThat(o.svg()).isNull();
+        assertThat(o.label()).isEqualTo("noisy run");
+    }
+
+    @Test
+    void badFlagsAreNamed() {
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--records", "-5"}, ROOT))
+                .hasMessageContaining("--records").hasMessageContaining("-5");
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--engines", "flink"}, ROOT))
+                .hasMessageContaining("flink").hasMessageContaining("eddy, streams, plain");
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--bogus", "1"}, ROOT))
+                .hasMessageContaining("--bogus");
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--repeats"}, ROOT))
+                .hasMessageContaining("--repeats needs a value");
+    }
+
+    @Test
+    void engineOrderRotatesFromRepeatToRepeat() {
+        List<Engine> engines = List.of(Engine.EDDY, Engine.KAFKA_STREAMS, Engine.PLAIN_CLIENTS);
+        assertThat(Harness.rotated(engines, 0)).isEqualTo(engines);
+        assertThat(Harness.rotated(engines, 1)).containsExactly(Engine.KAFKA_STREAMS, Engine.PLAIN_CLIENTS, Engine.EDDY);
+        assertThat(Harness.rotated(engines, 3)).isEqualTo(engines);
+    }
+
+    @Test
+    void parsesProcStatusKilobytes() {
+        assertThat(Harness.parseKilobytes("\t  123456 kB")).isEqualTo(123_456);
+    }
+}
