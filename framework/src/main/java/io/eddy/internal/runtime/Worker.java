@@ -526,6 +526,7 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
 
     private void setUpTasks(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+        List<TopicPartition> sought = new ArrayList<>();
         for (TopicPartition tp : partitions) {
             Task task = tasks.computeIfAbsent(tp.partition(),
                     p -> new Task(p, plan, sink, options.errorHandler(), options.console()));
@@ -534,7 +535,14 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
                 task.batchId(Math.max(task.batchId(), lastBatchId(om.metadata()) + 1));
             } else {
                 seekToStartingOffset(tp);
+                sought.add(tp);
             }
+        }
+        // seekToEnd only marks a partition for reset; the end offset would be looked up at the next
+        // poll, after the app reports RUNNING, and records written in between would be skipped.
+        // Looking the positions up now fixes them before the assignment is announced.
+        for (TopicPartition tp : sought) {
+            consumer.position(tp);
         }
         log.info("{}: assigned {}, tasks now {}", name, partitions, tasks.keySet());
     }

@@ -84,14 +84,22 @@ public final class TopicAdmin {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new TopicException("could not " + what + " within " + timeout
-                    + ": is the broker reachable at the configured bootstrap servers?", e);
+            throw unanswered(what, e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                // the admin client's own deadline (the same timeout) can expire before ours does
+                throw unanswered(what, e.getCause());
+            }
             throw new TopicException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicException("interrupted while trying to " + what, e);
         }
+    }
+
+    private TopicException unanswered(String what, Throwable cause) {
+        return new TopicException("could not " + what + " within " + timeout
+                + ": is the broker reachable at the configured bootstrap servers?", cause);
     }
 
     /** A topic is missing, mis-partitioned, or the broker did not answer in time. */
