@@ -71,7 +71,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Failures</h2>
  * <ul>
- *   <li>Fenced, replaced, or a commit that timed out: the batch is aborted, the worker closes its
+ *   <li>The group rebalanced while the batch was open (its offsets carry an old generation): the
+ *       batch is aborted and the partitions the worker still owns are rewound to the batch's start;
+ *       the clients stay open.</li>
+ *   <li>Fenced, or a commit that timed out: the batch is aborted, the worker closes its
  *       clients, drops its tasks and rejoins the group with new ones; the records are processed
  *       again from the last committed offsets by whoever owns them next. With a static
  *       {@code instanceId}, being fenced means another process runs with the same id (a
@@ -292,9 +295,15 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
             abortBatch(e);
             rejoinNeeded = true;
             return;
-        } catch (InvalidProducerEpochException | CommitFailedException
-                 | RebalanceInProgressException | UnknownMemberIdException
-                 | IllegalGenerationException | TransactionAbortableException | TimeoutException e) {
+        } catch (CommitFailedException | RebalanceInProgressException | UnknownMemberIdException
+                 | IllegalGenerationException | TransactionAbortableException e) {
+            // the group moved on (a member joined or left) while the batch was open; the producer is
+            // fine, so abort, rewind the partitions still owned, and let the consumer rejoin
+            log.info("{}: batch {} not committed because the group is rebalancing ({}); it will be processed again",
+                    name, batchSeq, e.toString());
+            abortBatch(e);
+            return;
+        } catch (InvalidProducerEpochException | TimeoutException e) {
             log.warn("{}: batch {} cannot commit ({}); aborting it and rejoining the group", name, batchSeq, e.toString());
             abortBatch(e);
             rejoinNeeded = true;
