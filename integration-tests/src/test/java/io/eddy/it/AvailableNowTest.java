@@ -10,7 +10,6 @@ import io.eddy.Trigger;
 import io.eddy.dsl.Consumed;
 import io.eddy.dsl.Produced;
 import io.eddy.serde.Serdes;
-import io.eddy.testkit.kafka.EmbeddedKafka;
 import io.eddy.testkit.kafka.TopicIO;
 import io.eddy.testkit.kafka.TopicRecord;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +22,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,27 +35,11 @@ import org.junit.jupiter.api.Test;
  * offset ranges (from the progress listener) must tile the backlog of every partition exactly: no
  * gap, no overlap, nothing beyond the start-time end offset.
  */
-class AvailableNowTest {
+class AvailableNowTest extends BrokerTest {
     private static final int PARTITIONS = 4;
     private static final int BACKLOG = 5_000;
     private static final int LATE = 300;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-
-    static EmbeddedKafka kafka;
-    static TopicIO io;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-        io = TopicIO.of(kafka);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void drainsTheBacklogPresentAtStartStopsAndLeavesLaterRecordsToTheNextRun() {

@@ -9,32 +9,16 @@ import io.eddy.dsl.Consumed;
 import io.eddy.dsl.Produced;
 import io.eddy.serde.Serdes;
 import io.eddy.testkit.Await;
-import io.eddy.testkit.kafka.EmbeddedKafka;
 import io.eddy.testkit.kafka.KeyValue;
-import io.eddy.testkit.kafka.TopicIO;
 import io.eddy.testkit.kafka.TopicRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ExactlyOnceSmokeTest {
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
-
+class ExactlyOnceSmokeTest extends BrokerTest {
     @Test
     void mapFilterPipelineWritesEveryRecordOnce() {
         kafka.createTopic("smoke-in", 4);
@@ -42,7 +26,7 @@ class ExactlyOnceSmokeTest {
         int n = 20_000;
         List<KeyValue> input = new ArrayList<>();
         IntStream.range(0, n).forEach(i -> input.add(KeyValue.of("k" + (i % 100), String.valueOf(i))));
-        TopicIO io = TopicIO.of(kafka);
+
         io.produce("smoke-in", input);
 
         List<AppState> states = new CopyOnWriteArrayList<>();

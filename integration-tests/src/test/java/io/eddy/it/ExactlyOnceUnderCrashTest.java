@@ -3,9 +3,7 @@ package io.eddy.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eddy.testkit.Await;
-import io.eddy.testkit.kafka.EmbeddedKafka;
 import io.eddy.testkit.kafka.KeyValue;
-import io.eddy.testkit.kafka.TopicIO;
 import io.eddy.testkit.process.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +20,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,7 +48,7 @@ import org.junit.jupiter.api.Test;
  * interleaving.
  * The child's log is {@code target/ExactlyOnceUnderCrashTest-child.log}.
  */
-class ExactlyOnceUnderCrashTest {
+class ExactlyOnceUnderCrashTest extends BrokerTest {
     private static final int RECORDS = 200_000;
     private static final int PARTITIONS = 4;
     private static final int KILLS = 4;
@@ -66,20 +62,6 @@ class ExactlyOnceUnderCrashTest {
     private static final String APP_ID = "crash-pipeline";
     private static final String INSTANCE_ID = "crash-app";
 
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
     @Test
     void everyRecordExactlyOnceAcrossRepeatedKills() throws Exception {
         long seed = Long.getLong("eddy.crash.seed", System.nanoTime());
@@ -91,7 +73,7 @@ class ExactlyOnceUnderCrashTest {
 
         kafka.createTopic(INPUT, PARTITIONS);
         kafka.createTopic(OUTPUT, PARTITIONS);
-        TopicIO io = TopicIO.of(kafka);
+
         int[] chunkEnds = chunkEnds();
         io.produce(INPUT, input(0, INITIAL_RECORDS));
         int produced = INITIAL_RECORDS;

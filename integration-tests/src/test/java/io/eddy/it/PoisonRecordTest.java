@@ -13,7 +13,6 @@ import io.eddy.dsl.Consumed;
 import io.eddy.dsl.Produced;
 import io.eddy.serde.Serdes;
 import io.eddy.testkit.Await;
-import io.eddy.testkit.kafka.EmbeddedKafka;
 import io.eddy.testkit.kafka.TopicIO;
 import io.eddy.testkit.kafka.TopicRecord;
 import java.nio.ByteBuffer;
@@ -30,8 +29,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -51,7 +48,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the operator and the record, and the committed output must be exactly the output of the batches
  * the progress listener saw commit: nothing of the failed batch, nothing at or after the poison.
  */
-class PoisonRecordTest {
+class PoisonRecordTest extends BrokerTest {
     private static final int PARTITIONS = 3;
     private static final int PER_PARTITION = 40;
     /** Small batches under fail, so several commit before a poison that is not among the first records. */
@@ -88,22 +85,6 @@ class PoisonRecordTest {
 
         String operator() {
             return undeserializable ? SOURCE : OPERATOR;
-        }
-    }
-
-    static EmbeddedKafka kafka;
-    static TopicIO io;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-        io = TopicIO.of(kafka);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
         }
     }
 

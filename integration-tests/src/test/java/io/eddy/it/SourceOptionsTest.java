@@ -18,7 +18,6 @@ import io.eddy.dsl.StartingOffsets;
 import io.eddy.dsl.TaskBatch;
 import io.eddy.serde.Serdes;
 import io.eddy.testkit.Await;
-import io.eddy.testkit.kafka.EmbeddedKafka;
 import io.eddy.testkit.kafka.TopicIO;
 import io.eddy.testkit.kafka.TopicRecord;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +41,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,24 +53,8 @@ import org.junit.jupiter.api.Test;
  * metrics show every expected input record processed; the output is then read to its end with a
  * {@code read_committed} consumer and compared exactly with what was expected.
  */
-class SourceOptionsTest {
+class SourceOptionsTest extends BrokerTest {
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-
-    static EmbeddedKafka kafka;
-    static TopicIO io;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-        io = TopicIO.of(kafka);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     // ---- starting offsets
 

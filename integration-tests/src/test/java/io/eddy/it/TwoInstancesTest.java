@@ -11,8 +11,6 @@ import io.eddy.dsl.Consumed;
 import io.eddy.dsl.Produced;
 import io.eddy.serde.Serdes;
 import io.eddy.testkit.Await;
-import io.eddy.testkit.kafka.EmbeddedKafka;
-import io.eddy.testkit.kafka.TopicIO;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,8 +33,6 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,31 +48,17 @@ import org.junit.jupiter.api.Test;
  * offset ranges name the partitions and offsets it committed. Records are produced to explicit
  * partitions, so every partition gets input in every phase.
  */
-class TwoInstancesTest {
+class TwoInstancesTest extends BrokerTest {
     private static final int PARTITIONS = 8;
     private static final String INPUT = "two-in";
     private static final String OUTPUT = "two-out";
     private static final String APP_ID = "two-instances";
 
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
     @Test
     void instancesSplitThePartitionsAndTheSurvivorTakesOver() throws Exception {
         kafka.createTopic(INPUT, PARTITIONS);
         kafka.createTopic(OUTPUT, PARTITIONS);
-        TopicIO io = TopicIO.of(kafka);
+
         AtomicInteger sequence = new AtomicInteger();
         io.produce(inputRecords(sequence, 500));
 
