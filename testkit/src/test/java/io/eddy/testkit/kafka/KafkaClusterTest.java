@@ -16,9 +16,10 @@ class KafkaClusterTest {
     }
 
     @Test
-    void withoutConfigurationTheClusterIsEmbedded() {
+    void withoutConfigurationAndWithoutDockerTheClusterIsEmbedded() {
         System.clearProperty(KafkaCluster.KIND_PROPERTY);
         assumeTrue(System.getenv(KafkaCluster.KIND_ENVIRONMENT_VARIABLE) == null, "needs EDDY_KAFKA unset");
+        assumeTrue(!ContainerKafka.isDockerAvailable(), "with a Docker engine the default is a container");
 
         try (KafkaCluster kafka = KafkaCluster.start()) {
             assertThat(kafka).isInstanceOf(EmbeddedKafka.class);
