@@ -7,6 +7,9 @@ package io.eddy;
  * @param skippedRecords records the error policy skipped in committed batches
  * @param committedBatches batches committed by all workers
  * @param abortedBatches batches aborted (rebalance, fencing, failure) and to be re-processed
+ * @param retriedBatches batches aborted because of a temporary failure (a schema registry that
+ *        cannot be reached) and retried after a backoff; a growing figure means an outage
  */
-public record AppMetrics(long processedRecords, long skippedRecords, long committedBatches, long abortedBatches) {
+public record AppMetrics(long processedRecords, long skippedRecords, long committedBatches, long abortedBatches,
+                         long retriedBatches) {
 }

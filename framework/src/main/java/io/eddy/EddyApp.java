@@ -8,11 +8,13 @@ import io.eddy.internal.runtime.AppRuntime;
 import io.eddy.internal.runtime.ClientConfigs;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -105,6 +107,16 @@ public final class EddyApp implements AutoCloseable {
     }
 
     /**
+     * Figures of this instance's state: RocksDB's memory use and statistics (block cache usage,
+     * memtable size, bytes read and written, cache hits and misses) and {@code restored-records},
+     * the changelog records applied by completed restores. Empty apart from the latter for a
+     * stateless application. May be called from any thread.
+     */
+    public Map<String, Long> stateMetrics() {
+        return runtime.stateMetrics();
+    }
+
+    /**
      * Sets each option of an application once; {@link #build()} checks them all and names the
      * first bad option and its value. Not thread-safe.
      */
@@ -128,6 +140,11 @@ public final class EddyApp implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private PrintStream console = System.out;
         private Consumer<? super Pipeline> pipeline;
+        private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "eddy-state");
+        private long stateMemoryBytes = 64L << 20;
+        private long maxBatchStateBytes = 32L << 20;
+        private long storeCacheBytes = 1L << 20;
+        private final List<RestoreListener> restoreListeners = new ArrayList<>();
 
         private Builder(String applicationId) {
             this.applicationId = applicationId;
@@ -249,6 +266,46 @@ public final class EddyApp implements AutoCloseable {
         }
 
         /**
+         * Where state stores live: {@code <stateDir>/<application id>/task-<p>/<store>}. Default
+         * {@code <java.io.tmpdir>/eddy-state}. Two instances of one application on one machine need
+         * different directories; the second to start on a directory in use fails.
+         */
+        public Builder stateDir(Path stateDir) {
+            this.stateDir = stateDir;
+            return this;
+        }
+
+        /**
+         * The memory RocksDB may use for all stores of this instance together: one shared block
+         * cache and write-buffer budget. Default 64 MiB; at least 8 MiB.
+         */
+        public Builder stateMemory(long bytes) {
+            this.stateMemoryBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How many bytes of state changes a worker may hold in memory before the batch commits
+         * early; the limit keeps uncommitted state bounded under a backlog. Default 32 MiB.
+         */
+        public Builder maxBatchStateBytes(long bytes) {
+            this.maxBatchStateBytes = bytes;
+            return this;
+        }
+
+        /** Size of the read cache of each store (committed values only); 0 turns it off. Default 1 MiB. */
+        public Builder storeCacheBytes(long bytes) {
+            this.storeCacheBytes = bytes;
+            return this;
+        }
+
+        /** Adds a listener told how restoring stores from their changelogs progresses. */
+        public Builder addRestoreListener(RestoreListener listener) {
+            restoreListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
          * Checks every option and the pipeline and returns the application, not yet started.
          *
          * @throws InvalidConfigException naming the first bad option and its value
@@ -283,11 +340,26 @@ public final class EddyApp implements AutoCloseable {
             checkOverrides("consumerOverride", consumerOverrides, ClientConfigs.RESERVED_CONSUMER);
             checkOverrides("producerOverride", producerOverrides, ClientConfigs.RESERVED_PRODUCER);
             require("pipeline", pipeline);
-            Plan plan = PipelineBuilder.define(pipeline);
+            require("stateDir", stateDir);
+            if (stateMemoryBytes < (8L << 20)) {
+                throw new InvalidConfigException("stateMemory", stateMemoryBytes, "must be at least 8 MiB (8388608)");
+            }
+            if (maxBatchStateBytes < 1024) {
+                throw new InvalidConfigException("maxBatchStateBytes", maxBatchStateBytes, "must be at least 1024");
+            }
+            if (storeCacheBytes < 0) {
+                throw new InvalidConfigException("storeCacheBytes", storeCacheBytes, "must not be negative");
+            }
+            Plan plan = PipelineBuilder.define(applicationId, pipeline);
+            if (trigger.isAvailableNow() && !plan.repartitionTopics().isEmpty()) {
+                throw new InvalidConfigException("trigger", trigger, "availableNow is not supported yet by pipelines "
+                        + "that repartition (groupBy, or groupByKey after a key change): use Trigger.every(...)");
+            }
             return new EddyApp(new AppOptions(applicationId, bootstrapServers, threads, guarantee, trigger,
                     maxRecordsPerBatch, commitTimeout, startTimeout, instanceId, errorHandler,
                     List.copyOf(stateListeners), List.copyOf(progressListeners), Map.copyOf(consumerOverrides),
-                    Map.copyOf(producerOverrides), clock, console, plan));
+                    Map.copyOf(producerOverrides), clock, console, plan, stateDir, stateMemoryBytes, maxBatchStateBytes,
+                    storeCacheBytes, List.copyOf(restoreListeners)));
         }
 
         private static void require(String option, Object value) {

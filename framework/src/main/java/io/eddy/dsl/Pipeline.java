@@ -24,4 +24,20 @@ public interface Pipeline {
      * (they must have the application's partition count).
      */
     <K, V> RecordStream<K, V> kafka(Pattern pattern, Consumed<K, V> consumed);
+
+    /**
+     * Reads a compacted topic as a table: the latest value per key, a null value deleting the key.
+     * The topic is an input like any other (co-partitioned with the others); the table is stored
+     * under the name {@code table-<topic>}.
+     */
+    <K, V> Table<K, V> table(String topic, Consumed<K, V> consumed);
+
+    /** Like {@link #table(String, Consumed)}, stored under {@code name}. */
+    <K, V> Table<K, V> table(String topic, Consumed<K, V> consumed, Named name);
+
+    /**
+     * Reads every partition of {@code topic} into a table that each instance holds in full; see
+     * {@link GlobalTable}. The topic need not be co-partitioned with the inputs.
+     */
+    <K, V> GlobalTable<K, V> globalTable(String topic, Consumed<K, V> consumed);
 }

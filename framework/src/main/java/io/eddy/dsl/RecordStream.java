@@ -56,6 +56,50 @@ public interface RecordStream<K, V> {
     RecordStream<K, V> merge(RecordStream<K, V> other);
 
     /**
+     * Groups the records by their current key for an aggregation. If an operator upstream may have
+     * changed the key ({@code map}, {@code selectKey}, {@code flatMap}), the records first go
+     * through a repartition topic so that each key reaches the task that owns it; otherwise they
+     * stay in their task.
+     */
+    GroupedStream<K, V> groupByKey(Grouped<K, V> grouped);
+
+    /**
+     * Groups the records by the key {@code keySelector} computes; they go through the repartition
+     * topic {@code <application id>-<name>-repartition}, written within the batch's transaction and
+     * read as input of the next stage. A null grouping key is an error of this operator.
+     */
+    <K2> GroupedStream<K2, V> groupBy(BiFunction<? super K, ? super V, ? extends K2> keySelector,
+                                      Grouped<K2, V> grouped);
+
+    /**
+     * The latest value per key of this stream as a table stored under {@code name}; a null value
+     * deletes the key.
+     */
+    Table<K, V> toTable(Named name, io.eddy.serde.Serde<K> keySerde, io.eddy.serde.Serde<V> valueSerde);
+
+    /**
+     * Joins each record with the row of {@code table} under the same key, dropping records with no
+     * row. The table is read as of the record's processing: table changes made earlier in the same
+     * task are visible. The stream's key must not have been changed since its source (group it by
+     * key first otherwise), so that it is co-partitioned with the table.
+     */
+    <VT, R> RecordStream<K, R> join(Table<K, VT> table, BiFunction<? super V, ? super VT, ? extends R> joiner);
+
+    /** Like {@link #join(Table, BiFunction)} but keeps every record; {@code joiner} gets null when there is no row. */
+    <VT, R> RecordStream<K, R> leftJoin(Table<K, VT> table, BiFunction<? super V, ? super VT, ? extends R> joiner);
+
+    /**
+     * Joins each record with the row of a global table found under the key {@code keyMapper}
+     * computes; records with no row are dropped.
+     */
+    <KG, VG, R> RecordStream<K, R> join(GlobalTable<KG, VG> table, BiFunction<? super K, ? super V, ? extends KG> keyMapper,
+                                         BiFunction<? super V, ? super VG, ? extends R> joiner);
+
+    /** Like {@link #join(GlobalTable, BiFunction, BiFunction)} but keeps every record; {@code joiner} gets null when there is no row. */
+    <KG, VG, R> RecordStream<K, R> leftJoin(GlobalTable<KG, VG> table, BiFunction<? super K, ? super V, ? extends KG> keyMapper,
+                                             BiFunction<? super V, ? super VG, ? extends R> joiner);
+
+    /**
      * Writes each record to {@code topic}, within the batch's transaction under exactly-once.
      * The partition is chosen from the serialized key as Kafka's default partitioner does.
      */

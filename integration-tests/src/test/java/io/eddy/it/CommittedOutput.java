@@ -44,6 +44,57 @@ final class CommittedOutput {
      * @return value to number of occurrences
      */
     static Map<String, Long> read(String bootstrapServers, String topic, Duration deadline) {
+        return readRecords(bootstrapServers, topic, deadline).stream()
+                .collect(Collectors.groupingBy(TopicRecord::valueString, HashMap::new, Collectors.counting()));
+    }
+
+    /**
+     * The updates of a count: per key, the committed values in offset order, after waiting until
+     * no transaction is open on {@code topic}. Values are 8-byte longs.
+     */
+    static Map<String, List<Long>> readCountUpdates(String bootstrapServers, String topic, Duration deadline) {
+        Map<String, List<Long>> updates = new HashMap<>();
+        for (TopicRecord r : readRecords(bootstrapServers, topic, deadline)) {
+            updates.computeIfAbsent(r.keyString(), k -> new ArrayList<>())
+                    .add(java.nio.ByteBuffer.wrap(r.value()).getLong());
+        }
+        return updates;
+    }
+
+    /**
+     * Checks a count's updates: per key, strictly increasing (a batch applied twice, or an
+     * update emitted twice, would repeat or go back) and ending at the expected count.
+     */
+    static void assertCountUpdates(Map<String, Long> expected, Map<String, List<Long>> updates, String context) {
+        Map<String, Long> last = new HashMap<>();
+        updates.forEach((k, values) -> {
+            for (int i = 1; i < values.size(); i++) {
+                if (values.get(i) <= values.get(i - 1)) {
+                    throw new AssertionError("key " + k + ": update " + values.get(i) + " after " + values.get(i - 1)
+                            + " (a duplicated or replayed update); " + context);
+                }
+            }
+            last.put(k, values.get(values.size() - 1));
+        });
+        if (!last.equals(expected)) {
+            throw new AssertionError("final counts differ from the true counts: " + describeCountDifference(expected, last)
+                    + "; " + context);
+        }
+    }
+
+    private static String describeCountDifference(Map<String, Long> expected, Map<String, Long> actual) {
+        List<String> diffs = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>(expected.keySet());
+        keys.addAll(actual.keySet());
+        for (String k : keys) {
+            if (!java.util.Objects.equals(expected.get(k), actual.get(k))) {
+                diffs.add(k + ": expected " + expected.get(k) + ", got " + actual.get(k));
+            }
+        }
+        return diffs.size() + " keys differ, e.g. " + diffs.stream().limit(10).toList();
+    }
+
+    static List<TopicRecord> readRecords(String bootstrapServers, String topic, Duration deadline) {
         long start = System.nanoTime();
         AtomicReference<Map<TopicPartition, Long>> stable = new AtomicReference<>();
         AtomicReference<Map<TopicPartition, Long>> high = new AtomicReference<>();
@@ -59,9 +110,7 @@ final class CommittedOutput {
             System.out.printf("%s: waited %d ms for open transactions to end%n",
                     topic, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
-        List<TopicRecord> records = TopicIO.of(bootstrapServers).readCommittedToEnd(topic, deadline);
-        return records.stream()
-                .collect(Collectors.groupingBy(TopicRecord::valueString, HashMap::new, Collectors.counting()));
+        return TopicIO.of(bootstrapServers).readCommittedToEnd(topic, deadline);
     }
 
     /**

@@ -13,13 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -199,20 +196,7 @@ class ExactlyOnceUnderCrashTest extends BrokerTest {
         return expected;
     }
 
-    /** The sum of the input offsets the application's group has committed: records fully processed. */
     private static long committedInput(Admin admin) {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> offsets =
-                    admin.listConsumerGroupOffsets(APP_ID).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            return offsets.entrySet().stream()
-                    .filter(e -> e.getKey().topic().equals(INPUT) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset())
-                    .sum();
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot read the committed offsets of " + APP_ID, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return GroupOffsets.committed(admin, APP_ID, INPUT);
     }
 }

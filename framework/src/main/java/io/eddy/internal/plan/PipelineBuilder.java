@@ -1,6 +1,9 @@
 package io.eddy.internal.plan;
 
 import io.eddy.dsl.Consumed;
+import io.eddy.dsl.GlobalTable;
+import io.eddy.dsl.Named;
+import io.eddy.dsl.Table;
 import io.eddy.dsl.Pipeline;
 import io.eddy.dsl.RecordStream;
 import io.eddy.internal.runtime.Nodes;
@@ -24,13 +27,23 @@ import java.util.regex.Pattern;
  * types cannot: topics consumed twice, duplicate operator names, a pipeline without sink.
  */
 public final class PipelineBuilder implements Pipeline {
+    private final String applicationId;
     private final List<SourceSpec> sources = new ArrayList<>();
     private final List<PlanNode> nodes = new ArrayList<>();
+    private final List<StoreSpec> stores = new ArrayList<>();
+    private final List<GlobalTableSpec> globalTables = new ArrayList<>();
     private final Map<String, Integer> counters = new HashMap<>();
 
-    /** Runs {@code definition} on a fresh builder and returns the checked plan. */
-    public static Plan define(Consumer<? super Pipeline> definition) {
-        PipelineBuilder builder = new PipelineBuilder();
+    private PipelineBuilder(String applicationId) {
+        this.applicationId = applicationId;
+    }
+
+    /**
+     * Runs {@code definition} on a fresh builder and returns the checked plan; internal topic names
+     * start with {@code applicationId}.
+     */
+    public static Plan define(String applicationId, Consumer<? super Pipeline> definition) {
+        PipelineBuilder builder = new PipelineBuilder(applicationId);
         definition.accept(builder);
         return builder.build();
     }
@@ -51,6 +64,75 @@ public final class PipelineBuilder implements Pipeline {
     }
 
     @Override
+    public <K, V> Table<K, V> table(String topic, Consumed<K, V> consumed) {
+        return table(topic, consumed, Named.as("table-" + Objects.requireNonNull(topic, "topic")));
+    }
+
+    @Override
+    public <K, V> Table<K, V> table(String topic, Consumed<K, V> consumed, Named name) {
+        Objects.requireNonNull(name, "name");
+        StreamImpl<K, V> stream = (StreamImpl<K, V>) kafka(topic, consumed);
+        return stream.materialize(name, "table", consumed.keySerde(), consumed.valueSerde());
+    }
+
+    @Override
+    public <K, V> GlobalTable<K, V> globalTable(String topic, Consumed<K, V> consumed) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(consumed, "consumed");
+        if (globalTables.stream().anyMatch(g -> g.topic().equals(topic))) {
+            throw new IllegalArgumentException("topic '" + topic + "' is read by two global tables; read it once");
+        }
+        GlobalTableSpec spec = new GlobalTableSpec(topic, consumed);
+        globalTables.add(spec);
+        return new GlobalTableImpl<>(spec);
+    }
+
+    /** A global table handle: the spec it stands for. */
+    record GlobalTableImpl<K, V>(GlobalTableSpec spec) implements GlobalTable<K, V> {
+    }
+
+    /**
+     * Adds a source reading the repartition topic {@code <application id>-<name>-repartition},
+     * which a sink of this pipeline writes.
+     */
+    <K, V> PlanNode addRepartitionSource(String name, Consumed<K, V> consumed) {
+        String topic = repartitionTopic(name);
+        PlanNode root = new PlanNode(name + "-source", "source", null, false);
+        nodes.add(root);
+        sources.add(new SourceSpec(root, List.of(topic), null, consumed, true));
+        return root;
+    }
+
+    String repartitionTopic(String name) {
+        return applicationId + "-" + name + "-repartition";
+    }
+
+    /** A fresh derived name, {@code <kind>-<n>}. */
+    String derivedName(String kind) {
+        return nextName(kind);
+    }
+
+    /** Registers a store; its changelog is {@code <application id>-<name>-changelog}. */
+    StoreSpec addStore(String name, StoreSpec.Kind kind, io.eddy.serde.Serde<?> keySerde,
+                       io.eddy.serde.Serde<?> valueSerde, long retentionMs, long windowSizeMs, String operator) {
+        if (stores.stream().anyMatch(s -> s.name().equals(name))) {
+            throw new IllegalArgumentException("state name '" + name + "' is used twice; state names must be unique");
+        }
+        StoreSpec spec = new StoreSpec(name, kind, keySerde, valueSerde, applicationId + "-" + name + "-changelog",
+                retentionMs, windowSizeMs, operator);
+        stores.add(spec);
+        return spec;
+    }
+
+    /** Adds a node with a given name under one or more parents. */
+    PlanNode addNamed(List<PlanNode> parents, String kind, String name, Nodes.Factory factory, boolean sink) {
+        PlanNode node = new PlanNode(name, kind, factory, sink);
+        parents.forEach(p -> p.children.add(node));
+        nodes.add(node);
+        return node;
+    }
+
+    @Override
     public <K, V> RecordStream<K, V> kafka(Pattern pattern, Consumed<K, V> consumed) {
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(consumed, "consumed");
@@ -61,7 +143,7 @@ public final class PipelineBuilder implements Pipeline {
                                                 String name) {
         PlanNode root = new PlanNode(name, "source", null, false);
         nodes.add(root);
-        sources.add(new SourceSpec(root, topics, pattern, consumed));
+        sources.add(new SourceSpec(root, topics, pattern, consumed, false));
         return new StreamImpl<>(this, root);
     }
 
@@ -87,6 +169,11 @@ public final class PipelineBuilder implements Pipeline {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("the pipeline has no source: call kafka(...) on the Pipeline");
         }
+        for (String t : plan0Topics()) {
+            if (globalTables.stream().anyMatch(g -> g.topic().equals(t))) {
+                throw new IllegalArgumentException("topic '" + t + "' is read both as a global table and as an input");
+            }
+        }
         Set<String> seenTopics = new HashSet<>();
         for (SourceSpec s : sources) {
             for (String t : s.topics()) {
@@ -105,7 +192,37 @@ public final class PipelineBuilder implements Pipeline {
         if (!reachesSink()) {
             throw new IllegalArgumentException("the pipeline has no sink: end a stream with toKafka, foreach or console");
         }
-        return new Plan(sources);
+        return new Plan(applicationId, sources, stores, globalTables, flushOrder());
+    }
+
+    private Set<String> plan0Topics() {
+        Set<String> topics = new HashSet<>();
+        sources.forEach(s -> topics.addAll(s.topics()));
+        return topics;
+    }
+
+    /** Parents before children (Kahn's algorithm over the operator graph). */
+    private List<PlanNode> flushOrder() {
+        Map<PlanNode, Integer> inDegree = new IdentityHashMap<>();
+        nodes.forEach(n -> inDegree.putIfAbsent(n, 0));
+        nodes.forEach(n -> n.children.forEach(c -> inDegree.merge(c, 1, Integer::sum)));
+        Deque<PlanNode> ready = new ArrayDeque<>();
+        nodes.forEach(n -> {
+            if (inDegree.get(n) == 0) {
+                ready.add(n);
+            }
+        });
+        List<PlanNode> order = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            PlanNode n = ready.poll();
+            order.add(n);
+            for (PlanNode c : n.children) {
+                if (inDegree.merge(c, -1, Integer::sum) == 0) {
+                    ready.add(c);
+                }
+            }
+        }
+        return order;
     }
 
     private boolean reachesSink() {

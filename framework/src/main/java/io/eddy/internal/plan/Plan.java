@@ -9,25 +9,70 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A checked, immutable pipeline: its sources and their operator graphs. Built once by
- * {@link PipelineBuilder#build()}; instantiated once per task by the runtime.
+ * A checked, immutable pipeline: its sources and their operator graphs, the state stores and
+ * internal topics it needs, and its global tables. Built once by {@link PipelineBuilder}; each
+ * task instantiates its operators from it.
  */
 public final class Plan {
+    private final String applicationId;
     private final List<SourceSpec> sources;
+    private final List<StoreSpec> stores;
+    private final List<GlobalTableSpec> globalTables;
+    private final List<PlanNode> flushOrder;
 
-    Plan(List<SourceSpec> sources) {
+    Plan(String applicationId, List<SourceSpec> sources, List<StoreSpec> stores, List<GlobalTableSpec> globalTables,
+         List<PlanNode> flushOrder) {
+        this.applicationId = applicationId;
         this.sources = List.copyOf(sources);
+        this.stores = List.copyOf(stores);
+        this.globalTables = List.copyOf(globalTables);
+        this.flushOrder = List.copyOf(flushOrder);
+    }
+
+    public String applicationId() {
+        return applicationId;
     }
 
     public List<SourceSpec> sources() {
         return sources;
     }
 
-    /** The topics named explicitly by sources. */
+    /** The state stores every task has, in definition order. */
+    public List<StoreSpec> stores() {
+        return stores;
+    }
+
+    public List<GlobalTableSpec> globalTables() {
+        return globalTables;
+    }
+
+    /** Every operator, parents before children: the order in which operators flush at commit. */
+    public List<PlanNode> flushOrder() {
+        return flushOrder;
+    }
+
+    /** Whether any task keeps state (and so needs a state directory and changelog topics). */
+    public boolean stateful() {
+        return !stores.isEmpty();
+    }
+
+    /** The topics named explicitly by sources, repartition topics included. */
     public Set<String> fixedTopics() {
         Set<String> topics = new TreeSet<>();
         sources.forEach(s -> topics.addAll(s.topics()));
         return topics;
+    }
+
+    /** The repartition topics the application writes and reads. */
+    public Set<String> repartitionTopics() {
+        Set<String> topics = new TreeSet<>();
+        sources.stream().filter(SourceSpec::internal).forEach(s -> topics.addAll(s.topics()));
+        return topics;
+    }
+
+    /** The changelog topics of the stores. */
+    public Set<String> changelogTopics() {
+        return stores.stream().map(StoreSpec::changelogTopic).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** The source patterns. */

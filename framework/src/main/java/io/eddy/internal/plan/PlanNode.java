@@ -31,6 +31,10 @@ public final class PlanNode {
         return children;
     }
 
+    public String kind() {
+        return kind;
+    }
+
     public boolean isSink() {
         return sink;
     }

@@ -9,8 +9,10 @@ import java.util.regex.Pattern;
  *
  * @param topics the fixed topics (empty for a pattern source)
  * @param pattern the subscription pattern, or null
+ * @param internal whether the topic is a repartition topic the application writes itself
  */
-public record SourceSpec(PlanNode root, List<String> topics, Pattern pattern, Consumed<?, ?> consumed) {
+public record SourceSpec(PlanNode root, List<String> topics, Pattern pattern, Consumed<?, ?> consumed,
+                         boolean internal) {
 
     public String name() {
         return root.name;

@@ -6,7 +6,15 @@ import io.eddy.dsl.KeyValue;
 import io.eddy.dsl.Produced;
 import io.eddy.dsl.RecordStream;
 import io.eddy.dsl.TopicChooser;
+import io.eddy.dsl.Consumed;
+import io.eddy.dsl.GlobalTable;
+import io.eddy.dsl.GroupedStream;
+import io.eddy.dsl.Grouped;
+import io.eddy.dsl.Named;
+import io.eddy.dsl.Table;
 import io.eddy.internal.runtime.Nodes;
+import io.eddy.internal.runtime.StatefulNodes;
+import io.eddy.serde.Serde;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,14 +30,120 @@ import java.util.function.Supplier;
 final class StreamImpl<K, V> implements RecordStream<K, V> {
     private final PipelineBuilder builder;
     final PlanNode node;
+    /** Whether an operator since the source may have changed the key (so the key no longer matches the partition). */
+    private final boolean keyChanged;
 
     StreamImpl(PipelineBuilder builder, PlanNode node) {
+        this(builder, node, false);
+    }
+
+    StreamImpl(PipelineBuilder builder, PlanNode node, boolean keyChanged) {
         this.builder = builder;
         this.node = node;
+        this.keyChanged = keyChanged;
     }
 
     private <K2, V2> RecordStream<K2, V2> then(String kind, Nodes.Factory factory) {
-        return new StreamImpl<>(builder, builder.add(node, kind, factory, false));
+        return new StreamImpl<>(builder, builder.add(node, kind, factory, false), keyChanged);
+    }
+
+    private <K2, V2> RecordStream<K2, V2> rekeyed(String kind, Nodes.Factory factory) {
+        return new StreamImpl<>(builder, builder.add(node, kind, factory, false), true);
+    }
+
+    // ---- stateful
+
+    @Override
+    public GroupedStream<K, V> groupByKey(Grouped<K, V> grouped) {
+        Objects.requireNonNull(grouped, "grouped");
+        if (!keyChanged) {
+            return new GroupedImpl<>(builder, node, grouped);
+        }
+        return repartition(grouped, grouped.name() != null ? grouped.name().name() : builder.derivedName("groupByKey"));
+    }
+
+    @Override
+    public <K2> GroupedStream<K2, V> groupBy(BiFunction<? super K, ? super V, ? extends K2> keySelector,
+                                             Grouped<K2, V> grouped) {
+        Objects.requireNonNull(keySelector, "keySelector");
+        Objects.requireNonNull(grouped, "grouped");
+        String name = grouped.name() != null ? grouped.name().name() : builder.derivedName("groupBy");
+        StreamImpl<K2, V> selected = (StreamImpl<K2, V>) rekeyed("selectKey", Nodes.selectKey(keySelector));
+        return selected.repartition(grouped, name);
+    }
+
+    private GroupedStream<K, V> repartition(Grouped<K, V> grouped, String name) {
+        String topic = builder.repartitionTopic(name);
+        builder.addNamed(List.of(node), "repartition", name + "-sink",
+                StatefulNodes.repartitionSink(topic, grouped.keySerde(), grouped.valueSerde()), false);
+        PlanNode source = builder.addRepartitionSource(name, Consumed.with(grouped.keySerde(), grouped.valueSerde()));
+        return new GroupedImpl<>(builder, source, grouped);
+    }
+
+    @Override
+    public Table<K, V> toTable(Named name, Serde<K> keySerde, Serde<V> valueSerde) {
+        Objects.requireNonNull(name, "name");
+        requireKeyUnchanged("toTable");
+        return materialize(name, "toTable", Objects.requireNonNull(keySerde, "keySerde"),
+                Objects.requireNonNull(valueSerde, "valueSerde"));
+    }
+
+    Table<K, V> materialize(Named name, String kind, Serde<K> keySerde, Serde<V> valueSerde) {
+        StoreSpec store = builder.addStore(name.name(), StoreSpec.Kind.KEY_VALUE, keySerde, valueSerde, 0, 0, kind);
+        PlanNode table = builder.addNamed(List.of(node), kind, name.name(), StatefulNodes.materialize(store), false);
+        return new TableImpl<>(builder, table);
+    }
+
+    private void requireKeyUnchanged(String operator) {
+        if (keyChanged) {
+            throw new IllegalArgumentException(operator + " after an operator that changes the key (map, selectKey, "
+                    + "flatMap): the records are no longer in the partition of their key; group them first, e.g. "
+                    + "groupByKey(...) or groupBy(...), or join before changing the key");
+        }
+    }
+
+    @Override
+    public <VT, R> RecordStream<K, R> join(Table<K, VT> table, BiFunction<? super V, ? super VT, ? extends R> joiner) {
+        return streamTableJoin(table, joiner, false);
+    }
+
+    @Override
+    public <VT, R> RecordStream<K, R> leftJoin(Table<K, VT> table,
+                                                BiFunction<? super V, ? super VT, ? extends R> joiner) {
+        return streamTableJoin(table, joiner, true);
+    }
+
+    private <VT, R> RecordStream<K, R> streamTableJoin(Table<K, VT> table, BiFunction<?, ?, ?> joiner, boolean left) {
+        Objects.requireNonNull(joiner, "joiner");
+        if (!(table instanceof TableImpl<?, ?> t) || t.builder != builder) {
+            throw new IllegalArgumentException("can only join a table of the same pipeline");
+        }
+        requireKeyUnchanged(left ? "leftJoin" : "join");
+        return then(left ? "leftJoin" : "join", StatefulNodes.streamTableJoin(t.node, joiner, left));
+    }
+
+    @Override
+    public <KG, VG, R> RecordStream<K, R> join(GlobalTable<KG, VG> table,
+                                                BiFunction<? super K, ? super V, ? extends KG> keyMapper,
+                                                BiFunction<? super V, ? super VG, ? extends R> joiner) {
+        return globalJoin(table, keyMapper, joiner, false);
+    }
+
+    @Override
+    public <KG, VG, R> RecordStream<K, R> leftJoin(GlobalTable<KG, VG> table,
+                                                    BiFunction<? super K, ? super V, ? extends KG> keyMapper,
+                                                    BiFunction<? super V, ? super VG, ? extends R> joiner) {
+        return globalJoin(table, keyMapper, joiner, true);
+    }
+
+    private <R> RecordStream<K, R> globalJoin(GlobalTable<?, ?> table, BiFunction<?, ?, ?> keyMapper,
+                                              BiFunction<?, ?, ?> joiner, boolean left) {
+        Objects.requireNonNull(keyMapper, "keyMapper");
+        Objects.requireNonNull(joiner, "joiner");
+        if (!(table instanceof PipelineBuilder.GlobalTableImpl<?, ?> g)) {
+            throw new IllegalArgumentException("can only join a global table of the same pipeline");
+        }
+        return then(left ? "leftJoin" : "join", StatefulNodes.globalJoin(g.spec().topic(), keyMapper, joiner, left));
     }
 
     @Override
@@ -43,7 +157,7 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
 
     @Override
     public <K2, V2> RecordStream<K2, V2> map(BiFunction<? super K, ? super V, KeyValue<K2, V2>> mapper) {
-        return then("map", Nodes.map(Objects.requireNonNull(mapper, "mapper")));
+        return rekeyed("map", Nodes.map(Objects.requireNonNull(mapper, "mapper")));
     }
 
     @Override
@@ -54,7 +168,7 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
     @Override
     public <K2, V2> RecordStream<K2, V2> flatMap(
             BiFunction<? super K, ? super V, ? extends Iterable<KeyValue<K2, V2>>> mapper) {
-        return then("flatMap", Nodes.flatMap(Objects.requireNonNull(mapper, "mapper")));
+        return rekeyed("flatMap", Nodes.flatMap(Objects.requireNonNull(mapper, "mapper")));
     }
 
     @Override
@@ -69,7 +183,7 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
 
     @Override
     public <K2> RecordStream<K2, V> selectKey(BiFunction<? super K, ? super V, ? extends K2> keySelector) {
-        return then("selectKey", Nodes.selectKey(Objects.requireNonNull(keySelector, "keySelector")));
+        return rekeyed("selectKey", Nodes.selectKey(Objects.requireNonNull(keySelector, "keySelector")));
     }
 
     @Override
@@ -87,7 +201,7 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
         if (!(other instanceof StreamImpl<?, ?> o) || o.builder != builder) {
             throw new IllegalArgumentException("can only merge streams of the same pipeline");
         }
-        return new StreamImpl<>(builder, builder.addMerged(List.of(node, o.node), "merge"));
+        return new StreamImpl<>(builder, builder.addMerged(List.of(node, o.node), "merge"), keyChanged || o.keyChanged);
     }
 
     @Override
@@ -159,7 +273,7 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
             for (String branchName : names) {
                 PlanNode branch = builder.add(split, "branch", Nodes.passThrough(), false);
                 branch.name = split.name + "-" + branchName;
-                result.put(branchName, new StreamImpl<>(builder, branch));
+                result.put(branchName, new StreamImpl<>(builder, branch, keyChanged));
             }
             return result;
         }

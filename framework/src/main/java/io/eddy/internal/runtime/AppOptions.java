@@ -30,5 +30,10 @@ public record AppOptions(
         Map<String, Object> producerOverrides,
         Clock clock,
         PrintStream console,
-        Plan plan) {
+        Plan plan,
+        java.nio.file.Path stateDir,
+        long stateMemoryBytes,
+        long maxBatchStateBytes,
+        long storeCacheBytes,
+        List<io.eddy.RestoreListener> restoreListeners) {
 }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,10 +44,15 @@ public final class AppRuntime {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong aborted = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
     private final Set<TopicPartition> drained = ConcurrentHashMap.newKeySet();
     private Map<TopicPartition, Long> targets;
     private AppState state = AppState.CREATED;
     private int runningWorkers;
+    private StateDirectory stateDirectory;
+    private io.eddy.state.internal.StateEnvironment stateEnvironment;
+    private GlobalTables globalTables;
+    private boolean released;
 
     public AppRuntime(AppOptions options) {
         this.options = options;
@@ -72,6 +78,7 @@ public final class AppRuntime {
         }
         Map<String, Integer> partitionCounts;
         try {
+            openState();
             partitionCounts = checkInputs();
             if (options.trigger().isAvailableNow()) {
                 targets = endOffsets(partitionCounts);
@@ -79,12 +86,14 @@ public final class AppRuntime {
             }
         } catch (RuntimeException e) {
             failure.set(e);
+            releaseState();
             synchronized (this) {
                 transition(AppState.ERROR);
             }
             throw e;
         }
-        String instanceTag = options.instanceId() != null ? options.instanceId() : UUID.randomUUID().toString();
+        String instanceTag = options.instanceId() != null ? options.instanceId()
+                : stateDirectory != null ? stateDirectory.processId() : UUID.randomUUID().toString();
         synchronized (this) {
             for (int i = 0; i < options.threads(); i++) {
                 Worker w = new Worker(this, i, instanceTag, targets);
@@ -108,9 +117,108 @@ public final class AppRuntime {
             for (var pattern : plan.patterns()) {
                 inputs.addAll(topics.topicsMatching(pattern));
             }
+            inputs.removeAll(plan.repartitionTopics());
             Map<String, Integer> counts = topics.partitionCounts(inputs);
-            TopicAdmin.requireCoPartitioned(counts);
-            return counts;
+            int partitions = TopicAdmin.requireCoPartitioned(counts);
+            Map<String, Map<String, String>> internal = new TreeMap<>();
+            plan.repartitionTopics().forEach(t -> internal.put(t, Map.of("cleanup.policy", "delete",
+                    "retention.ms", String.valueOf(Duration.ofDays(7).toMillis()))));
+            plan.stores().forEach(s -> internal.put(s.changelogTopic(), changelogConfig(s)));
+            topics.ensureInternalTopics(internal, partitions, (short) -1);
+            if (plan.stateful()) {
+                topics.ensureInternalTopics(Map.of(StoreRegistry.topic(options.applicationId()),
+                        Map.of("cleanup.policy", "compact")), 1, (short) -1);
+                StoreRegistry.checkAndRecord(plan, options.bootstrapServers(), options.startTimeout());
+            }
+            Map<String, Integer> all = new TreeMap<>(counts);
+            plan.repartitionTopics().forEach(t -> all.put(t, partitions));
+            if (!plan.globalTables().isEmpty()) {
+                globalTables.start(options.bootstrapServers(), options.applicationId() + "-global", options.startTimeout());
+            }
+            return all;
+        }
+    }
+
+    private static Map<String, String> changelogConfig(io.eddy.internal.plan.StoreSpec store) {
+        if (store.kind() == io.eddy.internal.plan.StoreSpec.Kind.KEY_VALUE) {
+            return Map.of("cleanup.policy", "compact");
+        }
+        // windows older than the retention are dropped from the store; the changelog forgets them too
+        return Map.of("cleanup.policy", "compact,delete",
+                "retention.ms", String.valueOf(store.retentionMs() + Duration.ofDays(1).toMillis()));
+    }
+
+    private void openState() {
+        Plan plan = options.plan();
+        if (!plan.globalTables().isEmpty()) {
+            globalTables = new GlobalTables(plan.globalTables());
+        }
+        if (plan.stateful()) {
+            stateDirectory = StateDirectory.lock(options.stateDir(), options.applicationId());
+            stateEnvironment = io.eddy.state.internal.StateEnvironment.rocksDb(options.stateMemoryBytes());
+        }
+    }
+
+    /** Closes the stores' environment and releases the state directory, once every worker has stopped. */
+    private synchronized void releaseState() {
+        if (released) {
+            return;
+        }
+        released = true;
+        if (globalTables != null) {
+            globalTables.close();
+        }
+        if (stateEnvironment != null) {
+            stateEnvironment.close();
+        }
+        if (stateDirectory != null) {
+            stateDirectory.close();
+        }
+    }
+
+    StateDirectory stateDirectory() {
+        return stateDirectory;
+    }
+
+    io.eddy.state.internal.StateEnvironment stateEnvironment() {
+        return stateEnvironment;
+    }
+
+    GlobalTables globalTables() {
+        return globalTables;
+    }
+
+    /** RocksDB and store figures of this instance (empty for a stateless application). */
+    public Map<String, Long> stateMetrics() {
+        io.eddy.state.internal.StateEnvironment env = stateEnvironment;
+        Map<String, Long> metrics = new TreeMap<>();
+        if (env != null) {
+            synchronized (this) {
+                if (!released) {
+                    metrics.putAll(env.metrics());
+                }
+            }
+        }
+        metrics.put("restored-records", restored.get());
+        return metrics;
+    }
+
+    private final AtomicLong restored = new AtomicLong();
+
+    void batchRetried() {
+        retried.incrementAndGet();
+    }
+
+    void restoreProgress(io.eddy.RestoreProgress progress) {
+        if (progress.phase() == io.eddy.RestoreProgress.Phase.DONE) {
+            restored.addAndGet(progress.restored());
+        }
+        for (io.eddy.RestoreListener l : options.restoreListeners()) {
+            try {
+                l.onRestore(progress);
+            } catch (RuntimeException e) {
+                log.warn("restore listener failed: {}", e.toString());
+            }
         }
     }
 
@@ -194,7 +302,7 @@ public final class AppRuntime {
     }
 
     public AppMetrics metrics() {
-        return new AppMetrics(processed.get(), skipped.get(), committed.get(), aborted.get());
+        return new AppMetrics(processed.get(), skipped.get(), committed.get(), aborted.get(), retried.get());
     }
 
     // ---- called by workers
@@ -210,6 +318,13 @@ public final class AppRuntime {
     }
 
     void workerStopped(Worker worker) {
+        boolean last;
+        synchronized (this) {
+            last = runningWorkers == 1;
+        }
+        if (last) {
+            releaseState();
+        }
         synchronized (this) {
             runningWorkers--;
             if (runningWorkers == 0 && !state.isTerminal() && targets != null && drained.size() >= targets.size()) {

@@ -29,6 +29,14 @@ public abstract class Node {
         return new OperatorException(name, t);
     }
 
+    /**
+     * The batch is about to commit: emit what the node held back during the batch (tables emit
+     * their changed rows). Called in plan order, parents first, before {@link #prepareCommit}.
+     * Default: nothing.
+     */
+    void flush() {
+    }
+
     /** The batch is about to commit; flush anything external. Default: nothing. */
     void prepareCommit() {
     }

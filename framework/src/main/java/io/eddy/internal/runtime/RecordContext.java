@@ -22,6 +22,12 @@ public final class RecordContext {
         this.headers = headers;
     }
 
+    /** A table emitting a changed row at commit: no input record, the row's latest timestamp. */
+    void emitting(long timestamp) {
+        this.timestamp = timestamp;
+        this.headers = null;
+    }
+
     public String topic() {
         return topic;
     }

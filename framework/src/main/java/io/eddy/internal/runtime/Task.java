@@ -40,10 +40,25 @@ public final class Task {
     private final List<Node> nodes = new ArrayList<>();
     private long skippedInBatch;
 
-    public Task(int id, Plan plan, RecordSink sink, ErrorHandler errorHandler, PrintStream console) {
-        this.context = new TaskContext(id, sink, console);
+    /**
+     * Instantiates the operators of every source with fixed topics.
+     *
+     * @param state the task's stores; null if the plan has none
+     * @param globals the application's global tables; null if the plan has none
+     */
+    public Task(int id, Plan plan, RecordSink sink, ErrorHandler errorHandler, PrintStream console, TaskState state,
+                GlobalTables globals) {
+        this.context = new TaskContext(id, sink, console, state, globals, n -> instantiate(n, null));
         this.plan = plan;
         this.errorHandler = errorHandler;
+        for (SourceSpec s : plan.sources()) {
+            s.topics().forEach(this::sourceFor);
+        }
+    }
+
+    /** The task's stores, or null for a stateless plan. */
+    public TaskState state() {
+        return context.state;
     }
 
     public int id() {
@@ -80,9 +95,13 @@ public final class Task {
         if (node != null) {
             return node;
         }
-        node = planNode.factory() == null
-                ? new SourceNode(planNode.name(), source.consumed().keySerde(), source.consumed().valueSerde())
-                : planNode.factory().create(planNode.name(), context);
+        if (planNode.factory() == null) {
+            SourceSpec spec = source != null ? source : plan.sources().stream()
+                    .filter(s -> s.root() == planNode).findFirst().orElseThrow();
+            node = new SourceNode(planNode.name(), spec.consumed().keySerde(), spec.consumed().valueSerde());
+        } else {
+            node = planNode.factory().create(planNode.name(), context);
+        }
         instances.put(planNode, node);
         nodes.add(node);
         Node[] next = new Node[planNode.children().size()];
@@ -107,19 +126,22 @@ public final class Task {
             key = src.keySerde.deserialize(record.topic(), record.headers(), record.key());
             value = src.valueSerde.deserialize(record.topic(), record.headers(), record.value());
         } catch (RuntimeException e) {
-            onError(ErrorContext.Kind.DESERIALIZATION, src.name, e);
+            onError(ErrorContext.Kind.DESERIALIZATION, src.name, e, record);
             return;
         }
         try {
             src.forward(key, value);
         } catch (OperatorException e) {
-            onError(ErrorContext.Kind.PROCESSING, e.operator, e.getCause());
+            onError(ErrorContext.Kind.PROCESSING, e.operator, e.getCause(), record);
         }
     }
 
-    private void onError(ErrorContext.Kind kind, String operator, Throwable error) {
-        RecordContext r = context.record;
-        ErrorContext ctx = new ErrorContext(kind, operator, r.topic, r.partition, r.offset, error);
+    private void onError(ErrorContext.Kind kind, String operator, Throwable error,
+                         ConsumerRecord<byte[], byte[]> record) {
+        ErrorContext ctx = new ErrorContext(kind, operator, record.topic(), record.partition(), record.offset(), error);
+        if (isRetriable(error)) {
+            throw new RetriableProcessingException(ctx);
+        }
         ErrorAction action;
         try {
             action = errorHandler.handle(ctx);
@@ -127,12 +149,44 @@ public final class Task {
             error.addSuppressed(handlerFailure);
             action = ErrorAction.FAIL;
         }
-        if (action == ErrorAction.SKIP) {
+        if (action != null && action.deadLetterTopic() != null) {
+            sendToDeadLetter(action.deadLetterTopic(), ctx, record);
+            skippedInBatch++;
+            log.warn("sent record to dead-letter topic {}: {}", action.deadLetterTopic(), ctx.describe());
+        } else if (ErrorAction.SKIP.equals(action)) {
             skippedInBatch++;
             log.warn("skipped record: {}", ctx.describe());
         } else {
             throw new ProcessingFailedException(ctx);
         }
+    }
+
+    private static boolean isRetriable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof io.eddy.serde.SerdeException se && se.retriable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void sendToDeadLetter(String topic, ErrorContext ctx, ConsumerRecord<byte[], byte[]> record) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders(record.headers().toArray());
+        Throwable error = ctx.error();
+        header(headers, "eddy.error.kind", ctx.kind().name());
+        header(headers, "eddy.error.operator", ctx.operator());
+        header(headers, "eddy.error.class", error.getClass().getName());
+        header(headers, "eddy.error.message", String.valueOf(error.getMessage()));
+        header(headers, "eddy.source.topic", record.topic());
+        header(headers, "eddy.source.partition", Integer.toString(record.partition()));
+        header(headers, "eddy.source.offset", Long.toString(record.offset()));
+        header(headers, "eddy.source.timestamp", Long.toString(record.timestamp()));
+        context.sink.send(topic, record.key(), record.value(), record.timestamp(), headers);
+    }
+
+    private static void header(org.apache.kafka.common.header.Headers headers, String name, String value) {
+        headers.add(name, value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Records skipped since the last commit or abort. */
@@ -141,12 +195,25 @@ public final class Task {
     }
 
     /**
-     * Lets sinks flush before the batch commits.
+     * Completes the batch before it commits: tables emit their changed rows (parents first), sinks
+     * flush, and the stores' dirty entries go to their changelogs through {@code changelog}.
      *
-     * @throws ProcessingFailedException if a sink cannot flush; the batch must then be aborted
+     * @throws ProcessingFailedException if an operator or sink fails; the batch must then be aborted
      */
-    public void prepareCommit() {
-        for (Node n : nodes) {
+    public void prepareCommit(ChangelogSink changelog) {
+        for (PlanNode p : plan.flushOrder()) {
+            Node n = instances.get(p);
+            if (n == null) {
+                continue;
+            }
+            try {
+                n.flush();
+            } catch (OperatorException e) {
+                throw new ProcessingFailedException("operator '" + e.operator + "' of task " + id()
+                        + " failed to complete batch " + context.batchId + ": " + e.getCause(), e.getCause());
+            }
+        }
+        for (Node n : List.copyOf(nodes)) {
             try {
                 n.prepareCommit();
             } catch (OperatorException e) {
@@ -154,18 +221,39 @@ public final class Task {
                         + " failed to complete batch " + context.batchId + ": " + e.getCause(), e.getCause());
             }
         }
+        if (context.state != null) {
+            context.state.writeChangelog(changelog);
+        }
     }
 
-    /** The batch committed: the next batch gets the next number. */
+    /** Bytes of uncommitted state changes held by the task's stores. */
+    public long dirtyStateBytes() {
+        return context.state == null ? 0 : context.state.dirtyBytes();
+    }
+
+    /** The batch committed: stores apply its changes; the next batch gets the next number. */
     public void committed() {
+        if (context.state != null) {
+            context.state.committed();
+        }
         context.batchId++;
         skippedInBatch = 0;
+    }
+
+    /** Closes the task's stores (after its batch committed or aborted). */
+    public void close() {
+        if (context.state != null) {
+            context.state.close();
+        }
     }
 
     /** The batch was aborted; its records will be processed again under the same batch number. */
     public void aborted(Throwable cause) {
         for (Node n : nodes) {
             n.abort(cause);
+        }
+        if (context.state != null) {
+            context.state.aborted();
         }
         skippedInBatch = 0;
     }

@@ -106,7 +106,19 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
     private Producer<byte[], byte[]> producer;
     private ProducerSink sink;
     private final Map<Integer, Task> tasks = new HashMap<>();
+    private final boolean stateful;
+    private final long maxBatchStateBytes;
+    private final ChangelogSink changelogSink;
+    private StateRestorer restorer;
 
+    /** Per partition of the current poll, the offset after the last record processed (committed or in the open batch). */
+    private final Map<TopicPartition, Long> pollProgress = new HashMap<>();
+    /** The partitions the last aborted batch rewound to its start. */
+    private Set<TopicPartition> lastAbortRewound = Set.of();
+    private long retryAt;
+    private long retryBackoffMillis = RETRY_BACKOFF_MIN_MS;
+    private static final long RETRY_BACKOFF_MIN_MS = 100;
+    private static final long RETRY_BACKOFF_MAX_MS = 5_000;
     private boolean batchOpen;
     private long batchStartedAt;
     private long batchRecords;
@@ -133,6 +145,24 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         this.intervalMillis = options.trigger().interval().toMillis();
         this.maxRecords = options.maxRecordsPerBatch();
         this.targets = targets;
+        this.stateful = plan.stateful();
+        this.maxBatchStateBytes = options.maxBatchStateBytes();
+        this.changelogSink = (topic, partition, key, value) -> {
+            java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sent =
+                    sink.sendTo(topic, partition, key, value);
+            return () -> offsetOf(sent);
+        };
+    }
+
+    private static long offsetOf(java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sent) {
+        try {
+            return sent.get().offset();   // complete: the batch's transaction (or flush) is done
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading a changelog offset", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a changelog record of a committed batch has no offset: " + e.getCause(), e);
+        }
     }
 
     String name() {
@@ -176,12 +206,19 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         if (failure != null) {
             app.fail(failure);
         }
+        closeTasks();
         closeClients();
         app.workerStopped(this);
     }
 
     private void pollAndProcess() {
         long timeout = batchOpen ? Math.max(0, batchStartedAt + intervalMillis - options.clock().millis()) : intervalMillis;
+        if (restorer != null && restorer.active()) {
+            for (int task : restorer.restoreStep()) {
+                resumeInputs(task);
+            }
+            timeout = 0;   // the restore poll waited; keep the group membership alive and process other tasks
+        }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(timeout));
         if (listenerFailure != null) {
             RuntimeException f = listenerFailure;
@@ -191,8 +228,17 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         if (rejoinNeeded) {
             return;
         }
+        if (retryAt > 0 && options.clock().millis() >= retryAt) {
+            retryAt = 0;
+            resumeAfterRetryBackoff();
+        }
         if (!records.isEmpty()) {
-            process(records);
+            try {
+                process(records);
+            } catch (RetriableProcessingException e) {
+                retryLater(records, e);
+                return;
+            }
             if (rejoinNeeded) {
                 return;
             }
@@ -206,6 +252,7 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
     }
 
     private void process(ConsumerRecords<byte[], byte[]> records) {
+        pollProgress.clear();
         for (TopicPartition tp : records.partitions()) {
             Task task = tasks.get(tp.partition());
             if (task == null) {
@@ -233,11 +280,14 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
                 if (j > i) {
                     track(tp, list.get(i).offset(), list.get(j - 1).offset(), task);
                     batchRecords += j - i;
+                    pollProgress.put(tp, list.get(j - 1).offset() + 1);
                 }
                 i = j;
-                if (batchRecords >= maxRecords) {
-                    commitBatch();
-                    if (rejoinNeeded) {
+                if (batchRecords >= maxRecords || (stateful && batchStateBytes() >= maxBatchStateBytes)) {
+                    if (!commitBatch()) {
+                        // aborted (the group moved on, or fenced): the rest of this poll must not be
+                        // processed in a new batch, or records the abort rewound would be read twice
+                        rewindRestOfPoll(records);
                         return;
                     }
                 }
@@ -247,6 +297,52 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
                 }
             }
         }
+    }
+
+    /**
+     * A temporary failure: abort the batch, rewind every partition to its first unprocessed or
+     * uncommitted record, and pause all input for a growing backoff.
+     */
+    private void retryLater(ConsumerRecords<byte[], byte[]> records, RetriableProcessingException e) {
+        Map<TopicPartition, Long> rewind = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            // the open batch's first record; else the first record this poll did not commit
+            long[] range = batchRanges.get(tp);
+            rewind.put(tp, range != null ? range[0]
+                    : pollProgress.getOrDefault(tp, records.records(tp).get(0).offset()));
+        }
+        log.warn("{}: batch {} hit a temporary failure; retrying in {} ms: {}", name, batchSeq, retryBackoffMillis,
+                e.getMessage());
+        abortBatch(e);
+        app.batchRetried();
+        Set<TopicPartition> assigned = consumer.assignment();
+        rewind.forEach((tp, offset) -> {
+            if (assigned.contains(tp)) {
+                consumer.seek(tp, offset);
+            }
+        });
+        consumer.pause(assigned);
+        retryAt = options.clock().millis() + retryBackoffMillis;
+        retryBackoffMillis = Math.min(RETRY_BACKOFF_MAX_MS, retryBackoffMillis * 2);
+    }
+
+    private void resumeAfterRetryBackoff() {
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            boolean restoring = restorer != null && restorer.isRestoring(tp.partition());
+            if (!restoring && !reachedTarget.contains(tp)) {
+                resume.add(tp);
+            }
+        }
+        consumer.resume(resume);
+    }
+
+    private long batchStateBytes() {
+        long bytes = 0;
+        for (Task t : batchTasks) {
+            bytes += t.dirtyStateBytes();
+        }
+        return bytes;
     }
 
     private void track(TopicPartition tp, long first, long last, Task task) {
@@ -267,13 +363,31 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         batchStartedAt = options.clock().millis();
     }
 
-    private void commitBatch() {
+    /**
+     * After an aborted batch in the middle of a poll: the aborted batch's partitions were rewound
+     * to its start; every other partition of the poll goes back to its first record not committed.
+     */
+    private void rewindRestOfPoll(ConsumerRecords<byte[], byte[]> records) {
+        Consumer<byte[], byte[]> c = consumer;
+        if (rejoinNeeded || c == null) {
+            return;   // the clients are replaced; the next owner starts from the committed offsets
+        }
+        Set<TopicPartition> assigned = c.assignment();
+        for (TopicPartition tp : records.partitions()) {
+            if (!lastAbortRewound.contains(tp) && assigned.contains(tp)) {
+                c.seek(tp, pollProgress.getOrDefault(tp, records.records(tp).get(0).offset()));
+            }
+        }
+    }
+
+    /** Commits the open batch; returns false if it was aborted instead. */
+    private boolean commitBatch() {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         batchRanges.forEach((tp, range) -> offsets.put(tp, new OffsetAndMetadata(range[1] + 1,
                 BATCH_METADATA_PREFIX + tasks.get(tp.partition()).batchId())));
         try {
             for (Task t : batchTasks) {
-                t.prepareCommit();
+                t.prepareCommit(changelogSink);
             }
             if (exactlyOnce) {
                 producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
@@ -294,7 +408,7 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
             log.warn("{}: batch {} fenced ({}); aborting it and rejoining the group", name, batchSeq, e.toString());
             abortBatch(e);
             rejoinNeeded = true;
-            return;
+            return false;
         } catch (CommitFailedException | RebalanceInProgressException | UnknownMemberIdException
                  | IllegalGenerationException | TransactionAbortableException e) {
             // the group moved on (a member joined or left) while the batch was open; the producer is
@@ -302,12 +416,12 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
             log.info("{}: batch {} not committed because the group is rebalancing ({}); it will be processed again",
                     name, batchSeq, e.toString());
             abortBatch(e);
-            return;
+            return false;
         } catch (InvalidProducerEpochException | TimeoutException e) {
             log.warn("{}: batch {} cannot commit ({}); aborting it and rejoining the group", name, batchSeq, e.toString());
             abortBatch(e);
             rejoinNeeded = true;
-            return;
+            return false;
         } catch (ProducerSink.SendFailedException e) {
             throw new ProcessingFailedException(name + ": batch " + batchSeq + " not committed: " + e.getMessage(), e);
         } catch (KafkaException e) {
@@ -320,6 +434,7 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
             throw new ProcessingFailedException(name + ": batch " + batchSeq + " not committed: " + e, e);
         }
         finishCommittedBatch(offsets.keySet());
+        return true;
     }
 
     private void commitOffsetsSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -344,6 +459,7 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
                 batchRecords, skipped, Duration.ofMillis(now - batchStartedAt), Instant.ofEpochMilli(now));
         resetBatch();
         batchSeq++;
+        retryBackoffMillis = RETRY_BACKOFF_MIN_MS;
         app.batchCommitted(progress);
     }
 
@@ -364,6 +480,7 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         if (sink != null) {
             sink.reset();
         }
+        lastAbortRewound = new HashSet<>(batchRanges.keySet());
         if (!rejoinNeeded) {
             // processed but uncommitted records of partitions this worker keeps are read again
             Set<TopicPartition> assigned = consumer.assignment();
@@ -447,11 +564,20 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
 
     private void rejoin() {
         log.info("{}: dropping tasks {} and rejoining the group", name, tasks.keySet());
+        closeTasks();
         closeClients();
-        tasks.clear();
         reachedTarget.clear();
         rejoinNeeded = false;
         connect();
+    }
+
+    private void closeTasks() {
+        if (restorer != null) {
+            restorer.close();
+            restorer = null;
+        }
+        tasks.values().forEach(Task::close);
+        tasks.clear();
     }
 
     private void closeClients() {
@@ -512,7 +638,13 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         for (int task : affected) {
             boolean kept = still.stream().anyMatch(tp -> tp.partition() == task && !partitions.contains(tp));
             if (!kept) {
-                tasks.remove(task);
+                Task removed = tasks.remove(task);
+                if (removed != null) {
+                    if (restorer != null) {
+                        restorer.remove(task);
+                    }
+                    removed.close();
+                }
             }
         }
     }
@@ -536,9 +668,14 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
     private void setUpTasks(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
         List<TopicPartition> sought = new ArrayList<>();
+        List<Task> created = new ArrayList<>();
         for (TopicPartition tp : partitions) {
-            Task task = tasks.computeIfAbsent(tp.partition(),
-                    p -> new Task(p, plan, sink, options.errorHandler(), options.console()));
+            Task task = tasks.get(tp.partition());
+            if (task == null) {
+                task = newTask(tp.partition());
+                tasks.put(tp.partition(), task);
+                created.add(task);
+            }
             OffsetAndMetadata om = committed.get(tp);
             if (om != null) {
                 task.batchId(Math.max(task.batchId(), lastBatchId(om.metadata()) + 1));
@@ -554,6 +691,41 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
             consumer.position(tp);
         }
         log.info("{}: assigned {}, tasks now {}", name, partitions, tasks.keySet());
+        if (stateful) {
+            for (Task task : created) {
+                if (restorer().add(task)) {
+                    pauseInputs(task.id());
+                }
+            }
+        }
+    }
+
+    private Task newTask(int partition) {
+        TaskState state = null;
+        if (stateful) {
+            state = new TaskState(partition, plan, app.stateEnvironment(), app.stateDirectory().taskDir(partition),
+                    options.storeCacheBytes());
+        }
+        return new Task(partition, plan, sink, options.errorHandler(), options.console(), state, app.globalTables());
+    }
+
+    private StateRestorer restorer() {
+        if (restorer == null) {
+            restorer = new StateRestorer(name, options, app::restoreProgress);
+        }
+        return restorer;
+    }
+
+    /** A restoring task's inputs wait: it processes nothing until its stores are complete. */
+    private void pauseInputs(int task) {
+        List<TopicPartition> inputs = consumer.assignment().stream().filter(tp -> tp.partition() == task).toList();
+        consumer.pause(inputs);
+    }
+
+    private void resumeInputs(int task) {
+        List<TopicPartition> inputs = consumer.assignment().stream()
+                .filter(tp -> tp.partition() == task && !reachedTarget.contains(tp)).toList();
+        consumer.resume(inputs);
     }
 
     private static long lastBatchId(String metadata) {

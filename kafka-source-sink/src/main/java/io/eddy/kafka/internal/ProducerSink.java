@@ -27,6 +27,14 @@ public final class ProducerSink implements RecordSink, Callback {
         producer.send(new ProducerRecord<>(topic, null, timestamp, key, value, headers), this);
     }
 
+    /**
+     * Sends a record to a given partition (changelog records go to the partition of their task)
+     * and returns its future, whose offset the caller reads once the batch has committed.
+     */
+    public java.util.concurrent.Future<RecordMetadata> sendTo(String topic, int partition, byte[] key, byte[] value) {
+        return producer.send(new ProducerRecord<>(topic, partition, null, key, value), this);
+    }
+
     @Override
     public void onCompletion(RecordMetadata metadata, Exception exception) {
         if (exception != null) {

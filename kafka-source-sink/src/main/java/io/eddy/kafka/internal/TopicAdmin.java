@@ -80,6 +80,74 @@ public final class TopicAdmin {
         return counts.values().stream().findFirst().orElse(0);
     }
 
+    /**
+     * Creates each missing internal topic with {@code partitions} partitions and its configs, and
+     * checks existing ones: a wrong partition count or cleanup policy is refused, because using
+     * such a topic would lose or mix state.
+     *
+     * @param topics topic name to required configs ({@code cleanup.policy} at least)
+     * @param replication the replication factor of created topics, or -1 for the broker's default
+     * @throws TopicException naming the topic, what it has and what it needs
+     */
+    public void ensureInternalTopics(Map<String, Map<String, String>> topics, int partitions, short replication) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        Set<String> existing = await(admin.listTopics(new ListTopicsOptions().listInternal(false)).names(), "list topics");
+        List<org.apache.kafka.clients.admin.NewTopic> missing = new ArrayList<>();
+        List<String> present = new ArrayList<>();
+        topics.forEach((name, configs) -> {
+            if (existing.contains(name)) {
+                present.add(name);
+            } else {
+                missing.add(new org.apache.kafka.clients.admin.NewTopic(name, java.util.Optional.of(partitions),
+                        replication < 0 ? java.util.Optional.empty() : java.util.Optional.of(replication)).configs(configs));
+            }
+        });
+        if (!missing.isEmpty()) {
+            try {
+                await(admin.createTopics(missing).all(), "create internal topics "
+                        + missing.stream().map(org.apache.kafka.clients.admin.NewTopic::name).toList());
+            } catch (TopicException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                    throw e;
+                }
+                // another instance created them at the same time: check them like existing ones
+                missing.forEach(t -> present.add(t.name()));
+            }
+        }
+        if (present.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> counts = partitionCounts(present);
+        List<org.apache.kafka.common.config.ConfigResource> resources = present.stream()
+                .map(t -> new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
+                .toList();
+        Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config> configs =
+                await(admin.describeConfigs(resources).all(), "describe internal topics " + present);
+        for (String t : present) {
+            if (counts.get(t) != partitions) {
+                throw new TopicException("internal topic '" + t + "' has " + counts.get(t) + " partitions but the "
+                        + "application's inputs have " + partitions + "; state would be mixed between tasks. Delete "
+                        + "the topic (and reset the application) or restore the inputs' partition count", null);
+            }
+            String wanted = topics.get(t).get("cleanup.policy");
+            org.apache.kafka.clients.admin.ConfigEntry policy = configs.get(
+                    new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t)).get("cleanup.policy");
+            String actual = policy == null ? "delete" : policy.value();
+            if (wanted != null && !normalize(wanted).equals(normalize(actual))) {
+                throw new TopicException("internal topic '" + t + "' has cleanup.policy=" + actual + " but needs "
+                        + wanted + "; with the wrong policy state is lost or grows without bound", null);
+            }
+        }
+    }
+
+    private static String normalize(String policy) {
+        return String.join(",", new java.util.TreeSet<>(List.of(policy.replace(" ", "").split(","))));
+    }
+
     private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

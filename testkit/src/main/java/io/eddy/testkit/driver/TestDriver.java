@@ -5,7 +5,13 @@ import io.eddy.ProcessingFailedException;
 import io.eddy.dsl.Pipeline;
 import io.eddy.internal.plan.PipelineBuilder;
 import io.eddy.internal.plan.Plan;
+import io.eddy.internal.runtime.ChangelogSink;
+import io.eddy.internal.runtime.GlobalTables;
 import io.eddy.internal.runtime.Task;
+import io.eddy.internal.runtime.TaskState;
+import io.eddy.state.internal.StateEnvironment;
+import java.util.AbstractMap;
+import org.apache.kafka.common.TopicPartition;
 import io.eddy.kafka.internal.RecordSink;
 import io.eddy.kafka.internal.TopicAdmin;
 import io.eddy.serde.Serde;
@@ -68,18 +74,28 @@ public final class TestDriver implements AutoCloseable {
     private long batches;
     private long skipped;
 
+    private StateEnvironment stateEnvironment = StateEnvironment.inMemory();
+    private final GlobalTables globalTables;
+    private final Map<String, Integer> globalApplied = new HashMap<>();
+
     private TestDriver(Builder b) {
-        this.plan = PipelineBuilder.define(b.pipeline);
+        this.plan = PipelineBuilder.define(b.applicationId, b.pipeline);
+        this.globalTables = plan.globalTables().isEmpty() ? null : new GlobalTables(plan.globalTables());
         this.errorHandler = b.errorHandler;
         this.console = b.console;
-        this.partitionCounts = Map.copyOf(b.partitions);
         this.defaultPartitions = b.defaultPartitions;
         this.now = b.start;
         Map<String, Integer> inputs = new TreeMap<>();
         for (String t : plan.fixedTopics()) {
-            inputs.put(t, partitionsOf(t));
+            if (!plan.repartitionTopics().contains(t)) {
+                inputs.put(t, b.partitions.getOrDefault(t, defaultPartitions));
+            }
         }
-        TopicAdmin.requireCoPartitioned(inputs);
+        int taskCount = TopicAdmin.requireCoPartitioned(inputs);
+        Map<String, Integer> counts = new HashMap<>(b.partitions);
+        plan.repartitionTopics().forEach(t -> counts.put(t, taskCount));
+        plan.changelogTopics().forEach(t -> counts.put(t, taskCount));
+        this.partitionCounts = Map.copyOf(counts);
     }
 
     /** A builder; {@link Builder#pipeline} is required. */
@@ -121,8 +137,83 @@ public final class TestDriver implements AutoCloseable {
     }
 
     /**
+     * Runs batches until every input record, including those written to repartition topics by
+     * earlier batches, is processed.
+     *
+     * @return the number of records processed
+     */
+    public long runUntilIdle() {
+        long total = 0;
+        long n;
+        while ((n = runBatch()) > 0) {
+            total += n;
+        }
+        return total;
+    }
+
+    /**
+     * Simulates a crash and a restart: every task is dropped with its in-memory stores, and new
+     * tasks restore their stores from the changelog topics the committed batches wrote, as a
+     * restarted application does. Processing resumes after the last committed batch.
+     */
+    public void restart() {
+        tasks.values().forEach(Task::close);
+        tasks.clear();
+        stateEnvironment.close();
+        stateEnvironment = StateEnvironment.inMemory();
+    }
+
+    /** The committed records of a changelog or repartition topic, for tests of the state protocol. */
+    public List<byte[]> internalTopicValues(String topic) {
+        List<byte[]> values = new ArrayList<>();
+        for (List<StoredRecord> partition : topics.getOrDefault(topic, List.of())) {
+            partition.forEach(r -> values.add(r.value));
+        }
+        return values;
+    }
+
+    private Task task(int p) {
+        Task task = tasks.get(p);
+        if (task == null) {
+            TaskState state = null;
+            if (plan.stateful()) {
+                state = new TaskState(p, plan, stateEnvironment, null, 0);
+                for (Map.Entry<TopicPartition, Long> e : state.restoreOffsets().entrySet()) {
+                    List<StoredRecord> log = log(e.getKey().topic()).get(p);
+                    List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>();
+                    for (int i = (int) (long) e.getValue(); i < log.size(); i++) {
+                        entries.add(new AbstractMap.SimpleImmutableEntry<>(log.get(i).key, log.get(i).value));
+                    }
+                    if (!entries.isEmpty()) {
+                        state.restore(e.getKey(), entries, log.size() - 1);
+                    }
+                }
+            }
+            task = new Task(p, plan, sink, errorHandler, console, state, globalTables);
+            tasks.put(p, task);
+        }
+        return task;
+    }
+
+    private void applyGlobalTables() {
+        if (globalTables == null) {
+            return;
+        }
+        for (var spec : plan.globalTables()) {
+            int done = globalApplied.getOrDefault(spec.topic(), 0);
+            List<StoredRecord> all = new ArrayList<>();
+            topics.getOrDefault(spec.topic(), List.of()).forEach(all::addAll);
+            for (int i = done; i < all.size(); i++) {
+                globalTables.apply(spec.topic(), all.get(i).key, all.get(i).value);
+            }
+            globalApplied.put(spec.topic(), all.size());
+        }
+    }
+
+    /**
      * Processes every input record not yet processed, task by task and, within a task, partition
-     * by partition in offset order, then commits the batch.
+     * by partition in offset order, then commits the batch. Records the batch writes to
+     * repartition topics are processed by the next batch.
      *
      * @return the number of records processed
      * @throws ProcessingFailedException if a record failed under the fail policy; the batch's
@@ -133,6 +224,15 @@ public final class TestDriver implements AutoCloseable {
         positions.forEach((t, p) -> start.put(t, p.clone()));
         Set<Task> participants = new LinkedHashSet<>();
         long records = 0;
+        List<StoredRecord> changelog = new ArrayList<>();
+        Map<TopicPartition, Integer> changelogSent = new HashMap<>();
+        ChangelogSink changelogSink = (topic, partition, key, value) -> {
+            changelog.add(new StoredRecord(topic, partition, key, value, now.toEpochMilli(), null));
+            int sent = changelogSent.merge(new TopicPartition(topic, partition), 1, Integer::sum);
+            int offset = log(topic).get(partition).size() + sent - 1;
+            return () -> offset;
+        };
+        applyGlobalTables();
         try {
             for (String topic : inputTopics()) {
                 List<List<StoredRecord>> partitions = topics.get(topic);
@@ -142,7 +242,7 @@ public final class TestDriver implements AutoCloseable {
                     if (pos[p] >= log.size()) {
                         continue;
                     }
-                    Task task = tasks.computeIfAbsent(p, id -> new Task(id, plan, sink, errorHandler, console));
+                    Task task = task(p);
                     participants.add(task);
                     Object source = task.sourceFor(topic);
                     for (; pos[p] < log.size(); pos[p]++) {
@@ -154,7 +254,7 @@ public final class TestDriver implements AutoCloseable {
                     }
                 }
             }
-            participants.forEach(Task::prepareCommit);
+            participants.forEach(t -> t.prepareCommit(changelogSink));
         } catch (RuntimeException e) {
             participants.forEach(t -> t.aborted(e));
             pendingOutput.clear();
@@ -163,7 +263,14 @@ public final class TestDriver implements AutoCloseable {
             throw e;
         }
         for (StoredRecord r : pendingOutput) {
-            committedOutput.computeIfAbsent(r.topic, t -> new ArrayList<>()).add(r);
+            if (plan.repartitionTopics().contains(r.topic)) {
+                log(r.topic).get(r.partition).add(r);   // input of the next batch
+            } else {
+                committedOutput.computeIfAbsent(r.topic, t -> new ArrayList<>()).add(r);
+            }
+        }
+        for (StoredRecord r : changelog) {
+            log(r.topic).get(r.partition).add(r);
         }
         pendingOutput.clear();
         for (Task t : participants) {
@@ -177,6 +284,9 @@ public final class TestDriver implements AutoCloseable {
     private List<String> inputTopics() {
         List<String> inputs = new ArrayList<>();
         for (String topic : new java.util.TreeSet<>(topics.keySet())) {
+            if (plan.changelogTopics().contains(topic)) {
+                continue;
+            }
             if (plan.sourceFor(topic).isPresent()) {
                 inputs.add(topic);
             }
@@ -226,7 +336,9 @@ public final class TestDriver implements AutoCloseable {
 
     @Override
     public void close() {
+        tasks.values().forEach(Task::close);
         tasks.clear();
+        stateEnvironment.close();
     }
 
     record StoredRecord(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
@@ -240,8 +352,15 @@ public final class TestDriver implements AutoCloseable {
         private ErrorHandler errorHandler = ErrorHandler.fail();
         private PrintStream console = System.out;
         private Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        private String applicationId = "test-app";
 
         private Builder() {
+        }
+
+        /** The application id internal topic names start with; default {@code test-app}. */
+        public Builder applicationId(String applicationId) {
+            this.applicationId = Objects.requireNonNull(applicationId, "applicationId");
+            return this;
         }
 
         /** The pipeline under test, defined as for {@code EddyApp.Builder#pipeline}. */

@@ -1,0 +1,180 @@
+package io.eddy.internal.runtime;
+
+import io.eddy.internal.plan.GlobalTableSpec;
+import io.eddy.serde.Serde;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The global tables of one application instance: each holds every partition of its topic in
+ * memory, keyed by serialized key. {@link #start} loads every table to the end of its topic
+ * before processing starts, then one background thread applies new records; worker threads read
+ * concurrently through {@link Lookup}. A record whose key is null is ignored with a warning (it
+ * cannot be a row); a null value deletes the row.
+ */
+public final class GlobalTables implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GlobalTables.class);
+
+    /** A typed read of one global table. */
+    public interface Lookup {
+        /** The row under {@code key}, or null. */
+        Object get(Object key);
+    }
+
+    private final Map<String, GlobalTableSpec> specs = new HashMap<>();
+    private final Map<String, ConcurrentHashMap<Bytes, byte[]>> rows = new HashMap<>();
+    private final AtomicLong ignored = new AtomicLong();
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile boolean closed;
+    private Thread updater;
+
+    public GlobalTables(List<GlobalTableSpec> tables) {
+        for (GlobalTableSpec spec : tables) {
+            specs.put(spec.topic(), spec);
+            rows.put(spec.topic(), new ConcurrentHashMap<>());
+        }
+    }
+
+    /** The lookup of the table read from {@code topic}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Lookup lookup(String topic) {
+        GlobalTableSpec spec = specs.get(topic);
+        if (spec == null) {
+            throw new IllegalStateException("no global table reads topic " + topic);
+        }
+        Map<Bytes, byte[]> table = rows.get(topic);
+        Serde keySerde = spec.consumed().keySerde();
+        Serde valueSerde = spec.consumed().valueSerde();
+        return key -> {
+            byte[] value = table.get(Bytes.wrap(keySerde.serialize(topic, key)));
+            return value == null ? null : valueSerde.deserialize(topic, value);
+        };
+    }
+
+    /** Applies one record of {@code topic}. */
+    public void apply(String topic, byte[] key, byte[] value) {
+        ConcurrentHashMap<Bytes, byte[]> table = rows.get(topic);
+        if (key == null) {
+            ignored.incrementAndGet();
+            log.warn("global table {}: ignored a record with a null key", topic);
+        } else if (value == null) {
+            table.remove(Bytes.wrap(key));
+        } else {
+            table.put(Bytes.wrap(key), value);
+        }
+    }
+
+    /** Rows in the table read from {@code topic}. */
+    public int size(String topic) {
+        return rows.get(topic).size();
+    }
+
+    /**
+     * Loads every table to the end of its topic (read_committed), then keeps them up to date on a
+     * background thread.
+     *
+     * @throws org.apache.kafka.common.errors.TimeoutException if the load does not finish within {@code timeout}
+     */
+    public void start(String bootstrapServers, String clientId, Duration timeout) {
+        if (specs.isEmpty()) {
+            return;
+        }
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config);
+        consumer = c;
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : specs.keySet()) {
+            List<PartitionInfo> infos = c.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                c.close();
+                throw new IllegalStateException("global table topic '" + topic + "' does not exist");
+            }
+            infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+        }
+        c.assign(partitions);
+        c.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = c.endOffsets(partitions, timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long loaded = 0;
+        while (!reached(c, end)) {
+            if (System.nanoTime() > deadline) {
+                c.close();
+                throw new org.apache.kafka.common.errors.TimeoutException("global tables " + specs.keySet()
+                        + " not loaded within " + timeout);
+            }
+            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                apply(r.topic(), r.key(), r.value());
+                loaded++;
+            }
+        }
+        log.info("global tables {} loaded: {} records", specs.keySet(), loaded);
+        updater = new Thread(this::update, clientId);
+        updater.setDaemon(true);
+        updater.start();
+    }
+
+    private static boolean reached(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (c.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void update() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        try {
+            while (!closed) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    apply(r.topic(), r.key(), r.value());
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            if (!closed) {
+                log.error("global tables {}: the updater stopped; tables are no longer updated: {}", specs.keySet(), e, e);
+            }
+        } finally {
+            c.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (updater != null) {
+            try {
+                updater.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

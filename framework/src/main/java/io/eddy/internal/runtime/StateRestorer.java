@@ -1,0 +1,246 @@
+package io.eddy.internal.runtime;
+
+import io.eddy.RestoreProgress;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores the stores of a worker's newly assigned tasks from their changelogs.
+ *
+ * <h2>Design</h2>
+ * A task whose stores are behind their changelogs is <em>restoring</em>: the worker pauses its
+ * input partitions and, each loop iteration, calls {@link #restoreStep}, which polls a separate
+ * read_committed consumer (manually assigned to the changelog partitions, no group) and applies
+ * what it read to the stores in bulk, each chunk together with its last offset. When every
+ * changelog partition of a task has reached the end offset taken when its restore began (the last
+ * stable offset: nobody else writes those partitions while this worker owns the task), the task
+ * is complete and the worker resumes its inputs.
+ * <ul>
+ *   <li>Restoring runs on the worker thread between polls of the group consumer, so the worker
+ *       stays in the group and keeps processing its other tasks; nothing here blocks for long.</li>
+ *   <li>Restore starts from the offset the store holds, so a crash or a rebalance in the middle
+ *       loses nothing already applied: the next owner (or the same one) resumes where it stopped,
+ *       and repeated rebalances cannot make restore start over: it always progresses.</li>
+ *   <li>A task revoked while restoring is simply dropped ({@link #remove}).</li>
+ * </ul>
+ * Not thread-safe: one worker thread owns it.
+ */
+final class StateRestorer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StateRestorer.class);
+    private static final long REPORT_EVERY_MS = 5_000;
+
+    private final String name;
+    private final AppOptions options;
+    private final Consumer<RestoreProgress> listener;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<Integer, Map<TopicPartition, Restore>> byTask = new HashMap<>();
+    private final Map<TopicPartition, Restore> byPartition = new HashMap<>();
+
+    private static final class Restore {
+        final TaskState state;
+        final String store;
+        final long start;
+        final long end;
+        final long startedAt;
+        long restored;
+        long lastReport;
+
+        Restore(TaskState state, String store, long start, long end, long now) {
+            this.state = state;
+            this.store = store;
+            this.start = start;
+            this.end = end;
+            this.startedAt = now;
+            this.lastReport = now;
+        }
+    }
+
+    StateRestorer(String name, AppOptions options, Consumer<RestoreProgress> listener) {
+        this.name = name;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    boolean isRestoring(int task) {
+        return byTask.containsKey(task);
+    }
+
+    boolean active() {
+        return !byPartition.isEmpty();
+    }
+
+    /**
+     * Starts restoring {@code task} if any of its stores is behind its changelog.
+     *
+     * @return whether the task must wait for a restore before processing
+     */
+    boolean add(Task task) {
+        TaskState state = task.state();
+        Map<TopicPartition, Long> from = state.restoreOffsets();
+        Map<TopicPartition, Long> end = consumer().endOffsets(from.keySet(), options.commitTimeout());
+        Map<TopicPartition, Restore> pending = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
+        for (Map.Entry<TopicPartition, Long> e : from.entrySet()) {
+            long stop = end.getOrDefault(e.getKey(), 0L);
+            if (e.getValue() < stop) {
+                String store = storeOf(e.getKey());
+                Restore r = new Restore(state, store, e.getValue(), stop, now);
+                pending.put(e.getKey(), r);
+                report(r, task.id(), RestoreProgress.Phase.STARTED, now);
+            }
+        }
+        if (pending.isEmpty()) {
+            return false;
+        }
+        byTask.put(task.id(), pending);
+        byPartition.putAll(pending);
+        consumer.assign(new ArrayList<>(byPartition.keySet()));
+        pending.forEach((tp, r) -> consumer.seek(tp, r.start));
+        log.info("{}: task {} restores {}", name, task.id(), describe(pending));
+        return true;
+    }
+
+    private String storeOf(TopicPartition changelog) {
+        String suffix = "-changelog";
+        String prefix = options.applicationId() + "-";
+        String t = changelog.topic();
+        return t.startsWith(prefix) && t.endsWith(suffix) ? t.substring(prefix.length(), t.length() - suffix.length()) : t;
+    }
+
+    private static String describe(Map<TopicPartition, Restore> pending) {
+        StringBuilder b = new StringBuilder();
+        pending.forEach((tp, r) -> b.append(b.length() == 0 ? "" : ", ").append(r.store).append(" from offset ")
+                .append(r.start).append(" to ").append(r.end));
+        return b.toString();
+    }
+
+    /**
+     * Reads one chunk of changelog records and applies it.
+     *
+     * @return the tasks whose restore completed in this step
+     */
+    List<Integer> restoreStep() {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(50));
+        long now = System.currentTimeMillis();
+        for (TopicPartition tp : records.partitions()) {
+            Restore r = byPartition.get(tp);
+            if (r == null) {
+                continue;
+            }
+            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+            List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>(list.size());
+            long last = -1;
+            for (ConsumerRecord<byte[], byte[]> rec : list) {
+                if (rec.offset() >= r.end) {
+                    break;
+                }
+                entries.add(new AbstractMap.SimpleImmutableEntry<>(rec.key(), rec.value()));
+                last = rec.offset();
+            }
+            if (last >= 0) {
+                r.state.restore(tp, entries, last);
+                r.restored += entries.size();
+            }
+        }
+        List<Integer> done = new ArrayList<>();
+        for (Map.Entry<Integer, Map<TopicPartition, Restore>> e : new ArrayList<>(byTask.entrySet())) {
+            boolean complete = true;
+            for (Map.Entry<TopicPartition, Restore> p : e.getValue().entrySet()) {
+                Restore r = p.getValue();
+                boolean reached = consumer.position(p.getKey()) >= r.end;
+                if (!reached) {
+                    complete = false;
+                    if (now - r.lastReport >= REPORT_EVERY_MS) {
+                        report(r, e.getKey(), RestoreProgress.Phase.RUNNING, now);
+                    }
+                }
+            }
+            if (complete) {
+                e.getValue().forEach((tp, r) -> report(r, e.getKey(), RestoreProgress.Phase.DONE, now));
+                remove(e.getKey());
+                done.add(e.getKey());
+            }
+        }
+        return done;
+    }
+
+    private void report(Restore r, int task, RestoreProgress.Phase phase, long now) {
+        r.lastReport = now;
+        long total = r.end - r.start;
+        double seconds = Math.max(0.001, (now - r.startedAt) / 1000.0);
+        double rate = r.restored / seconds;
+        Duration remaining = phase == RestoreProgress.Phase.RUNNING && rate > 0
+                ? Duration.ofMillis((long) ((total - r.restored) / rate * 1000)) : Duration.ZERO;
+        RestoreProgress progress = new RestoreProgress(r.store, task, phase, r.restored, total, r.start, rate, remaining);
+        if (phase == RestoreProgress.Phase.DONE) {
+            log.info("{}: task {} store {} restored: {} records in {} ms ({} records/s)", name, task, r.store,
+                    r.restored, now - r.startedAt, (long) rate);
+        } else if (phase == RestoreProgress.Phase.RUNNING) {
+            log.info("{}: task {} store {} restoring: {}/{} records, {} records/s, about {} s left", name, task,
+                    r.store, r.restored, total, (long) rate, remaining.toSeconds());
+        }
+        try {
+            listener.accept(progress);
+        } catch (RuntimeException e) {
+            log.warn("restore listener failed: {}", e.toString());
+        }
+    }
+
+    /** Stops restoring {@code task} (revoked, or complete); what it applied so far stays in its stores. */
+    void remove(int task) {
+        Map<TopicPartition, Restore> removed = byTask.remove(task);
+        if (removed == null) {
+            return;
+        }
+        removed.keySet().forEach(byPartition::remove);
+        Set<TopicPartition> still = new HashSet<>(byPartition.keySet());
+        consumer.assign(still);
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        if (consumer == null) {
+            Map<String, Object> config = new HashMap<>();
+            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+            config.put(ConsumerConfig.CLIENT_ID_CONFIG, name + "-restore");
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+            config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
+            config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
+            config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            consumer = new KafkaConsumer<>(config);
+        }
+        return consumer;
+    }
+
+    @Override
+    public void close() {
+        if (consumer != null) {
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                log.debug("{}: closing restore consumer: {}", name, e.toString());
+            }
+            consumer = null;
+        }
+        byTask.clear();
+        byPartition.clear();
+    }
+}

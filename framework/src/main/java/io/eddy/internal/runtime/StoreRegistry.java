@@ -1,0 +1,131 @@
+package io.eddy.internal.runtime;
+
+import io.eddy.internal.plan.Plan;
+import io.eddy.internal.plan.StoreSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Remembers, in the compacted topic {@code <application id>-eddy-stores}, which stores an
+ * application's pipeline had, so that starting a changed pipeline cannot silently lose or
+ * misread state. At start, the plan's stores are compared with the recorded ones:
+ * <ul>
+ *   <li>a store whose kind or shape changed under the same name is refused (its changelog holds
+ *       data of the old shape);</li>
+ *   <li>a store with a derived name ({@code count-1}) that disappeared while another derived name
+ *       appeared is refused: an unnamed stateful operator was added or removed before it and the
+ *       numbering moved, so state would silently go to the wrong operator;</li>
+ *   <li>otherwise the plan's stores are recorded and the start goes on.</li>
+ * </ul>
+ */
+final class StoreRegistry {
+    private static final Pattern DERIVED = Pattern.compile("(count|reduce|aggregate|toTable)-\\d+");
+
+    private StoreRegistry() {
+    }
+
+    static String topic(String applicationId) {
+        return applicationId + "-eddy-stores";
+    }
+
+    /**
+     * Checks {@code plan}'s stores against those recorded and records them.
+     *
+     * @throws IllegalStateException naming the store and why, if the pipeline's state no longer matches
+     */
+    static void checkAndRecord(Plan plan, String bootstrapServers, Duration timeout) {
+        String topic = topic(plan.applicationId());
+        Map<String, String> recorded = read(topic, bootstrapServers, timeout);
+        Map<String, String> current = new TreeMap<>();
+        plan.stores().forEach(s -> current.put(s.name(), s.descriptor()));
+        List<String> problems = new ArrayList<>();
+        current.forEach((name, descriptor) -> {
+            String before = recorded.get(name);
+            if (before != null && !before.equals(descriptor)) {
+                problems.add("store '" + name + "' was a " + before + " and is now a " + descriptor);
+            }
+        });
+        List<String> goneDerived = recorded.keySet().stream()
+                .filter(n -> !current.containsKey(n) && DERIVED.matcher(n).matches()).toList();
+        List<String> newDerived = current.keySet().stream()
+                .filter(n -> !recorded.containsKey(n) && DERIVED.matcher(n).matches()).toList();
+        if (!recorded.isEmpty() && !goneDerived.isEmpty() && !newDerived.isEmpty()) {
+            problems.add("stores " + goneDerived + " of the previous pipeline are gone and " + newDerived
+                    + " are new: an unnamed stateful operator was added or removed, so derived store names moved");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("the pipeline of '" + plan.applicationId() + "' no longer matches its "
+                    + "state: " + String.join("; ", problems) + ". Give stateful operators stable names with "
+                    + "Named.as(...), or reset the application (delete its internal topics, state directories "
+                    + "and consumer group) to start from scratch");
+        }
+        write(topic, bootstrapServers, current, recorded, timeout);
+    }
+
+    private static Map<String, String> read(String topic, String bootstrapServers, Duration timeout) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, String> stores = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp), timeout).get(tp);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (consumer.position(tp, timeout) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " within " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    String name = new String(r.key(), StandardCharsets.UTF_8);
+                    if (r.value() == null) {
+                        stores.remove(name);
+                    } else {
+                        stores.put(name, new String(r.value(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        return stores;
+    }
+
+    private static void write(String topic, String bootstrapServers, Map<String, String> current,
+                              Map<String, String> recorded, Duration timeout) {
+        Map<String, String> changes = new TreeMap<>();
+        current.forEach((name, descriptor) -> {
+            if (!descriptor.equals(recorded.get(name))) {
+                changes.put(name, descriptor);
+            }
+        });
+        if (changes.isEmpty()) {
+            return;
+        }
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            changes.forEach((name, descriptor) -> producer.send(new ProducerRecord<>(topic, 0,
+                    name.getBytes(StandardCharsets.UTF_8), descriptor.getBytes(StandardCharsets.UTF_8))));
+            producer.flush();
+        }
+    }
+}

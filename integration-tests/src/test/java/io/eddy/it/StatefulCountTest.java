@@ -1,0 +1,203 @@
+package io.eddy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eddy.AppState;
+import io.eddy.EddyApp;
+import io.eddy.RestoreProgress;
+import io.eddy.dsl.Consumed;
+import io.eddy.dsl.Grouped;
+import io.eddy.dsl.Named;
+import io.eddy.dsl.Produced;
+import io.eddy.serde.Serdes;
+import io.eddy.testkit.Await;
+import io.eddy.testkit.kafka.KeyValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A changelogged count on the real broker, in process: exact counts with a repartition, restore
+ * after a clean restart (nothing to replay) and after the state directory was deleted (everything
+ * replayed), state moving between two instances, and the start-time checks of the state directory
+ * and the internal topics.
+ */
+class StatefulCountTest extends BrokerTest {
+    private static final int PARTITIONS = 3;
+
+    @TempDir
+    Path tmp;
+
+    private static String item(int i) {
+        return "item-" + (i * 7919 % 200);
+    }
+
+    private static List<KeyValue> input(int from, int to) {
+        List<KeyValue> records = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            records.add(KeyValue.of("key-" + i % 97, item(i)));
+        }
+        return records;
+    }
+
+    private static Map<String, Long> expected(int n) {
+        Map<String, Long> counts = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            counts.merge(item(i), 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    private EddyApp app(String id, String input, String output, Path stateDir, List<RestoreProgress> restores) {
+        return EddyApp.builder(id)
+                .bootstrapServers(kafka.bootstrapServers())
+                .stateDir(stateDir)
+                .addRestoreListener(restores::add)
+                .pipeline(p -> p.kafka(input, Consumed.with(Serdes.string(), Serdes.string()))
+                        .groupBy((k, v) -> v, Grouped.with(Serdes.string(), Serdes.string()).named("by-item"))
+                        .count(Named.as("counts"))
+                        .toStream()
+                        .toKafka(output, Produced.with(Serdes.string(), Serdes.longs())))
+                .build();
+    }
+
+    private void awaitCounts(String output, Map<String, Long> expected) {
+        Map<String, Long> last = new HashMap<>();
+        Await.until(Duration.ofSeconds(60), () -> {
+            last.clear();
+            CommittedOutput.readCountUpdates(kafka.bootstrapServers(), output, Duration.ofSeconds(30))
+                    .forEach((k, v) -> last.put(k, v.get(v.size() - 1)));
+            return last.equals(expected);
+        }, () -> "counts in " + output + " never reached the expected ones; last seen " + last.size() + " keys");
+        CommittedOutput.assertCountUpdates(expected,
+                CommittedOutput.readCountUpdates(kafka.bootstrapServers(), output, Duration.ofSeconds(30)), output);
+    }
+
+    private static long restored(List<RestoreProgress> restores) {
+        return restores.stream().filter(r -> r.phase() == RestoreProgress.Phase.DONE)
+                .mapToLong(RestoreProgress::restored).sum();
+    }
+
+    @Test
+    void countsAreExactAndRestoreResumesFromTheStoredOffsetOrFromZero() throws Exception {
+        kafka.createTopic("sc-in", PARTITIONS);
+        kafka.createTopic("sc-out", PARTITIONS);
+        Path stateDir = tmp.resolve("state");
+        List<RestoreProgress> restores = new CopyOnWriteArrayList<>();
+
+        io.produce("sc-in", input(0, 20_000));
+        try (EddyApp app = app("sc", "sc-in", "sc-out", stateDir, restores)) {
+            app.start();
+            awaitCounts("sc-out", expected(20_000));
+            assertThat(app.stateMetrics()).containsKey("restored-records");
+        }
+        assertThat(restored(restores)).as("a first start has nothing to restore").isZero();
+        long changelogSize = io.endOffsets("sc-counts-changelog").values().stream().mapToLong(Long::longValue).sum();
+        assertThat(changelogSize).isPositive();
+
+        // clean restart: the stores hold everything the changelog has
+        io.produce("sc-in", input(20_000, 30_000));
+        try (EddyApp app = app("sc", "sc-in", "sc-out", stateDir, restores)) {
+            app.start();
+            awaitCounts("sc-out", expected(30_000));
+        }
+        assertThat(restored(restores)).as("restored after a clean restart").isZero();
+
+        // the whole state directory deleted: every store is rebuilt from its changelog
+        deleteRecursively(stateDir);
+        restores.clear();
+        io.produce("sc-in", input(30_000, 35_000));
+        try (EddyApp app = app("sc", "sc-in", "sc-out", stateDir, restores)) {
+            app.start();
+            awaitCounts("sc-out", expected(35_000));
+        }
+        assertThat(restored(restores)).as("restored after deleting the state directory").isPositive();
+        assertThat(restores).anyMatch(r -> r.phase() == RestoreProgress.Phase.DONE && r.startOffset() == 0);
+    }
+
+    @Test
+    void stateMovesWithItsPartitionsWhenASecondInstanceJoins() {
+        kafka.createTopic("sm-in", PARTITIONS);
+        kafka.createTopic("sm-out", PARTITIONS);
+        List<RestoreProgress> first = new CopyOnWriteArrayList<>();
+        List<RestoreProgress> second = new CopyOnWriteArrayList<>();
+        io.produce("sm-in", input(0, 15_000));
+        try (EddyApp a = app("sm", "sm-in", "sm-out", tmp.resolve("a"), first)) {
+            a.start();
+            awaitCounts("sm-out", expected(15_000));
+            try (EddyApp b = app("sm", "sm-in", "sm-out", tmp.resolve("b"), second)) {
+                b.start();
+                Await.until(Duration.ofSeconds(60), () -> b.state() == AppState.RUNNING
+                        && second.stream().anyMatch(r -> r.phase() == RestoreProgress.Phase.DONE),
+                        () -> "the second instance never restored the state of the tasks it took over: " + second);
+                io.produce("sm-in", input(15_000, 30_000));
+                awaitCounts("sm-out", expected(30_000));
+            }
+            io.produce("sm-in", input(30_000, 36_000));
+            awaitCounts("sm-out", expected(36_000));
+        }
+        assertThat(restored(second)).as("records the second instance restored").isPositive();
+    }
+
+    @Test
+    void aSecondInstanceOnTheSameStateDirectoryFailsClearly() {
+        kafka.createTopic("sl-in", PARTITIONS);
+        Path stateDir = tmp.resolve("shared");
+        try (EddyApp a = app("sl", "sl-in", "sl-out", stateDir, new ArrayList<>())) {
+            a.start();
+            EddyApp b = app("sl", "sl-in", "sl-out", stateDir, new ArrayList<>());
+            assertThatThrownBy(b::start).hasMessageContaining("in use by another instance")
+                    .hasMessageContaining(stateDir.resolve("sl").toString());
+        }
+    }
+
+    @Test
+    void aChangelogWithTheWrongPartitionCountOrPolicyIsRefused() {
+        kafka.createTopic("sv-in", PARTITIONS);
+        kafka.createTopic("sv-counts-changelog", PARTITIONS + 1, Map.of("cleanup.policy", "compact"));
+        EddyApp app = app("sv", "sv-in", "sv-out", tmp.resolve("sv"), new ArrayList<>());
+        assertThatThrownBy(app::start).hasMessageContaining("sv-counts-changelog").hasMessageContaining("4 partitions");
+
+        kafka.createTopic("sw-in", PARTITIONS);
+        kafka.createTopic("sw-counts-changelog", PARTITIONS, Map.of("cleanup.policy", "delete"));
+        EddyApp other = app("sw", "sw-in", "sw-out", tmp.resolve("sw"), new ArrayList<>());
+        assertThatThrownBy(other::start).hasMessageContaining("sw-counts-changelog")
+                .hasMessageContaining("cleanup.policy=delete");
+    }
+
+    @Test
+    void aPipelineWhoseStoreChangedShapeIsRefusedNamingTheStore() {
+        kafka.createTopic("sx-in", PARTITIONS);
+        try (EddyApp first = app("sx", "sx-in", "sx-out", tmp.resolve("sx1"), new ArrayList<>())) {
+            first.start();
+        }
+        EddyApp changed = EddyApp.builder("sx")
+                .bootstrapServers(kafka.bootstrapServers())
+                .stateDir(tmp.resolve("sx2"))
+                .pipeline(p -> p.kafka("sx-in", Consumed.with(Serdes.string(), Serdes.string()))
+                        .groupBy((k, v) -> v, Grouped.with(Serdes.string(), Serdes.string()).named("by-item"))
+                        .reduce((a, b) -> b, Named.as("counts"))
+                        .toStream()
+                        .toKafka("sx-out", Produced.with(Serdes.string(), Serdes.string())))
+                .build();
+        assertThatThrownBy(changed::start).hasMessageContaining("store 'counts' was a key-value store of count")
+                .hasMessageContaining("is now a key-value store of reduce");
+    }
+
+    private static void deleteRecursively(Path dir) throws Exception {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        assertThat(dir).doesNotExist();
+    }
+}
