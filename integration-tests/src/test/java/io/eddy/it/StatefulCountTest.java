@@ -176,6 +176,32 @@ class StatefulCountTest extends BrokerTest {
     }
 
     @Test
+    void aCorruptStoreIsMovedAsideAndRestoredFromItsChangelog() throws Exception {
+        kafka.createTopic("sk-in", 1);
+        kafka.createTopic("sk-out", 1);
+        Path stateDir = tmp.resolve("sk");
+        List<RestoreProgress> restores = new CopyOnWriteArrayList<>();
+        io.produce("sk-in", input(0, 5_000));
+        try (EddyApp app = app("sk", "sk-in", "sk-out", stateDir, restores)) {
+            app.start();
+            awaitCounts("sk-out", expected(5_000));
+        }
+        Path store = stateDir.resolve("sk").resolve("task-0").resolve("counts");
+        Files.writeString(store.resolve("CURRENT"), "garbage, not a manifest name\n");
+        io.produce("sk-in", input(5_000, 6_000));
+        try (EddyApp app = app("sk", "sk-in", "sk-out", stateDir, restores)) {
+            app.start();
+            awaitCounts("sk-out", expected(6_000));
+        }
+        try (Stream<Path> siblings = Files.list(store.getParent())) {
+            assertThat(siblings.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith("counts.corrupt-"));
+        }
+        assertThat(restores).anyMatch(r -> r.phase() == RestoreProgress.Phase.DONE && r.startOffset() == 0
+                && r.restored() > 0);
+    }
+
+    @Test
     void aPipelineWhoseStoreChangedShapeIsRefusedNamingTheStore() {
         kafka.createTopic("sx-in", PARTITIONS);
         try (EddyApp first = app("sx", "sx-in", "sx-out", tmp.resolve("sx1"), new ArrayList<>())) {
