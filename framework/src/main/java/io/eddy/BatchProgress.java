@@ -16,9 +16,13 @@ import org.apache.kafka.common.TopicPartition;
  * @param skipped records the error policy skipped
  * @param duration from the batch's first record to the end of its commit
  * @param committedAt when the commit finished
+ * @param watermarks per task of the batch that tracks event time, its watermark after the batch
+ *        (unmodifiable; empty when the pipeline has no event-time operator). A task whose
+ *        watermark has not started yet maps to {@link Instant#MIN}.
  */
 public record BatchProgress(String worker, long batchId, Map<TopicPartition, OffsetRange> offsets,
-                            long records, long skipped, Duration duration, Instant committedAt) {
+                            long records, long skipped, Duration duration, Instant committedAt,
+                            Map<Integer, Instant> watermarks) {
 
     /** Records per second over the batch's duration. */
     public double recordsPerSecond() {
@@ -28,7 +32,8 @@ public record BatchProgress(String worker, long batchId, Map<TopicPartition, Off
 
     @Override
     public String toString() {
-        return String.format("%s batch %d: %d records (%d skipped) in %d ms, %.0f records/s, %s",
-                worker, batchId, records, skipped, duration.toMillis(), recordsPerSecond(), offsets);
+        return String.format("%s batch %d: %d records (%d skipped) in %d ms, %.0f records/s, %s%s",
+                worker, batchId, records, skipped, duration.toMillis(), recordsPerSecond(), offsets,
+                watermarks.isEmpty() ? "" : ", watermarks " + watermarks);
     }
 }

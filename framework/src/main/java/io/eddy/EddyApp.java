@@ -144,6 +144,7 @@ public final class EddyApp implements AutoCloseable {
         private long stateMemoryBytes = 64L << 20;
         private long maxBatchStateBytes = 32L << 20;
         private long storeCacheBytes = 1L << 20;
+        private Duration idleTimeout = Duration.ofSeconds(10);
         private final List<RestoreListener> restoreListeners = new ArrayList<>();
 
         private Builder(String applicationId) {
@@ -293,6 +294,16 @@ public final class EddyApp implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long an input partition may deliver no record before it stops holding its task's
+         * watermark back; when all of a task's partitions are idle, its event time follows the wall
+         * clock (see {@link io.eddy.dsl.RecordStream#withEventTime(Duration)}). Default 10 s.
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
         /** Size of the read cache of each store (committed values only); 0 turns it off. Default 1 MiB. */
         public Builder storeCacheBytes(long bytes) {
             this.storeCacheBytes = bytes;
@@ -350,6 +361,10 @@ public final class EddyApp implements AutoCloseable {
             if (storeCacheBytes < 0) {
                 throw new InvalidConfigException("storeCacheBytes", storeCacheBytes, "must not be negative");
             }
+            require("idleTimeout", idleTimeout);
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new InvalidConfigException("idleTimeout", idleTimeout, "must be positive");
+            }
             Plan plan = PipelineBuilder.define(applicationId, pipeline);
             if (trigger.isAvailableNow() && !plan.repartitionTopics().isEmpty()) {
                 throw new InvalidConfigException("trigger", trigger, "availableNow is not supported yet by pipelines "
@@ -359,7 +374,7 @@ public final class EddyApp implements AutoCloseable {
                     maxRecordsPerBatch, commitTimeout, startTimeout, instanceId, errorHandler,
                     List.copyOf(stateListeners), List.copyOf(progressListeners), Map.copyOf(consumerOverrides),
                     Map.copyOf(producerOverrides), clock, console, plan, stateDir, stateMemoryBytes, maxBatchStateBytes,
-                    storeCacheBytes, List.copyOf(restoreListeners)));
+                    storeCacheBytes, List.copyOf(restoreListeners), idleTimeout));
         }
 
         private static void require(String option, Object value) {

@@ -31,4 +31,19 @@ public interface GroupedStream<K, V> {
      */
     <A> Table<K, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
                               Serde<A> aggregateSerde, Named name);
+
+    /**
+     * Cuts the grouped stream into event-time windows; see {@link Windows} for the kinds and
+     * {@link RecordStream#withEventTime} for where event time comes from.
+     */
+    WindowedStream<K, V> window(Windows windows);
+
+    /**
+     * Declares that at most {@code maxKeys} distinct keys are grouped, per task, which
+     * {@link OutputMode#COMPLETE} requires. A batch that would hold more fails the application
+     * with an error naming the bound.
+     *
+     * @throws IllegalArgumentException if {@code maxKeys} is not positive
+     */
+    GroupedStream<K, V> boundedKeys(long maxKeys);
 }

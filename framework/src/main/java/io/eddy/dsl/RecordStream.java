@@ -100,6 +100,94 @@ public interface RecordStream<K, V> {
                                              BiFunction<? super V, ? super VG, ? extends R> joiner);
 
     /**
+     * Declares the Kafka record timestamp as this stream's event time, with {@code allowedDelay}
+     * of out-of-orderness.
+     *
+     * <h2>Event time and watermarks</h2>
+     * Each task keeps a <em>watermark</em>: the minimum, over the task's input partitions, of
+     * (the largest event time seen on the partition − the allowed delay). Records with event
+     * times behind the watermark are assumed not to come any more: windows whose end plus grace
+     * the watermark reached are closed. The watermark only moves forward, only at batch
+     * boundaries (a batch's records all see the watermark of its start), is committed with the
+     * batch's offsets so a restarted task resumes from it, and appears in every
+     * {@link io.eddy.BatchProgress}.
+     *
+     * <p><b>Idle partitions.</b> A partition that has delivered no record for the application's
+     * idle timeout ({@link io.eddy.EddyApp.Builder#idleTimeout}, default 10 s, wall clock) stops
+     * holding the watermark back; a partition that never delivered a record counts as idle once
+     * the task has existed that long.
+     *
+     * <p><b>Quiet input.</b> When every input partition of a task is idle, its event time follows
+     * the wall clock: the watermark becomes (the largest event time seen − the allowed delay) +
+     * (wall-clock time since the task's last record), re-evaluated about every trigger interval
+     * without waiting for a record. So the last window of a stream that falls silent is emitted
+     * about {@code max(idleTimeout, windowEnd + grace + allowedDelay − lastEventTime)} after the
+     * last record, not whenever the next record comes. A record arriving after a quiet spell is
+     * on time as long as its event time advanced at least as much as the wall clock did.
+     *
+     * <p>After a repartition ({@link #groupBy}), the watermark of the consuming task is computed
+     * the same way from the repartition topic's record timestamps (which carry the event time),
+     * so the allowed delay must also cover the disorder that mixing partitions adds.
+     *
+     * @throws IllegalArgumentException if {@code allowedDelay} is negative
+     */
+    RecordStream<K, V> withEventTime(java.time.Duration allowedDelay);
+
+    /**
+     * Declares {@code eventTime(value)} (epoch milliseconds) as this stream's event time, with
+     * {@code allowedDelay} of out-of-orderness; see {@link #withEventTime(java.time.Duration)}.
+     * The record's timestamp becomes its event time: downstream operators and sinks see it.
+     *
+     * @throws IllegalArgumentException if {@code allowedDelay} is negative
+     */
+    RecordStream<K, V> withEventTime(java.util.function.ToLongFunction<? super V> eventTime,
+                                     java.time.Duration allowedDelay);
+
+    /**
+     * Drops records whose id ({@code id(key, value)}) was already seen, keeping the first. An
+     * id is remembered until the watermark passes the event time of its first record; records
+     * behind the watermark are late: dropped and counted in {@link io.eddy.AppMetrics#lateRecords()}.
+     * So exact duplicates (the same id and event time) are always dropped, and the state holds
+     * only ids within the watermark horizon. The stream must be keyed as its input is (no key
+     * change since the source), so that every duplicate reaches the same task.
+     *
+     * @param idSerde serializes ids for the store and its changelog
+     */
+    <D> RecordStream<K, V> dropDuplicates(BiFunction<? super K, ? super V, ? extends D> id,
+                                          io.eddy.serde.Serde<D> idSerde);
+
+    /** Like {@link #dropDuplicates(BiFunction, io.eddy.serde.Serde)}, with a named store. */
+    <D> RecordStream<K, V> dropDuplicates(BiFunction<? super K, ? super V, ? extends D> id,
+                                          io.eddy.serde.Serde<D> idSerde, Named name);
+
+    /**
+     * Windowed inner join with another stream of the same key: for each pair of records, one from
+     * each stream, whose event times are at most the window's maximum difference apart, emits
+     * {@code joiner(value, otherValue)} as soon as the second of the two arrives, with the later
+     * of the two timestamps. Both streams must read co-partitioned topics with unchanged keys.
+     */
+    <VO, R> RecordStream<K, R> join(RecordStream<K, VO> other,
+                                    BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                    JoinWindows windows, StreamJoined<K, V, VO> serdes);
+
+    /**
+     * Like {@link #join(RecordStream, BiFunction, JoinWindows, StreamJoined)}, and also emits
+     * {@code joiner(value, null)} for every record of this stream that found no partner, when its
+     * window closes.
+     */
+    <VO, R> RecordStream<K, R> leftJoin(RecordStream<K, VO> other,
+                                        BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                        JoinWindows windows, StreamJoined<K, V, VO> serdes);
+
+    /**
+     * Like {@link #leftJoin(RecordStream, BiFunction, JoinWindows, StreamJoined)} for both sides:
+     * an unmatched record of the other stream gives {@code joiner(null, otherValue)}.
+     */
+    <VO, R> RecordStream<K, R> outerJoin(RecordStream<K, VO> other,
+                                         BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                         JoinWindows windows, StreamJoined<K, V, VO> serdes);
+
+    /**
      * Writes each record to {@code topic}, within the batch's transaction under exactly-once.
      * The partition is chosen from the serialized key as Kafka's default partitioner does.
      */

@@ -17,6 +17,17 @@ public interface Table<K, V> {
     RecordStream<K, V> toStream();
 
     /**
+     * The table's output as a stream, in the given mode. {@code UPDATE} is {@link #toStream()};
+     * {@code FINAL} needs a windowed aggregation and {@code COMPLETE} an aggregation whose
+     * grouping declared {@link GroupedStream#boundedKeys bounded keys}; both are refused
+     * otherwise when the pipeline is built, with a message saying why. Records emitted for a
+     * window carry the window's last instant ({@code end - 1}, or a session's end) as timestamp.
+     *
+     * @throws IllegalArgumentException if this table cannot emit in {@code mode}
+     */
+    RecordStream<K, V> emit(OutputMode mode);
+
+    /**
      * Joins with another table of the same key: the result has a row for each key present in both.
      * Both tables must be co-partitioned (they are when their topics have the same partition count
      * and the same keys).

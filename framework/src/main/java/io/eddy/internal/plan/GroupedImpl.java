@@ -18,11 +18,20 @@ final class GroupedImpl<K, V> implements GroupedStream<K, V> {
     private final PipelineBuilder builder;
     private final PlanNode node;
     private final Grouped<K, V> grouped;
+    private final Long eventTimeDelayMs;
+    private final long maxKeys;
 
-    GroupedImpl(PipelineBuilder builder, PlanNode node, Grouped<K, V> grouped) {
+    GroupedImpl(PipelineBuilder builder, PlanNode node, Grouped<K, V> grouped, Long eventTimeDelayMs) {
+        this(builder, node, grouped, eventTimeDelayMs, 0);
+    }
+
+    private GroupedImpl(PipelineBuilder builder, PlanNode node, Grouped<K, V> grouped, Long eventTimeDelayMs,
+                        long maxKeys) {
         this.builder = builder;
         this.node = node;
         this.grouped = grouped;
+        this.eventTimeDelayMs = eventTimeDelayMs;
+        this.maxKeys = maxKeys;
     }
 
     @Override
@@ -38,7 +47,7 @@ final class GroupedImpl<K, V> implements GroupedStream<K, V> {
     @Override
     public Table<K, V> reduce(BinaryOperator<V> reducer, Named name) {
         Objects.requireNonNull(reducer, "reducer");
-        return add(name, "reduce", grouped.valueSerde(), store -> StatefulNodes.reduce(store, reducer));
+        return add(name, "reduce", grouped.valueSerde(), store -> StatefulNodes.reduce(store, reducer, maxKeys));
     }
 
     @Override
@@ -52,7 +61,7 @@ final class GroupedImpl<K, V> implements GroupedStream<K, V> {
         Objects.requireNonNull(initializer, "initializer");
         Objects.requireNonNull(aggregator, "aggregator");
         Objects.requireNonNull(aggregateSerde, "aggregateSerde");
-        return add(name, kind, aggregateSerde, store -> StatefulNodes.aggregate(store, initializer, aggregator));
+        return add(name, kind, aggregateSerde, store -> StatefulNodes.aggregate(store, initializer, aggregator, maxKeys));
     }
 
     private <A> Table<K, A> add(Named name, String kind, Serde<A> valueSerde,
@@ -60,6 +69,20 @@ final class GroupedImpl<K, V> implements GroupedStream<K, V> {
         Objects.requireNonNull(name, "name");
         StoreSpec store = builder.addStore(name.name(), StoreSpec.Kind.KEY_VALUE, grouped.keySerde(), valueSerde, 0, 0, kind);
         PlanNode table = builder.addNamed(List.of(node), kind, name.name(), factory.apply(store), false);
-        return new TableImpl<>(builder, table);
+        return new TableImpl<>(builder, table, null, maxKeys);
+    }
+
+    @Override
+    public io.eddy.dsl.WindowedStream<K, V> window(io.eddy.dsl.Windows windows) {
+        Objects.requireNonNull(windows, "windows");
+        return new WindowedStreamImpl<>(builder, node, grouped, windows, eventTimeDelayMs, maxKeys, null);
+    }
+
+    @Override
+    public GroupedStream<K, V> boundedKeys(long maxKeys) {
+        if (maxKeys <= 0) {
+            throw new IllegalArgumentException("boundedKeys must be positive, was " + maxKeys);
+        }
+        return new GroupedImpl<>(builder, node, grouped, eventTimeDelayMs, maxKeys);
     }
 }

@@ -192,7 +192,31 @@ public final class PipelineBuilder implements Pipeline {
         if (!reachesSink()) {
             throw new IllegalArgumentException("the pipeline has no sink: end a stream with toKafka, foreach or console");
         }
-        return new Plan(applicationId, sources, stores, globalTables, flushOrder());
+        return new Plan(applicationId, sources, stores, globalTables, flushOrder(), eventTimeDelays());
+    }
+
+    /**
+     * Per source, the largest allowed delay among the first event-time nodes on its paths (the
+     * watermark of a task follows the most patient of them); sources without any are absent.
+     */
+    private Map<SourceSpec, Long> eventTimeDelays() {
+        Map<SourceSpec, Long> delays = new IdentityHashMap<>();
+        for (SourceSpec s : sources) {
+            Deque<PlanNode> todo = new ArrayDeque<>(List.of(s.root()));
+            Set<PlanNode> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            while (!todo.isEmpty()) {
+                PlanNode n = todo.poll();
+                if (!seen.add(n)) {
+                    continue;
+                }
+                if (n.eventTimeDelayMs != null) {
+                    delays.merge(s, n.eventTimeDelayMs, Math::max);
+                } else {
+                    todo.addAll(n.children);
+                }
+            }
+        }
+        return delays;
     }
 
     private Set<String> plan0Topics() {

@@ -19,9 +19,11 @@ public final class Plan {
     private final List<StoreSpec> stores;
     private final List<GlobalTableSpec> globalTables;
     private final List<PlanNode> flushOrder;
+    private final java.util.Map<SourceSpec, Long> eventTimeDelays;
 
     Plan(String applicationId, List<SourceSpec> sources, List<StoreSpec> stores, List<GlobalTableSpec> globalTables,
-         List<PlanNode> flushOrder) {
+         List<PlanNode> flushOrder, java.util.Map<SourceSpec, Long> eventTimeDelays) {
+        this.eventTimeDelays = java.util.Collections.unmodifiableMap(new java.util.IdentityHashMap<>(eventTimeDelays));
         this.applicationId = applicationId;
         this.sources = List.copyOf(sources);
         this.stores = List.copyOf(stores);
@@ -49,6 +51,19 @@ public final class Plan {
     /** Every operator, parents before children: the order in which operators flush at commit. */
     public List<PlanNode> flushOrder() {
         return flushOrder;
+    }
+
+    /** Whether any source feeds an event-time operator, so tasks keep a watermark. */
+    public boolean eventTime() {
+        return !eventTimeDelays.isEmpty();
+    }
+
+    /**
+     * The allowed delay (ms) of the event time of {@code source}'s records, or null if no
+     * event-time operator reads them.
+     */
+    public Long eventTimeDelay(SourceSpec source) {
+        return eventTimeDelays.get(source);
     }
 
     /** Whether any task keeps state (and so needs a state directory and changelog topics). */

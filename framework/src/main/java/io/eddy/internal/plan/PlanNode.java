@@ -11,6 +11,14 @@ public final class PlanNode {
     final Nodes.Factory factory;
     final List<PlanNode> children = new ArrayList<>();
     final boolean sink;
+    /**
+     * For an operator that assigns or needs event time, the allowed delay (ms) of the event time
+     * it sees; null for other operators. The first such node on a source's paths decides the
+     * source's watermark delay.
+     */
+    Long eventTimeDelayMs;
+    /** The output mode of children that are not plain {@code UPDATE} consumers of this table node. */
+    final java.util.Map<PlanNode, io.eddy.dsl.OutputMode> childModes = new java.util.IdentityHashMap<>();
 
     PlanNode(String name, String kind, Nodes.Factory factory, boolean sink) {
         this.name = name;
@@ -37,5 +45,10 @@ public final class PlanNode {
 
     public boolean isSink() {
         return sink;
+    }
+
+    /** How this (table) node emits to {@code child}: UPDATE unless declared otherwise. */
+    public io.eddy.dsl.OutputMode modeOf(PlanNode child) {
+        return childModes.getOrDefault(child, io.eddy.dsl.OutputMode.UPDATE);
     }
 }

@@ -32,23 +32,43 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
     final PlanNode node;
     /** Whether an operator since the source may have changed the key (so the key no longer matches the partition). */
     private final boolean keyChanged;
+    /** The allowed delay declared by withEventTime upstream, or null if none was. */
+    final Long eventTimeDelayMs;
 
     StreamImpl(PipelineBuilder builder, PlanNode node) {
-        this(builder, node, false);
+        this(builder, node, false, null);
     }
 
     StreamImpl(PipelineBuilder builder, PlanNode node, boolean keyChanged) {
+        this(builder, node, keyChanged, null);
+    }
+
+    StreamImpl(PipelineBuilder builder, PlanNode node, boolean keyChanged, Long eventTimeDelayMs) {
         this.builder = builder;
         this.node = node;
         this.keyChanged = keyChanged;
+        this.eventTimeDelayMs = eventTimeDelayMs;
     }
 
     private <K2, V2> RecordStream<K2, V2> then(String kind, Nodes.Factory factory) {
-        return new StreamImpl<>(builder, builder.add(node, kind, factory, false), keyChanged);
+        return new StreamImpl<>(builder, builder.add(node, kind, factory, false), keyChanged, eventTimeDelayMs);
     }
 
     private <K2, V2> RecordStream<K2, V2> rekeyed(String kind, Nodes.Factory factory) {
-        return new StreamImpl<>(builder, builder.add(node, kind, factory, false), true);
+        return new StreamImpl<>(builder, builder.add(node, kind, factory, false), true, eventTimeDelayMs);
+    }
+
+    /** The larger of two declared delays; null if neither stream declared one. */
+    private static Long maxDelay(Long a, Long b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : Long.valueOf(Math.max(a, b));
+    }
+
+    /** The delay event-time operators on this stream use: the declared one, or 0 (record timestamps as they come). */
+    long eventTimeDelayOrZero() {
+        return eventTimeDelayMs == null ? 0 : eventTimeDelayMs;
     }
 
     // ---- stateful
@@ -57,7 +77,7 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
     public GroupedStream<K, V> groupByKey(Grouped<K, V> grouped) {
         Objects.requireNonNull(grouped, "grouped");
         if (!keyChanged) {
-            return new GroupedImpl<>(builder, node, grouped);
+            return new GroupedImpl<>(builder, node, grouped, eventTimeDelayMs);
         }
         return repartition(grouped, grouped.name() != null ? grouped.name().name() : builder.derivedName("groupByKey"));
     }
@@ -77,7 +97,7 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
         builder.addNamed(List.of(node), "repartition", name + "-sink",
                 StatefulNodes.repartitionSink(topic, grouped.keySerde(), grouped.valueSerde()), false);
         PlanNode source = builder.addRepartitionSource(name, Consumed.with(grouped.keySerde(), grouped.valueSerde()));
-        return new GroupedImpl<>(builder, source, grouped);
+        return new GroupedImpl<>(builder, source, grouped, eventTimeDelayMs);
     }
 
     @Override
@@ -146,6 +166,119 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
         return then(left ? "leftJoin" : "join", StatefulNodes.globalJoin(g.spec().topic(), keyMapper, joiner, left));
     }
 
+    // ---- event time
+
+    @Override
+    public RecordStream<K, V> withEventTime(java.time.Duration allowedDelay) {
+        return assignEventTime(null, allowedDelay);
+    }
+
+    @Override
+    public RecordStream<K, V> withEventTime(java.util.function.ToLongFunction<? super V> eventTime,
+                                            java.time.Duration allowedDelay) {
+        return assignEventTime(Objects.requireNonNull(eventTime, "eventTime"), allowedDelay);
+    }
+
+    private RecordStream<K, V> assignEventTime(java.util.function.ToLongFunction<? super V> eventTime,
+                                               java.time.Duration allowedDelay) {
+        Objects.requireNonNull(allowedDelay, "allowedDelay");
+        if (allowedDelay.isNegative()) {
+            throw new IllegalArgumentException("allowedDelay must be >= 0, was " + allowedDelay);
+        }
+        PlanNode assign = builder.add(node, "withEventTime", io.eddy.internal.runtime.EventTimeNodes.assign(eventTime), false);
+        assign.eventTimeDelayMs = allowedDelay.toMillis();
+        return new StreamImpl<>(builder, assign, keyChanged, allowedDelay.toMillis());
+    }
+
+    @Override
+    public <D> RecordStream<K, V> dropDuplicates(BiFunction<? super K, ? super V, ? extends D> id, Serde<D> idSerde) {
+        return dropDuplicates(id, idSerde, Named.as(builder.derivedName("dropDuplicates")));
+    }
+
+    @Override
+    public <D> RecordStream<K, V> dropDuplicates(BiFunction<? super K, ? super V, ? extends D> id, Serde<D> idSerde,
+                                                 Named name) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(idSerde, "idSerde");
+        Objects.requireNonNull(name, "name");
+        requireKeyUnchanged("dropDuplicates");
+        StoreSpec store = builder.addStore(name.name(), StoreSpec.Kind.WINDOW, idSerde, io.eddy.serde.Serdes.bytes(),
+                0, 0, "dropDuplicates");
+        PlanNode dedup = builder.addNamed(List.of(node), "dropDuplicates", name.name(),
+                io.eddy.internal.runtime.EventTimeNodes.dedup(store, id, idSerde), false);
+        dedup.eventTimeDelayMs = eventTimeDelayOrZero();
+        return new StreamImpl<>(builder, dedup, keyChanged, eventTimeDelayMs);
+    }
+
+    @Override
+    public <VO, R> RecordStream<K, R> join(RecordStream<K, VO> other, BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                           io.eddy.dsl.JoinWindows windows, io.eddy.dsl.StreamJoined<K, V, VO> serdes) {
+        return streamJoin(other, joiner, windows, serdes, io.eddy.internal.runtime.EventTimeNodes.JoinType.INNER);
+    }
+
+    @Override
+    public <VO, R> RecordStream<K, R> leftJoin(RecordStream<K, VO> other,
+                                               BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                               io.eddy.dsl.JoinWindows windows, io.eddy.dsl.StreamJoined<K, V, VO> serdes) {
+        return streamJoin(other, joiner, windows, serdes, io.eddy.internal.runtime.EventTimeNodes.JoinType.LEFT);
+    }
+
+    @Override
+    public <VO, R> RecordStream<K, R> outerJoin(RecordStream<K, VO> other,
+                                                BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                                io.eddy.dsl.JoinWindows windows, io.eddy.dsl.StreamJoined<K, V, VO> serdes) {
+        return streamJoin(other, joiner, windows, serdes, io.eddy.internal.runtime.EventTimeNodes.JoinType.OUTER);
+    }
+
+    private <VO, R> RecordStream<K, R> streamJoin(RecordStream<K, VO> other, BiFunction<?, ?, ?> joiner,
+                                                  io.eddy.dsl.JoinWindows windows,
+                                                  io.eddy.dsl.StreamJoined<K, V, VO> serdes,
+                                                  io.eddy.internal.runtime.EventTimeNodes.JoinType type) {
+        Objects.requireNonNull(joiner, "joiner");
+        Objects.requireNonNull(windows, "windows");
+        Objects.requireNonNull(serdes, "serdes");
+        if (!(other instanceof StreamImpl<?, ?> o) || o.builder != builder) {
+            throw new IllegalArgumentException("can only join a stream of the same pipeline");
+        }
+        if (o == this || o.node == node) {
+            throw new IllegalArgumentException("a stream cannot be joined with itself; branch it first");
+        }
+        requireKeyUnchanged("join");
+        o.requireKeyUnchanged("join (other stream)");
+        String name = serdes.name() != null ? serdes.name() : builder.derivedName("join");
+        long d = windows.maxDifference().toMillis();
+        long retention = d + 1 + windows.grace().toMillis();
+        var spec = new io.eddy.internal.runtime.EventTimeNodes.JoinSpec();
+        spec.type = type;
+        spec.maxDifferenceMs = d;
+        spec.graceMs = windows.grace().toMillis();
+        spec.keySerde = serdes.keySerde();
+        spec.leftSerde = serdes.valueSerde();
+        spec.rightSerde = serdes.otherValueSerde();
+        spec.joiner = joiner;
+        spec.leftStore = builder.addStore(name + "-left", StoreSpec.Kind.WINDOW, serdes.keySerde(),
+                io.eddy.serde.Serdes.bytes(), retention, 0, type.name().toLowerCase(java.util.Locale.ROOT) + " join");
+        spec.rightStore = builder.addStore(name + "-right", StoreSpec.Kind.WINDOW, serdes.keySerde(),
+                io.eddy.serde.Serdes.bytes(), retention, 0, type.name().toLowerCase(java.util.Locale.ROOT) + " join");
+        if (type != io.eddy.internal.runtime.EventTimeNodes.JoinType.INNER) {
+            spec.leftTimers = builder.addStore(name + "-left-timers", StoreSpec.Kind.KEY_VALUE, io.eddy.serde.Serdes.bytes(),
+                    io.eddy.serde.Serdes.bytes(), 0, 0, "join timers");
+        }
+        if (type == io.eddy.internal.runtime.EventTimeNodes.JoinType.OUTER) {
+            spec.rightTimers = builder.addStore(name + "-right-timers", StoreSpec.Kind.KEY_VALUE, io.eddy.serde.Serdes.bytes(),
+                    io.eddy.serde.Serdes.bytes(), 0, 0, "join timers");
+        }
+        PlanNode left = builder.addNamed(List.of(node), "joinThis", name + "-this",
+                io.eddy.internal.runtime.EventTimeNodes.joinSide(spec, true), false);
+        left.eventTimeDelayMs = eventTimeDelayOrZero();
+        PlanNode right = builder.addNamed(List.of(o.node), "joinOther", name + "-other",
+                io.eddy.internal.runtime.EventTimeNodes.joinSide(spec, false), false);
+        right.eventTimeDelayMs = o.eventTimeDelayOrZero();
+        PlanNode merged = builder.addNamed(List.of(left, right), "join", name, Nodes.passThrough(), false);
+        Long delay = maxDelay(eventTimeDelayMs, o.eventTimeDelayMs);
+        return new StreamImpl<>(builder, merged, false, delay);
+    }
+
     @Override
     public RecordStream<K, V> named(String name) {
         if (name == null || name.isBlank()) {
@@ -201,7 +334,9 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
         if (!(other instanceof StreamImpl<?, ?> o) || o.builder != builder) {
             throw new IllegalArgumentException("can only merge streams of the same pipeline");
         }
-        return new StreamImpl<>(builder, builder.addMerged(List.of(node, o.node), "merge"), keyChanged || o.keyChanged);
+        Long delay = maxDelay(eventTimeDelayMs, o.eventTimeDelayMs);
+        return new StreamImpl<>(builder, builder.addMerged(List.of(node, o.node), "merge"), keyChanged || o.keyChanged,
+                delay);
     }
 
     @Override
@@ -273,7 +408,7 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
             for (String branchName : names) {
                 PlanNode branch = builder.add(split, "branch", Nodes.passThrough(), false);
                 branch.name = split.name + "-" + branchName;
-                result.put(branchName, new StreamImpl<>(builder, branch, keyChanged));
+                result.put(branchName, new StreamImpl<>(builder, branch, keyChanged, eventTimeDelayMs));
             }
             return result;
         }

@@ -11,15 +11,69 @@ import java.util.function.BiFunction;
 final class TableImpl<K, V> implements Table<K, V> {
     final PipelineBuilder builder;
     final PlanNode node;
+    /** For a windowed aggregation, its spec; null for other tables. */
+    private final io.eddy.internal.runtime.WindowNodes.Spec window;
+    /** The declared bound on keys (GroupedStream.boundedKeys), or 0. */
+    private final long maxKeys;
 
     TableImpl(PipelineBuilder builder, PlanNode node) {
+        this(builder, node, null, 0);
+    }
+
+    TableImpl(PipelineBuilder builder, PlanNode node, io.eddy.internal.runtime.WindowNodes.Spec window, long maxKeys) {
         this.builder = builder;
         this.node = node;
+        this.window = window;
+        this.maxKeys = maxKeys;
     }
 
     @Override
     public RecordStream<K, V> toStream() {
+        if (window != null) {
+            return emit(io.eddy.dsl.OutputMode.UPDATE);
+        }
         return new StreamImpl<>(builder, node);
+    }
+
+    @Override
+    public RecordStream<K, V> emit(io.eddy.dsl.OutputMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        switch (mode) {
+            case UPDATE -> {
+                if (window == null) {
+                    return toStream();
+                }
+            }
+            case FINAL -> {
+                if (window == null) {
+                    throw new IllegalArgumentException("emit(FINAL) on '" + node.name() + "', which is not a windowed "
+                            + "aggregation: a plain aggregation never closes, so it has no final value; use UPDATE, or "
+                            + "window the grouped stream first (GroupedStream.window)");
+                }
+                if (window.timerStore == null) {
+                    window.timerStore = builder.addStore(window.store.name() + "-timers", StoreSpec.Kind.KEY_VALUE,
+                            io.eddy.serde.Serdes.bytes(), io.eddy.serde.Serdes.bytes(), 0, 0, "window timers");
+                }
+            }
+            case COMPLETE -> {
+                if (maxKeys <= 0) {
+                    throw new IllegalArgumentException("emit(COMPLETE) on '" + node.name() + "' needs a bounded key "
+                            + "space: the whole result is emitted at every commit. Declare it with "
+                            + "GroupedStream.boundedKeys(maxKeys) before aggregating");
+                }
+                if (!(node.kind.equals("count") || node.kind.equals("reduce") || node.kind.equals("aggregate"))
+                        && window == null) {
+                    throw new IllegalArgumentException("emit(COMPLETE) needs an aggregation; '" + node.name() + "' is a "
+                            + node.kind);
+                }
+            }
+        }
+        PlanNode out = builder.add(node, "emit" + mode.name().charAt(0) + mode.name().substring(1).toLowerCase(
+                java.util.Locale.ROOT), io.eddy.internal.runtime.Nodes.passThrough(), false);
+        if (mode != io.eddy.dsl.OutputMode.UPDATE) {
+            node.childModes.put(out, mode);
+        }
+        return new StreamImpl<>(builder, out);
     }
 
     @Override
@@ -41,6 +95,10 @@ final class TableImpl<K, V> implements Table<K, V> {
         Objects.requireNonNull(joiner, "joiner");
         if (!(other instanceof TableImpl<?, ?> o) || o.builder != builder) {
             throw new IllegalArgumentException("can only join a table of the same pipeline");
+        }
+        if (window != null || o.window != null) {
+            throw new IllegalArgumentException("windowed tables cannot be joined yet; emit them (Table.emit) and "
+                    + "join the resulting streams");
         }
         String kind = switch (type) {
             case INNER -> "tableJoin";

@@ -35,5 +35,6 @@ public record AppOptions(
         long stateMemoryBytes,
         long maxBatchStateBytes,
         long storeCacheBytes,
-        List<io.eddy.RestoreListener> restoreListeners) {
+        List<io.eddy.RestoreListener> restoreListeners,
+        Duration idleTimeout) {
 }

@@ -45,6 +45,8 @@ public final class AppRuntime {
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong aborted = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
+    private final Map<String, java.util.concurrent.atomic.LongAdder> lateByOperator =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<TopicPartition> drained = ConcurrentHashMap.newKeySet();
     private Map<TopicPartition, Long> targets;
     private AppState state = AppState.CREATED;
@@ -302,7 +304,11 @@ public final class AppRuntime {
     }
 
     public AppMetrics metrics() {
-        return new AppMetrics(processed.get(), skipped.get(), committed.get(), aborted.get(), retried.get());
+        Map<String, Long> late = new java.util.TreeMap<>();
+        lateByOperator.forEach((op, n) -> late.put(op, n.sum()));
+        long lateTotal = late.values().stream().mapToLong(Long::longValue).sum();
+        return new AppMetrics(processed.get(), skipped.get(), committed.get(), aborted.get(), retried.get(), lateTotal,
+                java.util.Collections.unmodifiableMap(late));
     }
 
     // ---- called by workers
@@ -341,6 +347,12 @@ public final class AppRuntime {
                     options.applicationId());
             workers.forEach(Worker::requestStop);
         }
+    }
+
+    /** Late records dropped by operators in a committed batch. */
+    void lateRecords(Map<String, Long> perOperator) {
+        perOperator.forEach((op, n) -> lateByOperator.computeIfAbsent(op, o -> new java.util.concurrent.atomic.LongAdder())
+                .add(n));
     }
 
     void batchCommitted(BatchProgress progress) {

@@ -11,6 +11,8 @@ public abstract class Node {
 
     final String name;
     Node[] next = NONE;
+    /** Per child, how a table node emits to it; null when every child takes plain updates. */
+    io.eddy.dsl.OutputMode[] childModes;
 
     protected Node(String name) {
         this.name = name;
@@ -23,6 +25,34 @@ public abstract class Node {
         for (Node n : next) {
             n.process(key, value);
         }
+    }
+
+    /** Emits to the children that take {@code mode} output (all children take UPDATE by default). */
+    final void emit(io.eddy.dsl.OutputMode mode, Object key, Object value) {
+        if (childModes == null) {
+            if (mode == io.eddy.dsl.OutputMode.UPDATE) {
+                forward(key, value);
+            }
+            return;
+        }
+        for (int i = 0; i < next.length; i++) {
+            if (childModes[i] == mode) {
+                next[i].process(key, value);
+            }
+        }
+    }
+
+    /** Whether some child takes {@code mode} output. */
+    final boolean emits(io.eddy.dsl.OutputMode mode) {
+        if (childModes == null) {
+            return mode == io.eddy.dsl.OutputMode.UPDATE && next.length > 0;
+        }
+        for (io.eddy.dsl.OutputMode m : childModes) {
+            if (m == mode) {
+                return true;
+            }
+        }
+        return false;
     }
 
     final OperatorException failed(Throwable t) {

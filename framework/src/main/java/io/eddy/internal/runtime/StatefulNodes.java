@@ -24,8 +24,8 @@ public final class StatefulNodes {
     public enum JoinType { INNER, LEFT, OUTER }
 
     /** Folds each record into the aggregate of its key; a table of the aggregates. */
-    public static Nodes.Factory aggregate(StoreSpec spec, Supplier initializer, Aggregator aggregator) {
-        return (name, task) -> new StoreTableNode(name, task, spec) {
+    public static Nodes.Factory aggregate(StoreSpec spec, Supplier initializer, Aggregator aggregator, long maxKeys) {
+        return (name, task) -> new StoreTableNode(name, task, spec, maxKeys) {
             @Override
             void process(Object key, Object value) {
                 Object current = store.get(key);
@@ -45,8 +45,8 @@ public final class StatefulNodes {
     }
 
     /** Combines the values of each key; the first value is the initial aggregate. */
-    public static Nodes.Factory reduce(StoreSpec spec, BinaryOperator reducer) {
-        return (name, task) -> new StoreTableNode(name, task, spec) {
+    public static Nodes.Factory reduce(StoreSpec spec, BinaryOperator reducer, long maxKeys) {
+        return (name, task) -> new StoreTableNode(name, task, spec, maxKeys) {
             @Override
             void process(Object key, Object value) {
                 if (value == null) {
@@ -70,7 +70,7 @@ public final class StatefulNodes {
 
     /** The latest value per key; a null value deletes the key. */
     public static Nodes.Factory materialize(StoreSpec spec) {
-        return (name, task) -> new StoreTableNode(name, task, spec) {
+        return (name, task) -> new StoreTableNode(name, task, spec, 0) {
             @Override
             void process(Object key, Object value) {
                 if (key == null) {
@@ -86,14 +86,32 @@ public final class StatefulNodes {
     private abstract static class StoreTableNode extends TableNode {
         final KeyValueStore store;
 
-        StoreTableNode(String name, TaskContext task, StoreSpec spec) {
+        final long maxKeys;
+
+        StoreTableNode(String name, TaskContext task, StoreSpec spec, long maxKeys) {
             super(name, task);
+            this.maxKeys = maxKeys <= 0 ? Long.MAX_VALUE : maxKeys;
             this.store = task.state().keyValue(spec);
         }
 
         @Override
         Object lookup(Object key) {
             return store.get(key);
+        }
+
+        @Override
+        void forEachRow(java.util.function.BiConsumer<Object, Object> row) {
+            try (io.eddy.state.StoreIterator<java.util.Map.Entry<Object, Object>> it = store.all()) {
+                while (it.hasNext()) {
+                    java.util.Map.Entry<Object, Object> e = it.next();
+                    row.accept(e.getKey(), e.getValue());
+                }
+            }
+        }
+
+        @Override
+        long maxKeys() {
+            return maxKeys;
         }
     }
 

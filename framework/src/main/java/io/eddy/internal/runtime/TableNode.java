@@ -32,11 +32,20 @@ abstract class TableNode extends Node {
         }
     }
 
+    /**
+     * Every row, for {@code COMPLETE} output; tables that cannot list their rows refuse (the plan
+     * only allows COMPLETE on aggregations).
+     */
+    void forEachRow(java.util.function.BiConsumer<Object, Object> row) {
+        throw new UnsupportedOperationException(name + " cannot list its rows");
+    }
+
     @Override
     void flush() {
         if (changedAt.isEmpty()) {
             return;
         }
+        long latest = Long.MIN_VALUE;
         for (Map.Entry<Object, long[]> e : changedAt.entrySet()) {
             Object value;
             try {
@@ -44,10 +53,32 @@ abstract class TableNode extends Node {
             } catch (RuntimeException ex) {
                 throw failed(ex);
             }
+            latest = Math.max(latest, e.getValue()[0]);
             task.record.emitting(e.getValue()[0]);
-            forward(e.getKey(), value);
+            emit(io.eddy.dsl.OutputMode.UPDATE, e.getKey(), value);
         }
         changedAt.clear();
+        if (emits(io.eddy.dsl.OutputMode.COMPLETE)) {
+            java.util.List<Object[]> rows = new java.util.ArrayList<>();
+            try {
+                forEachRow((k, v) -> rows.add(new Object[] {k, v}));
+            } catch (RuntimeException ex) {
+                throw failed(ex);
+            }
+            if (rows.size() > maxKeys()) {
+                throw failed(new IllegalStateException("COMPLETE output of '" + name + "' holds " + rows.size()
+                        + " keys, more than the declared bound of " + maxKeys() + " (GroupedStream.boundedKeys)"));
+            }
+            task.record.emitting(latest);
+            for (Object[] r : rows) {
+                emit(io.eddy.dsl.OutputMode.COMPLETE, r[0], r[1]);
+            }
+        }
+    }
+
+    /** The declared bound on distinct keys, for COMPLETE output. */
+    long maxKeys() {
+        return Long.MAX_VALUE;
     }
 
     @Override

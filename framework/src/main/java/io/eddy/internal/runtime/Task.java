@@ -48,7 +48,20 @@ public final class Task {
      */
     public Task(int id, Plan plan, RecordSink sink, ErrorHandler errorHandler, PrintStream console, TaskState state,
                 GlobalTables globals) {
-        this.context = new TaskContext(id, sink, console, state, globals, n -> instantiate(n, null));
+        this(id, plan, sink, errorHandler, console, state, globals, 10_000, System::currentTimeMillis);
+    }
+
+    /**
+     * Instantiates the operators of every source with fixed topics.
+     *
+     * @param idleTimeoutMs how long an input partition may be silent before it stops holding the
+     *        watermark back (see {@link TaskTime})
+     * @param clock the wall clock, in epoch milliseconds
+     */
+    public Task(int id, Plan plan, RecordSink sink, ErrorHandler errorHandler, PrintStream console, TaskState state,
+                GlobalTables globals, long idleTimeoutMs, java.util.function.LongSupplier clock) {
+        TaskTime time = plan.eventTime() ? new TaskTime(idleTimeoutMs, clock.getAsLong()) : null;
+        this.context = new TaskContext(id, sink, console, state, globals, n -> instantiate(n, null), time, clock);
         this.plan = plan;
         this.errorHandler = errorHandler;
         for (SourceSpec s : plan.sources()) {
@@ -86,6 +99,10 @@ public final class Task {
                     .orElseThrow(() -> new IllegalStateException("no source reads topic " + topic));
             node = (SourceNode) instantiate(spec.root(), spec);
             sourceByTopic.put(topic, node);
+            Long delay = plan.eventTimeDelay(spec);
+            if (context.time != null && delay != null) {
+                context.time.register(topic, delay, context.clock.getAsLong());
+            }
         }
         return node;
     }
@@ -109,6 +126,10 @@ public final class Task {
             next[i] = instantiate(planNode.children().get(i), source);
         }
         node.next = next;
+        if (!planNode.children().isEmpty() && planNode.children().stream()
+                .anyMatch(c -> planNode.modeOf(c) != io.eddy.dsl.OutputMode.UPDATE)) {
+            node.childModes = planNode.children().stream().map(planNode::modeOf).toArray(io.eddy.dsl.OutputMode[]::new);
+        }
         return node;
     }
 
@@ -201,6 +222,9 @@ public final class Task {
      * @throws ProcessingFailedException if an operator or sink fails; the batch must then be aborted
      */
     public void prepareCommit(ChangelogSink changelog) {
+        if (context.time != null) {
+            context.time.advance(context.clock.getAsLong());
+        }
         for (PlanNode p : plan.flushOrder()) {
             Node n = instances.get(p);
             if (n == null) {
@@ -226,6 +250,55 @@ public final class Task {
         }
     }
 
+    // ---- event time
+
+    /** Whether this task keeps a watermark. */
+    public boolean tracksEventTime() {
+        return context.time != null;
+    }
+
+    /** The task's watermark ({@link Long#MIN_VALUE} before any, or if it keeps none). */
+    public long watermark() {
+        return context.time == null ? Long.MIN_VALUE : context.time.watermark();
+    }
+
+    /** Resumes from the watermark the task's previous owner committed. */
+    public void restoreWatermark(long watermark) {
+        if (context.time != null) {
+            context.time.restore(watermark);
+        }
+    }
+
+    /** The task's partition of {@code topic} delivered records in the poll at {@code now}. */
+    public void inputActive(String topic, long now) {
+        if (context.time != null) {
+            context.time.active(topic, now);
+        }
+    }
+
+    /**
+     * Whether committing a batch at {@code now}, even one without records, would fire a timer:
+     * the watermark would reach an event-time timer, or the clock has reached a processing-time
+     * one. The worker then runs such a batch, so a quiet stream still closes its windows.
+     */
+    public boolean timersDue(long now) {
+        if (context.timerOwners.isEmpty()) {
+            return false;
+        }
+        long candidate = context.time == null ? Long.MIN_VALUE : context.time.candidate(now);
+        for (TaskContext.TimerOwner owner : context.timerOwners) {
+            if (owner.nextEventTimer() <= candidate || owner.nextProcessingTimer() <= now) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Late records dropped in the current batch, per operator (live view; cleared at commit and abort). */
+    public Map<String, Long> lateInBatch() {
+        return context.lateInBatch;
+    }
+
     /** Bytes of uncommitted state changes held by the task's stores. */
     public long dirtyStateBytes() {
         return context.state == null ? 0 : context.state.dirtyBytes();
@@ -236,6 +309,10 @@ public final class Task {
         if (context.state != null) {
             context.state.committed();
         }
+        if (context.time != null) {
+            context.time.committed();
+        }
+        context.lateInBatch.clear();
         context.batchId++;
         skippedInBatch = 0;
     }
@@ -255,6 +332,11 @@ public final class Task {
         if (context.state != null) {
             context.state.aborted();
         }
+        if (context.time != null) {
+            context.time.rollback();
+        }
+        context.timerOwners.forEach(TaskContext.TimerOwner::timersReset);
+        context.lateInBatch.clear();
         skippedInBatch = 0;
     }
 }

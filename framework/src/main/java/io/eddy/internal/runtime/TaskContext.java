@@ -15,10 +15,35 @@ public final class TaskContext {
     final TaskState state;
     final GlobalTables globals;
     final java.util.function.Function<io.eddy.internal.plan.PlanNode, Node> nodes;
+    /** The task's event-time clock; null if the plan has no event-time operator. */
+    final TaskTime time;
+    /** The wall clock (the application's, or the test driver's manual one). */
+    final java.util.function.LongSupplier clock;
+    /** Operators with timers, asked at commit whether one is due. */
+    final java.util.List<TimerOwner> timerOwners = new java.util.ArrayList<>();
+    /** Late records dropped in the current batch, per operator. */
+    final java.util.Map<String, Long> lateInBatch = new java.util.HashMap<>();
     long batchId;
 
+    /** An operator with timers. */
+    interface TimerOwner {
+        /** The earliest pending event-time timer, or {@link Long#MAX_VALUE}. */
+        long nextEventTimer();
+
+        /** The earliest pending processing-time timer, or {@link Long#MAX_VALUE}. */
+        default long nextProcessingTimer() {
+            return Long.MAX_VALUE;
+        }
+
+        /** The batch aborted: forget cached timer state. */
+        void timersReset();
+    }
+
     TaskContext(int taskId, RecordSink sink, PrintStream console, TaskState state, GlobalTables globals,
-                java.util.function.Function<io.eddy.internal.plan.PlanNode, Node> nodes) {
+                java.util.function.Function<io.eddy.internal.plan.PlanNode, Node> nodes, TaskTime time,
+                java.util.function.LongSupplier clock) {
+        this.time = time;
+        this.clock = clock;
         this.taskId = taskId;
         this.sink = sink;
         this.console = console;
@@ -33,6 +58,19 @@ public final class TaskContext {
             throw new IllegalStateException("task " + taskId + " has no state");
         }
         return state;
+    }
+
+    /** The task's event-time clock. */
+    TaskTime time() {
+        if (time == null) {
+            throw new IllegalStateException("task " + taskId + " tracks no event time");
+        }
+        return time;
+    }
+
+    /** Counts a late record dropped by {@code operator}. */
+    void late(String operator) {
+        lateInBatch.merge(operator, 1L, Long::sum);
     }
 
     /** The application's global tables. */

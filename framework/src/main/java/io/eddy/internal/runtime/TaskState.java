@@ -93,8 +93,11 @@ public final class TaskState implements AutoCloseable {
     private static BytesStore openOnce(StateEnvironment env, StoreSpec spec, Path dir, StoreOptions options) {
         return switch (spec.kind()) {
             case KEY_VALUE -> env.openKeyValue(dir, spec.name(), options);
-            case WINDOW -> env.openWindow(dir, spec.name(), spec.retentionMs(), segmentInterval(spec), options);
-            case SESSION -> env.openSession(dir, spec.name(), spec.retentionMs(), segmentInterval(spec), options);
+            // event-time operators move stream time to their watermark: what expires is what is closed
+            case WINDOW -> env.openWindow(dir, spec.name(), spec.retentionMs(), segmentInterval(spec),
+                    options.withExplicitStreamTime());
+            case SESSION -> env.openSession(dir, spec.name(), spec.retentionMs(), segmentInterval(spec),
+                    options.withExplicitStreamTime());
         };
     }
 

@@ -89,6 +89,7 @@ import org.slf4j.LoggerFactory;
 final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceListener {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final String BATCH_METADATA_PREFIX = "eddy:batch=";
+    private static final String WATERMARK_METADATA = ";wm=";
 
     private final AppRuntime app;
     private final AppOptions options;
@@ -125,6 +126,8 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
     private long batchSeq;
     private final Map<TopicPartition, long[]> batchRanges = new HashMap<>();
     private final Set<Task> batchTasks = new LinkedHashSet<>();
+    /** For a batch without records (timers only): the positions of its tasks' partitions, committed as they are. */
+    private final Map<TopicPartition, Long> idleOffsets = new HashMap<>();
 
     private volatile boolean stopRequested;
     private boolean rejoinNeeded;
@@ -249,15 +252,49 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         if (targets != null && !batchOpen && !rejoinNeeded) {
             reportReachedTargets();
         }
+        if (!batchOpen && !rejoinNeeded && stateful) {
+            commitDueTimers();
+        }
+    }
+
+    /**
+     * With no batch open: if committing would fire a timer of some task (the watermark of a quiet
+     * task moving with the clock, or a processing-time timer), run a batch without records for
+     * those tasks. Its offsets are the tasks' current positions, so the new watermark is stored.
+     */
+    private void commitDueTimers() {
+        long now = options.clock().millis();
+        List<Task> due = new ArrayList<>();
+        for (Task t : tasks.values()) {
+            boolean restoring = restorer != null && restorer.isRestoring(t.id());
+            if (!restoring && t.timersDue(now)) {
+                due.add(t);
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        openBatch();
+        batchTasks.addAll(due);
+        if (targets == null) {
+            for (TopicPartition tp : consumer.assignment()) {
+                if (due.stream().anyMatch(t -> t.id() == tp.partition())) {
+                    idleOffsets.put(tp, consumer.position(tp));
+                }
+            }
+        }
+        commitBatch();
     }
 
     private void process(ConsumerRecords<byte[], byte[]> records) {
         pollProgress.clear();
+        long now = options.clock().millis();
         for (TopicPartition tp : records.partitions()) {
             Task task = tasks.get(tp.partition());
             if (task == null) {
                 continue;
             }
+            task.inputActive(tp.topic(), now);
             List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
             Object source = task.sourceFor(tp.topic());
             long limit = targets == null ? Long.MAX_VALUE : targets.getOrDefault(tp, 0L);
@@ -382,20 +419,27 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
 
     /** Commits the open batch; returns false if it was aborted instead. */
     private boolean commitBatch() {
+        Map<TopicPartition, Long> next = new HashMap<>(idleOffsets);
+        batchRanges.forEach((tp, range) -> next.put(tp, range[1] + 1));
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        batchRanges.forEach((tp, range) -> offsets.put(tp, new OffsetAndMetadata(range[1] + 1,
-                BATCH_METADATA_PREFIX + tasks.get(tp.partition()).batchId())));
         try {
             for (Task t : batchTasks) {
                 t.prepareCommit(changelogSink);
             }
+            // after prepareCommit: the metadata carries the watermark the batch advanced to
+            next.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset,
+                    batchMetadata(tasks.get(tp.partition())))));
             if (exactlyOnce) {
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                if (!offsets.isEmpty()) {
+                    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                }
                 producer.commitTransaction();
             } else {
                 producer.flush();
                 sink.checkNoSendFailed();
-                commitOffsetsSync(offsets);
+                if (!offsets.isEmpty()) {
+                    commitOffsetsSync(offsets);
+                }
             }
         } catch (ProducerFencedException | FencedInstanceIdException e) {
             if (groupInstanceId != null) {
@@ -445,10 +489,22 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         }
     }
 
+    private static String batchMetadata(Task task) {
+        String meta = BATCH_METADATA_PREFIX + task.batchId();
+        return task.tracksEventTime() ? meta + WATERMARK_METADATA + task.watermark() : meta;
+    }
+
     private void finishCommittedBatch(Set<TopicPartition> partitions) {
         long skipped = 0;
+        Map<Integer, Instant> watermarks = new TreeMap<>();
         for (Task t : batchTasks) {
             skipped += t.skippedInBatch();
+            if (!t.lateInBatch().isEmpty()) {
+                app.lateRecords(t.lateInBatch());
+            }
+            if (t.tracksEventTime()) {
+                watermarks.put(t.id(), t.watermark() == Long.MIN_VALUE ? Instant.MIN : Instant.ofEpochMilli(t.watermark()));
+            }
             t.committed();
         }
         long now = options.clock().millis();
@@ -456,7 +512,8 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
                 java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         batchRanges.forEach((tp, r) -> ranges.put(tp, new OffsetRange(r[0], r[1])));
         BatchProgress progress = new BatchProgress(name, batchSeq, java.util.Collections.unmodifiableMap(ranges),
-                batchRecords, skipped, Duration.ofMillis(now - batchStartedAt), Instant.ofEpochMilli(now));
+                batchRecords, skipped, Duration.ofMillis(now - batchStartedAt), Instant.ofEpochMilli(now),
+                java.util.Collections.unmodifiableMap(watermarks));
         resetBatch();
         batchSeq++;
         retryBackoffMillis = RETRY_BACKOFF_MIN_MS;
@@ -495,6 +552,7 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
     }
 
     private void resetBatch() {
+        idleOffsets.clear();
         batchOpen = false;
         batchRecords = 0;
         batchRanges.clear();
@@ -679,6 +737,7 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
             OffsetAndMetadata om = committed.get(tp);
             if (om != null) {
                 task.batchId(Math.max(task.batchId(), lastBatchId(om.metadata()) + 1));
+                task.restoreWatermark(watermarkOf(om.metadata()));
             } else {
                 seekToStartingOffset(tp);
                 sought.add(tp);
@@ -706,7 +765,8 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
             state = new TaskState(partition, plan, app.stateEnvironment(), app.stateDirectory().taskDir(partition),
                     options.storeCacheBytes());
         }
-        return new Task(partition, plan, sink, options.errorHandler(), options.console(), state, app.globalTables());
+        return new Task(partition, plan, sink, options.errorHandler(), options.console(), state, app.globalTables(),
+                options.idleTimeout().toMillis(), options.clock()::millis);
     }
 
     private StateRestorer restorer() {
@@ -728,10 +788,25 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         consumer.resume(inputs);
     }
 
+    /** The watermark in committed offset metadata, or {@link Long#MIN_VALUE}. */
+    private static long watermarkOf(String metadata) {
+        int at = metadata == null ? -1 : metadata.indexOf(WATERMARK_METADATA);
+        if (at >= 0) {
+            try {
+                return Long.parseLong(metadata.substring(at + WATERMARK_METADATA.length()));
+            } catch (NumberFormatException ignored) {
+                // not ours
+            }
+        }
+        return Long.MIN_VALUE;
+    }
+
     private static long lastBatchId(String metadata) {
         if (metadata != null && metadata.startsWith(BATCH_METADATA_PREFIX)) {
             try {
-                return Long.parseLong(metadata.substring(BATCH_METADATA_PREFIX.length()));
+                int end = metadata.indexOf(';');
+                return Long.parseLong(metadata.substring(BATCH_METADATA_PREFIX.length(),
+                        end < 0 ? metadata.length() : end));
             } catch (NumberFormatException ignored) {
                 // offsets committed by something else: number batches from 0
             }

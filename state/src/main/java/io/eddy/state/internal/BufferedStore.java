@@ -239,6 +239,12 @@ final class BufferedStore implements BytesStore {
     }
 
     @Override
+    public void advanceStreamTime(long streamTime) {
+        checkOpen();
+        engine.advanceStreamTime(streamTime);
+    }
+
+    @Override
     public long droppedExpiredWrites() {
         return engine.droppedExpiredWrites();
     }

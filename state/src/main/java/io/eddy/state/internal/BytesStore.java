@@ -108,6 +108,16 @@ public interface BytesStore extends AutoCloseable {
     }
 
     /**
+     * Moves a window or session store's stream time forward to {@code streamTime} (never back):
+     * keys older than {@code streamTime - retention} become invisible, and their segments are
+     * dropped at the next commit. For stores opened with
+     * {@link StoreOptions#withExplicitStreamTime()} this is the only way stream time advances.
+     * Key-value stores ignore it.
+     */
+    default void advanceStreamTime(long streamTime) {
+    }
+
+    /**
      * Discards the dirty buffer and releases the engine (for RocksDB: iterators, column family
      * handles, the database and its options). Idempotent.
      */

@@ -63,6 +63,10 @@ abstract class Engine implements AutoCloseable {
     }
 
     /** Forgets what {@link #admit} observed since the last commit (the batch was aborted). */
+    /** Moves stream time forward (window and session engines); others ignore it. */
+    void advanceStreamTime(long streamTime) {
+    }
+
     void rollback() {
     }
 

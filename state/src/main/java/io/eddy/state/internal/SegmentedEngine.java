@@ -21,7 +21,10 @@ import java.util.function.ToLongFunction;
  * expired is dropped as a whole after each commit or restore, which bounds the store's size.
  *
  * <p>Stream time advances as writes are admitted, so a batch sees its own progress; the committed
- * stream time is stored with the offset, and an aborted batch falls back to it.
+ * stream time is stored with the offset, and an aborted batch falls back to it. Stores opened
+ * with {@link StoreOptions#withExplicitStreamTime()} instead advance stream time only when told
+ * ({@link #advanceStreamTime}): event-time operators pass their watermark, so that what expires
+ * is exactly what is closed, however far ahead of the watermark the writes run.
  */
 final class SegmentedEngine extends Engine {
 
@@ -30,12 +33,15 @@ final class SegmentedEngine extends Engine {
     private final ToLongFunction<byte[]> timeOf;
     private final long retentionMs;
     private final long segmentIntervalMs;
+    private final boolean timeFromWrites;
     private long committedStreamTime;
     private long observedStreamTime;
     private long dropped;
 
-    SegmentedEngine(Backend backend, ToLongFunction<byte[]> timeOf, long retentionMs, long segmentIntervalMs) {
+    SegmentedEngine(Backend backend, ToLongFunction<byte[]> timeOf, long retentionMs, long segmentIntervalMs,
+                    boolean timeFromWrites) {
         super(backend);
+        this.timeFromWrites = timeFromWrites;
         this.timeOf = timeOf;
         this.retentionMs = retentionMs;
         this.segmentIntervalMs = segmentIntervalMs;
@@ -104,7 +110,9 @@ final class SegmentedEngine extends Engine {
             dropped++;
             return false;
         }
-        observedStreamTime = Math.max(observedStreamTime, t);
+        if (timeFromWrites) {
+            observedStreamTime = Math.max(observedStreamTime, t);
+        }
         return true;
     }
 
@@ -117,6 +125,11 @@ final class SegmentedEngine extends Engine {
     Predicate<byte[]> visibility() {
         long cutoff = cutoff(observedStreamTime);
         return key -> timeOf.applyAsLong(key) >= cutoff;
+    }
+
+    @Override
+    void advanceStreamTime(long streamTime) {
+        observedStreamTime = Math.max(observedStreamTime, streamTime);
     }
 
     @Override
@@ -161,7 +174,9 @@ final class SegmentedEngine extends Engine {
                 dropped++;
                 continue;
             }
-            streamTime = Math.max(streamTime, t);
+            if (timeFromWrites) {
+                streamTime = Math.max(streamTime, t);
+            }
             perSegment.computeIfAbsent(segmentOf(t), s -> new TreeMap<>(ByteArrays.ORDER)).put(r.getKey(), r.getValue());
         }
         long cutoff = cutoff(streamTime);

@@ -87,7 +87,8 @@ public final class StateEnvironment implements AutoCloseable {
                                  StoreOptions options) {
         checkTimes(name, retentionMs, segmentIntervalMs);
         return open(dir, name, options, "eddy-window-1",
-                backend -> new SegmentedEngine(backend, WindowKeys::windowStart, retentionMs, segmentIntervalMs));
+                backend -> new SegmentedEngine(backend, WindowKeys::windowStart, retentionMs, segmentIntervalMs,
+                        options.streamTimeFromWrites()));
     }
 
     /**
@@ -103,7 +104,8 @@ public final class StateEnvironment implements AutoCloseable {
                                   StoreOptions options) {
         checkTimes(name, retentionMs, segmentIntervalMs);
         return open(dir, name, options, "eddy-session-1",
-                backend -> new SegmentedEngine(backend, WindowKeys::sessionEnd, retentionMs, segmentIntervalMs));
+                backend -> new SegmentedEngine(backend, WindowKeys::sessionEnd, retentionMs, segmentIntervalMs,
+                        options.streamTimeFromWrites()));
     }
 
     private static void checkTimes(String name, long retentionMs, long segmentIntervalMs) {

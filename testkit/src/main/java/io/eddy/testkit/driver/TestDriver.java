@@ -73,6 +73,10 @@ public final class TestDriver implements AutoCloseable {
     private final Map<String, Integer> roundRobin = new HashMap<>();
     private long batches;
     private long skipped;
+    private final Map<String, Long> lateRecords = new TreeMap<>();
+    /** Per task, the watermark its last committed batch stored (as the Kafka runtime stores it with the offsets). */
+    private final Map<Integer, Long> committedWatermarks = new HashMap<>();
+    private final long idleTimeoutMs;
 
     private StateEnvironment stateEnvironment = StateEnvironment.inMemory();
     private final GlobalTables globalTables;
@@ -85,6 +89,7 @@ public final class TestDriver implements AutoCloseable {
         this.console = b.console;
         this.defaultPartitions = b.defaultPartitions;
         this.now = b.start;
+        this.idleTimeoutMs = b.idleTimeout.toMillis();
         Map<String, Integer> inputs = new TreeMap<>();
         for (String t : plan.fixedTopics()) {
             if (!plan.repartitionTopics().contains(t)) {
@@ -134,6 +139,25 @@ public final class TestDriver implements AutoCloseable {
     /** Records skipped by the error policy in committed batches. */
     public long skippedRecords() {
         return skipped;
+    }
+
+    /** Late records that event-time operators dropped in committed batches (not those routed to a late stream). */
+    public long lateRecords() {
+        return lateRecords.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** {@link #lateRecords()} per operator name (a copy). */
+    public Map<String, Long> lateRecordsByOperator() {
+        return Map.copyOf(lateRecords);
+    }
+
+    /**
+     * The watermark task {@code partition} committed last, or empty if the task has committed
+     * none (or tracks no event time).
+     */
+    public java.util.Optional<Instant> watermark(int partition) {
+        Long wm = committedWatermarks.get(partition);
+        return wm == null || wm == Long.MIN_VALUE ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(wm));
     }
 
     /**
@@ -189,7 +213,12 @@ public final class TestDriver implements AutoCloseable {
                     }
                 }
             }
-            task = new Task(p, plan, sink, errorHandler, console, state, globalTables);
+            task = new Task(p, plan, sink, errorHandler, console, state, globalTables, idleTimeoutMs,
+                    () -> now.toEpochMilli());
+            Long wm = committedWatermarks.get(p);
+            if (wm != null) {
+                task.restoreWatermark(wm);
+            }
             tasks.put(p, task);
         }
         return task;
@@ -245,6 +274,7 @@ public final class TestDriver implements AutoCloseable {
                     Task task = task(p);
                     participants.add(task);
                     Object source = task.sourceFor(topic);
+                    task.inputActive(topic, now.toEpochMilli());
                     for (; pos[p] < log.size(); pos[p]++) {
                         StoredRecord r = log.get(pos[p]);
                         task.process(source, new ConsumerRecord<>(topic, p, pos[p], r.timestamp, TimestampType.CREATE_TIME,
@@ -252,6 +282,11 @@ public final class TestDriver implements AutoCloseable {
                                 r.headers, java.util.Optional.empty()));
                         records++;
                     }
+                }
+            }
+            for (Task t : tasks.values()) {
+                if (!participants.contains(t) && t.timersDue(now.toEpochMilli())) {
+                    participants.add(t);   // a batch without records: the watermark closes windows
                 }
             }
             participants.forEach(t -> t.prepareCommit(changelogSink));
@@ -275,6 +310,10 @@ public final class TestDriver implements AutoCloseable {
         pendingOutput.clear();
         for (Task t : participants) {
             skipped += t.skippedInBatch();
+            t.lateInBatch().forEach((op, n) -> lateRecords.merge(op, n, Long::sum));
+            if (t.tracksEventTime()) {
+                committedWatermarks.put(t.id(), t.watermark());
+            }
             t.committed();
         }
         batches++;
@@ -353,8 +392,22 @@ public final class TestDriver implements AutoCloseable {
         private PrintStream console = System.out;
         private Instant start = Instant.parse("2026-01-01T00:00:00Z");
         private String applicationId = "test-app";
+        private Duration idleTimeout = Duration.ofSeconds(10);
 
         private Builder() {
+        }
+
+        /**
+         * How long an input partition may deliver nothing before it stops holding its task's
+         * watermark back, measured on the driver's clock; as {@code EddyApp.Builder#idleTimeout}.
+         * Default 10 s.
+         */
+        public Builder idleTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive, got " + timeout);
+            }
+            this.idleTimeout = timeout;
+            return this;
         }
 
         /** The application id internal topic names start with; default {@code test-app}. */

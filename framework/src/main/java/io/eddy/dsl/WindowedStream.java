@@ -1,0 +1,52 @@
+package io.eddy.dsl;
+
+import io.eddy.serde.Serde;
+import io.eddy.state.Windowed;
+import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A grouped stream cut into event-time windows, ready to be aggregated per key and window. The
+ * aggregates live in a window (or session) store named after the operator; windows are removed
+ * from it once closed, so the state stays bounded by the windows still open. The result is a
+ * {@link Table} keyed by {@link Windowed}; choose what it emits with {@link Table#emit}.
+ *
+ * <p>Event time is the record timestamp as set by {@link RecordStream#withEventTime}, or the
+ * Kafka record timestamp with no allowed delay if the stream declared none.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public interface WindowedStream<K, V> {
+
+    /** Counts records per key and window. */
+    Table<Windowed<K>, Long> count(Named name);
+
+    /** Counts records per key and window, in a store with a derived name ({@code window-count-<n>}). */
+    Table<Windowed<K>, Long> count();
+
+    /** Combines the values of each key and window; sessions merge with the same reducer. */
+    Table<Windowed<K>, V> reduce(BinaryOperator<V> reducer, Named name);
+
+    /**
+     * Folds the values of each key and window into an aggregate. Not for session windows, whose
+     * aggregates must be mergeable: use {@link #aggregate(Supplier, Aggregator, Merger, Serde, Named)}.
+     *
+     * @throws IllegalArgumentException for session windows
+     */
+    <A> Table<Windowed<K>, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
+                                        Serde<A> aggregateSerde, Named name);
+
+    /** Folds the values of each key and window; {@code merger} combines sessions a record joins. */
+    <A> Table<Windowed<K>, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
+                                        Merger<? super K, A> merger, Serde<A> aggregateSerde, Named name);
+
+    /**
+     * Routes late records, those that fall only into closed windows, to a stream instead of
+     * dropping them: {@code lateStream} receives that stream once, when the pipeline is defined,
+     * and attaches whatever it likes to it (a topic, a log). Without it, late records are dropped
+     * and counted in {@link io.eddy.AppMetrics#lateRecords()}.
+     */
+    WindowedStream<K, V> onLateRecords(Consumer<? super RecordStream<K, V>> lateStream);
+}

@@ -1,0 +1,151 @@
+package io.eddy.internal.plan;
+
+import io.eddy.dsl.Aggregator;
+import io.eddy.dsl.Grouped;
+import io.eddy.dsl.HoppingWindows;
+import io.eddy.dsl.Merger;
+import io.eddy.dsl.Named;
+import io.eddy.dsl.RecordStream;
+import io.eddy.dsl.SessionWindows;
+import io.eddy.dsl.SlidingWindows;
+import io.eddy.dsl.Table;
+import io.eddy.dsl.TumblingWindows;
+import io.eddy.dsl.WindowedStream;
+import io.eddy.dsl.Windows;
+import io.eddy.internal.runtime.Nodes;
+import io.eddy.internal.runtime.WindowNodes;
+import io.eddy.serde.Serde;
+import io.eddy.serde.Serdes;
+import io.eddy.state.Windowed;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/** The {@link WindowedStream} the DSL hands out: the grouped node, the windows, and the options chosen so far. */
+final class WindowedStreamImpl<K, V> implements WindowedStream<K, V> {
+    private final PipelineBuilder builder;
+    private final PlanNode node;
+    private final Grouped<K, V> grouped;
+    private final Windows windows;
+    private final Long eventTimeDelayMs;
+    private final long maxKeys;
+    private final Consumer<? super RecordStream<K, V>> lateStream;
+
+    WindowedStreamImpl(PipelineBuilder builder, PlanNode node, Grouped<K, V> grouped, Windows windows,
+                       Long eventTimeDelayMs, long maxKeys, Consumer<? super RecordStream<K, V>> lateStream) {
+        this.builder = builder;
+        this.node = node;
+        this.grouped = grouped;
+        this.windows = windows;
+        this.eventTimeDelayMs = eventTimeDelayMs;
+        this.maxKeys = maxKeys;
+        this.lateStream = lateStream;
+    }
+
+    @Override
+    public WindowedStream<K, V> onLateRecords(Consumer<? super RecordStream<K, V>> lateStream) {
+        Objects.requireNonNull(lateStream, "lateStream");
+        return new WindowedStreamImpl<>(builder, node, grouped, windows, eventTimeDelayMs, maxKeys, lateStream);
+    }
+
+    @Override
+    public Table<Windowed<K>, Long> count(Named name) {
+        Aggregator<K, V, Long> counter = (k, v, n) -> n + 1;
+        Merger<K, Long> sum = (k, a, b) -> a + b;
+        return add(name, "windowCount", () -> 0L, counter, sum, Serdes.longs());
+    }
+
+    @Override
+    public Table<Windowed<K>, Long> count() {
+        return count(Named.as(builder.derivedName("window-count")));
+    }
+
+    @Override
+    public Table<Windowed<K>, V> reduce(BinaryOperator<V> reducer, Named name) {
+        Objects.requireNonNull(reducer, "reducer");
+        if (grouped.valueSerde() == null) {
+            throw new IllegalArgumentException("reduce needs the value serde: group with Grouped.with(keySerde, valueSerde)");
+        }
+        Aggregator<K, V, V> fold = (k, v, a) -> a == null ? v : reducer.apply(a, v);
+        Merger<K, V> merge = (k, a, b) -> reducer.apply(a, b);
+        return add(name, "windowReduce", () -> null, fold, merge, grouped.valueSerde());
+    }
+
+    @Override
+    public <A> Table<Windowed<K>, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
+                                               Serde<A> aggregateSerde, Named name) {
+        if (windows instanceof SessionWindows) {
+            throw new IllegalArgumentException("aggregate over session windows needs a Merger, which combines the "
+                    + "aggregates of sessions a record joins: use aggregate(initializer, aggregator, merger, serde, name)");
+        }
+        return add(name, "windowAggregate", Objects.requireNonNull(initializer, "initializer"),
+                Objects.requireNonNull(aggregator, "aggregator"), null, Objects.requireNonNull(aggregateSerde, "aggregateSerde"));
+    }
+
+    @Override
+    public <A> Table<Windowed<K>, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
+                                               Merger<? super K, A> merger, Serde<A> aggregateSerde, Named name) {
+        return add(name, "windowAggregate", Objects.requireNonNull(initializer, "initializer"),
+                Objects.requireNonNull(aggregator, "aggregator"), Objects.requireNonNull(merger, "merger"),
+                Objects.requireNonNull(aggregateSerde, "aggregateSerde"));
+    }
+
+    private <A> Table<Windowed<K>, A> add(Named name, String kind, Supplier<?> initializer, Aggregator<?, ?, ?> aggregator,
+                                          Merger<?, ?> merger, Serde<?> aggregateSerde) {
+        Objects.requireNonNull(name, "name");
+        if (grouped.keySerde() == null) {
+            throw new IllegalArgumentException(kind + " needs the key serde: group with Grouped.with(keySerde, valueSerde)");
+        }
+        WindowNodes.Spec spec = new WindowNodes.Spec();
+        spec.keySerde = grouped.keySerde();
+        spec.valueSerde = grouped.valueSerde();
+        spec.aggregateSerde = aggregateSerde;
+        spec.initializer = initializer;
+        spec.aggregator = aggregator;
+        spec.merger = merger;
+        spec.graceMs = windows.grace().toMillis();
+        spec.maxKeys = maxKeys;
+        String n = name.name();
+        String what = kind + " over " + windows;
+        if (windows instanceof TumblingWindows w) {
+                spec.kind = WindowNodes.Spec.Kind.FIXED;
+                spec.sizeMs = w.size().toMillis();
+                spec.advanceMs = spec.sizeMs;
+                spec.store = builder.addStore(n, io.eddy.internal.plan.StoreSpec.Kind.WINDOW, spec.keySerde,
+                        aggregateSerde, spec.sizeMs + spec.graceMs, spec.sizeMs, what);
+        } else if (windows instanceof HoppingWindows w) {
+                spec.kind = WindowNodes.Spec.Kind.FIXED;
+                spec.sizeMs = w.size().toMillis();
+                spec.advanceMs = w.advance().toMillis();
+                spec.store = builder.addStore(n, io.eddy.internal.plan.StoreSpec.Kind.WINDOW, spec.keySerde,
+                        aggregateSerde, spec.sizeMs + spec.graceMs, spec.sizeMs, what);
+        } else if (windows instanceof SlidingWindows w) {
+                if (grouped.valueSerde() == null) {
+                    throw new IllegalArgumentException("sliding windows keep each key's records, so they need the value "
+                            + "serde: group with Grouped.with(keySerde, valueSerde)");
+                }
+                spec.kind = WindowNodes.Spec.Kind.SLIDING;
+                spec.sizeMs = w.maxDifference().toMillis();
+                long retention = spec.sizeMs + 1 + spec.graceMs;
+                spec.store = builder.addStore(n, io.eddy.internal.plan.StoreSpec.Kind.WINDOW, spec.keySerde,
+                        aggregateSerde, retention, spec.sizeMs + 1, what);
+                spec.recordStore = builder.addStore(n + "-records", io.eddy.internal.plan.StoreSpec.Kind.WINDOW,
+                        spec.keySerde, Serdes.bytes(), retention, 1, "records of " + what);
+        } else if (windows instanceof SessionWindows w) {
+                spec.kind = WindowNodes.Spec.Kind.SESSION;
+                spec.sizeMs = w.gap().toMillis();
+                spec.store = builder.addStore(n, io.eddy.internal.plan.StoreSpec.Kind.SESSION, spec.keySerde,
+                        aggregateSerde, spec.sizeMs + spec.graceMs, spec.sizeMs, what);
+        }
+        if (lateStream != null) {
+            PlanNode late = builder.addNamed(List.of(), "late", n + "-late", Nodes.passThrough(), false);
+            spec.lateNode = late;
+            lateStream.accept(new StreamImpl<>(builder, late, false, eventTimeDelayMs));
+        }
+        PlanNode aggregate = builder.addNamed(List.of(node), kind, n, WindowNodes.aggregate(spec), false);
+        aggregate.eventTimeDelayMs = eventTimeDelayMs == null ? 0L : eventTimeDelayMs;
+        return new TableImpl<>(builder, aggregate, spec, maxKeys);
+    }
+}
