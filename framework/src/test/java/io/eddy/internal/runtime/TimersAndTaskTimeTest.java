@@ -1,0 +1,114 @@
+package io.eddy.internal.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eddy.state.internal.BytesStore;
+import io.eddy.state.internal.StateEnvironment;
+import io.eddy.state.internal.StoreOptions;
+import io.eddy.state.internal.WindowKeys;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The timer store and the watermark rule, below the operators that use them. */
+class TimersAndTaskTimeTest {
+    private final StateEnvironment env = StateEnvironment.inMemory();
+
+    @AfterEach
+    void close() {
+        env.close();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void eventAndProcessingTimersFireInTimeOrderOnceAndSurviveACommit() {
+        BytesStore store = env.openKeyValue(null, "timers", StoreOptions.DEFAULT);
+        Timers timers = new Timers(store);
+        timers.register(Timers.Domain.EVENT_TIME, 300, b("c"));
+        timers.register(Timers.Domain.EVENT_TIME, -5, b("a"));
+        timers.register(Timers.Domain.EVENT_TIME, 100, b("b"));
+        timers.register(Timers.Domain.EVENT_TIME, 100, b("b"));   // the same timer
+        timers.register(Timers.Domain.PROCESSING_TIME, 50, b("p"));
+        assertThat(timers.next(Timers.Domain.EVENT_TIME)).isEqualTo(-5);
+        assertThat(timers.next(Timers.Domain.PROCESSING_TIME)).isEqualTo(50);
+
+        List<Timers.Due> due = timers.takeDue(Timers.Domain.EVENT_TIME, 100);
+        assertThat(due).extracting(Timers.Due::time).containsExactly(-5L, 100L);
+        assertThat(due).extracting(d -> new String(d.payload(), StandardCharsets.UTF_8)).containsExactly("a", "b");
+        assertThat(timers.takeDue(Timers.Domain.EVENT_TIME, 100)).isEmpty();
+        assertThat(timers.next(Timers.Domain.EVENT_TIME)).isEqualTo(300);
+        store.commit(1);
+
+        Timers reopened = new Timers(store);
+        assertThat(reopened.takeDue(Timers.Domain.PROCESSING_TIME, 49)).isEmpty();
+        assertThat(reopened.takeDue(Timers.Domain.PROCESSING_TIME, 50)).extracting(Timers.Due::time).containsExactly(50L);
+        assertThat(reopened.takeDue(Timers.Domain.EVENT_TIME, Long.MAX_VALUE)).extracting(Timers.Due::time)
+                .containsExactly(300L);
+        assertThat(reopened.next(Timers.Domain.EVENT_TIME)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void anAbortedBatchKeepsItsTimers() {
+        BytesStore store = env.openKeyValue(null, "timers", StoreOptions.DEFAULT);
+        Timers timers = new Timers(store);
+        timers.register(Timers.Domain.EVENT_TIME, 10, b("w"));
+        store.commit(1);
+        assertThat(timers.takeDue(Timers.Domain.EVENT_TIME, 10)).hasSize(1);
+        store.abort();
+        timers.reset();
+        assertThat(timers.takeDue(Timers.Domain.EVENT_TIME, 10)).hasSize(1);
+    }
+
+    @Test
+    void watermarkIsTheMinimumOverActivePartitionsAndIdlePartitionsStopHoldingItBack() {
+        TaskTime time = new TaskTime(1_000, 0);
+        time.register("a", 10, 0);
+        time.register("b", 10, 0);
+        time.active("a", 100);
+        time.observe("a", 500);
+        assertThat(time.advance(100)).isEqualTo(Long.MIN_VALUE);   // b has no record yet and is not idle
+        time.active("a", 1_200);
+        assertThat(time.advance(1_200)).isEqualTo(490);            // b idle since its start
+        time.active("b", 1_300);
+        time.observe("b", 200);
+        assertThat(time.advance(1_300)).isEqualTo(490);            // never moves back
+        time.observe("b", 900);
+        time.observe("a", 700);
+        assertThat(time.advance(1_400)).isEqualTo(690);
+    }
+
+    @Test
+    void aQuietTaskFollowsTheWallClockFromItsLastRecord() {
+        TaskTime time = new TaskTime(1_000, 0);
+        time.register("a", 100, 0);
+        time.active("a", 5_000);
+        time.observe("a", 20_000);
+        assertThat(time.advance(5_000)).isEqualTo(19_900);
+        assertThat(time.advance(5_999)).isEqualTo(19_900);         // not idle yet
+        assertThat(time.advance(6_000)).isEqualTo(20_900);         // quiet: + 1 s since the last record
+        assertThat(time.advance(9_000)).isEqualTo(23_900);
+        time.committed();
+        time.rollback();
+        assertThat(time.watermark()).isEqualTo(23_900);
+    }
+
+    @Test
+    void windowStoreWithExplicitStreamTimeExpiresOnlyWhenTold() {
+        BytesStore store = env.openWindow(null, "w", 1_000, 60_000, StoreOptions.DEFAULT.withExplicitStreamTime());
+        byte[] early = WindowKeys.windowKey(b("k"), 0);
+        byte[] farAhead = WindowKeys.windowKey(b("k"), 10_000_000);
+        store.put(early, b("1"));
+        store.put(farAhead, b("2"));   // a write far ahead does not expire the early window
+        store.commit(1);
+        assertThat(store.get(early)).isNotNull();
+        store.advanceStreamTime(1_000);
+        assertThat(store.get(early)).isNotNull();      // 0 >= 1000 - 1000
+        store.advanceStreamTime(1_001);
+        assertThat(store.get(early)).isNull();
+        assertThat(store.get(farAhead)).isNotNull();
+    }
+}
