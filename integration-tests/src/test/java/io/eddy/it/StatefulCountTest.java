@@ -202,6 +202,44 @@ class StatefulCountTest extends BrokerTest {
     }
 
     @Test
+    void aStoreAheadOfItsChangelogIsDiscardedAndRebuilt() throws Exception {
+        kafka.createTopic("sf-in", 1);
+        kafka.createTopic("sf-out", 1);
+        Path stateDir = tmp.resolve("sf");
+        List<RestoreProgress> restores = new CopyOnWriteArrayList<>();
+        io.produce("sf-in", input(0, 3_000));
+        try (EddyApp app = app("sf", "sf-in", "sf-out", stateDir, restores)) {
+            app.start();
+            awaitCounts("sf-out", expected(3_000));
+        }
+        // as if the application now ran against a fresh cluster: its topics and group are gone
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.deleteConsumerGroups(List.of("sf")).all().get();
+            List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith("sf")).toList();
+            admin.deleteTopics(topics).all().get();
+            Await.until(Duration.ofSeconds(30), () -> {
+                try {
+                    return admin.listTopics().names().get().stream().noneMatch(t -> t.startsWith("sf"));
+                } catch (Exception e) {
+                    return false;
+                }
+            }, () -> "topics of sf not deleted");
+        }
+        kafka.createTopic("sf-in", 1);
+        kafka.createTopic("sf-out", 1);
+        io.produce("sf-in", input(0, 10));
+        restores.clear();
+        try (EddyApp app = app("sf", "sf-in", "sf-out", stateDir, restores)) {
+            app.start();
+            awaitCounts("sf-out", expected(10));   // the old counts would be far higher
+        }
+        try (Stream<Path> siblings = Files.list(stateDir.resolve("sf").resolve("task-0"))) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("counts.stale-"));
+        }
+    }
+
+    @Test
     void aPipelineWhoseStoreChangedShapeIsRefusedNamingTheStore() {
         kafka.createTopic("sx-in", PARTITIONS);
         try (EddyApp first = app("sx", "sx-in", "sx-out", tmp.resolve("sx1"), new ArrayList<>())) {

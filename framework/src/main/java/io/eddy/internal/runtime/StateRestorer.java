@@ -98,9 +98,15 @@ final class StateRestorer implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (Map.Entry<TopicPartition, Long> e : from.entrySet()) {
             long stop = end.getOrDefault(e.getKey(), 0L);
-            if (e.getValue() < stop) {
+            long start = e.getValue();
+            if (start > stop) {
+                throw new IllegalStateException("store of changelog " + e.getKey() + " is at offset " + start
+                        + " but the changelog ends at " + stop + " (the changelog was truncated while this task "
+                        + "was being set up)");
+            }
+            if (start < stop) {
                 String store = storeOf(e.getKey());
-                Restore r = new Restore(state, store, e.getValue(), stop, now);
+                Restore r = new Restore(state, store, start, stop, now);
                 pending.put(e.getKey(), r);
                 report(r, task.id(), RestoreProgress.Phase.STARTED, now);
             }
@@ -114,6 +120,24 @@ final class StateRestorer implements AutoCloseable {
         pending.forEach((tp, r) -> consumer.seek(tp, r.start));
         log.info("{}: task {} restores {}", name, task.id(), describe(pending));
         return true;
+    }
+
+    /**
+     * Discards the stores of a new task that claim more of their changelog than it has: they were
+     * built from another incarnation of the topic (recreated, or another cluster) and are rebuilt
+     * from the changelog as it is. Runs before the task's operators open their stores.
+     */
+    void discardStoresAheadOfChangelog(TaskState state) {
+        Map<TopicPartition, Long> from = state.restoreOffsets();
+        Map<TopicPartition, Long> end = consumer().endOffsets(from.keySet(), options.commitTimeout());
+        for (Map.Entry<TopicPartition, Long> e : from.entrySet()) {
+            long stop = end.getOrDefault(e.getKey(), 0L);
+            if (e.getValue() > stop) {
+                log.warn("{}: the store of changelog {} is at offset {} but the changelog ends at {}; discarding it",
+                        name, e.getKey(), e.getValue(), stop);
+                state.discardStore(e.getKey());
+            }
+        }
     }
 
     private String storeOf(TopicPartition changelog) {

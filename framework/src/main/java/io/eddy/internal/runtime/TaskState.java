@@ -41,9 +41,13 @@ public final class TaskState implements AutoCloseable {
     private final Map<String, Entry> stores = new LinkedHashMap<>();
     private final Map<String, KeyValueStore<?, ?>> keyValueViews = new HashMap<>();
 
+    private final StateEnvironment environment;
+    private final Path taskDir;
+    private final long cacheBytesPerStore;
+
     private static final class Entry {
         final StoreSpec spec;
-        final BytesStore store;
+        BytesStore store;
         final TopicPartition changelog;
         LongSupplier pendingOffset;
 
@@ -62,6 +66,9 @@ public final class TaskState implements AutoCloseable {
      */
     public TaskState(int taskId, Plan plan, StateEnvironment environment, Path taskDir, long cacheBytesPerStore) {
         this.taskId = taskId;
+        this.environment = environment;
+        this.taskDir = taskDir;
+        this.cacheBytesPerStore = cacheBytesPerStore;
         try {
             for (StoreSpec spec : plan.stores()) {
                 Path dir = taskDir == null ? null : taskDir.resolve(spec.name());
@@ -163,6 +170,35 @@ public final class TaskState implements AutoCloseable {
             e.pendingOffset = null;
             e.store.abort();
         }
+    }
+
+    /**
+     * Replaces the store of {@code changelog} by an empty one, its old directory moved aside: the
+     * store claims to hold more of its changelog than the changelog has, so it was built from
+     * another incarnation of the topic (a recreated topic, another cluster) and must be rebuilt
+     * from the changelog as it is.
+     */
+    public void discardStore(TopicPartition changelog) {
+        for (Entry e : stores.values()) {
+            if (e.changelog.equals(changelog)) {
+                e.store.close();
+                keyValueViews.remove(e.spec.name());
+                Path dir = taskDir == null ? null : taskDir.resolve(e.spec.name());
+                if (dir != null && Files.exists(dir)) {
+                    Path aside = dir.resolveSibling(dir.getFileName() + ".stale-" + System.currentTimeMillis());
+                    try {
+                        Files.move(dir, aside);
+                    } catch (IOException io) {
+                        throw new IllegalStateException("cannot move the stale store directory " + dir + " aside: " + io, io);
+                    }
+                    log.warn("store '{}' of task {} was ahead of its changelog {}: moved it to {} and restoring it "
+                            + "from the changelog", e.spec.name(), taskId, changelog, aside);
+                }
+                e.store = open(environment, e.spec, dir, new StoreOptions(cacheBytesPerStore));
+                return;
+            }
+        }
+        throw new IllegalArgumentException("task " + taskId + " has no store with changelog " + changelog);
     }
 
     /** Per changelog partition of this task, the first offset restore must read. */

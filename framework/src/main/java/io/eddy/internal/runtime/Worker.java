@@ -764,6 +764,12 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         if (stateful) {
             state = new TaskState(partition, plan, app.stateEnvironment(), app.stateDirectory().taskDir(partition),
                     options.storeCacheBytes());
+            try {
+                restorer().discardStoresAheadOfChangelog(state);
+            } catch (RuntimeException e) {
+                state.close();
+                throw e;
+            }
         }
         return new Task(partition, plan, sink, options.errorHandler(), options.console(), state, app.globalTables(),
                 options.idleTimeout().toMillis(), options.clock()::millis);
