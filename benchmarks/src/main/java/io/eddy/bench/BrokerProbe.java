@@ -1,10 +1,12 @@
 package io.eddy.bench;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,6 +15,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -20,7 +23,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What the harness asks the broker: end offsets, a group's committed offsets, how many committed
- * records a topic holds; and topic deletion. One admin client for the whole harness run. Not
+ * records a topic holds, the final counts a count workload wrote; and topic deletion. One admin client for the whole harness run. Not
  * thread-safe.
  */
 final class BrokerProbe implements AutoCloseable {
@@ -81,14 +84,7 @@ final class BrokerProbe implements AutoCloseable {
         }
         long count = 0;
         long until = System.nanoTime() + deadline.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "bench-harness-verifier",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = verifier()) {
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             while (System.nanoTime() < until) {
@@ -106,6 +102,88 @@ final class BrokerProbe implements AutoCloseable {
             }
         }
         return count;
+    }
+
+    /**
+     * What a count workload's output ends with.
+     *
+     * @param records output records read
+     * @param lastCounts per key index, the last count written (0 for a key never written)
+     * @param unknownKeys records whose key is not a benchmark key, or whose value is not 8 bytes
+     */
+    record FinalCounts(long records, long[] lastCounts, long unknownKeys) {
+    }
+
+    /**
+     * Reads all of {@code topic} with a {@code read_committed} consumer outside any group and
+     * keeps the last value of each key: a count by key's final counts. Values are 8-byte
+     * big-endian longs; keys are {@link Workload#keyBytes}. Keys of one key stay in one partition,
+     * so the last value read is the last written.
+     *
+     * @throws IllegalStateException if the end is not reached within {@code deadline}
+     */
+    FinalCounts finalCounts(String topic, int partitions, int keys, Duration deadline) {
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            tps.add(new TopicPartition(topic, p));
+        }
+        long[] last = new long[keys];
+        long records = 0;
+        long unknown = 0;
+        long until = System.nanoTime() + deadline.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = verifier()) {
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
+            while (true) {
+                boolean atEnd = true;
+                for (TopicPartition tp : tps) {
+                    atEnd &= consumer.position(tp) >= ends.get(tp);
+                }
+                if (atEnd) {
+                    return new FinalCounts(records, last, unknown);
+                }
+                if (System.nanoTime() > until) {
+                    throw new IllegalStateException("reading " + topic + " did not reach its end within "
+                            + deadline.toSeconds() + " s (" + records + " records read)");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    records++;
+                    int k = Workload.keyIndex(r.key());
+                    if (k < 0 || k >= keys || r.value() == null || r.value().length != Long.BYTES) {
+                        unknown++;
+                    } else {
+                        last[k] = ByteBuffer.wrap(r.value()).getLong();
+                    }
+                }
+            }
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> verifier() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "bench-harness-verifier",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+    }
+
+    /**
+     * Deletes every topic whose name starts with {@code prefix} (a run's internal topics: changelogs,
+     * Eddy's store registry) and waits for the broker to accept the deletion.
+     *
+     * @return the topics deleted
+     */
+    List<String> deleteTopicsWithPrefix(String prefix) {
+        Set<String> names = get(admin.listTopics().names(), "list topics");
+        List<String> mine = names.stream().filter(n -> n.startsWith(prefix)).sorted().toList();
+        if (!mine.isEmpty()) {
+            get(admin.deleteTopics(mine).all(), "deleting topics " + mine);
+        }
+        return mine;
     }
 
     /** Deletes {@code topic} and waits for the broker to accept the deletion. */

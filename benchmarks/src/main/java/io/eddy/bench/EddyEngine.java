@@ -3,15 +3,22 @@ package io.eddy.bench;
 import io.eddy.AppState;
 import io.eddy.EddyApp;
 import io.eddy.Guarantee;
+import io.eddy.RestoreProgress;
 import io.eddy.Trigger;
 import io.eddy.dsl.Consumed;
+import io.eddy.dsl.Grouped;
+import io.eddy.dsl.Named;
 import io.eddy.dsl.Produced;
 import io.eddy.dsl.StartingOffsets;
 import io.eddy.serde.Serdes;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The workloads on Eddy: exactly-once, a time trigger of the commit interval, defaults otherwise. */
+/**
+ * The workloads on Eddy: the workload's guarantee, a time trigger of the commit interval, the
+ * run's scratch state directory, defaults otherwise (state memory, store cache, batch limits).
+ * W2, W4 and W6 count in the store {@value Workload#COUNT_STORE}; W5 runs W1's pipeline.
+ */
 final class EddyEngine implements RunningEngine {
     private final EddyApp app;
 
@@ -19,20 +26,39 @@ final class EddyEngine implements RunningEngine {
         this.app = app;
     }
 
-    static EddyEngine start(EngineSpec spec) {
+    static EddyEngine start(EngineSpec spec, RestoreWatch restore) {
+        Workload workload = spec.workload();
         EddyApp.Builder builder = EddyApp.builder(spec.applicationId())
                 .bootstrapServers(spec.bootstrapServers())
                 .threads(spec.threads())
-                .guarantee(Guarantee.EXACTLY_ONCE)
-                .trigger(Trigger.every(Duration.ofMillis(spec.commitMillis())));
-        switch (spec.workload()) {
-            case W1 -> builder.pipeline(p -> p
-                    .kafka(spec.inputTopic(), Consumed.with(Serdes.string(), Serdes.string())
-                            .withStartingOffsets(StartingOffsets.earliest()))
+                .guarantee(workload.exactlyOnce() ? Guarantee.EXACTLY_ONCE : Guarantee.AT_LEAST_ONCE)
+                .trigger(Trigger.every(Duration.ofMillis(spec.commitMillis())))
+                .stateDir(spec.stateDir());
+        Consumed<String, String> input = Consumed.with(Serdes.string(), Serdes.string())
+                .withStartingOffsets(StartingOffsets.earliest());
+        if (workload.counts()) {
+            builder.pipeline(p -> p
+                    .kafka(spec.inputTopic(), input)
+                    .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
+                    .count(Named.as(Workload.COUNT_STORE))
+                    .toStream()
+                    .toKafka(spec.outputTopic(), Produced.with(Serdes.string(), Serdes.longs())));
+        } else {
+            builder.pipeline(p -> p
+                    .kafka(spec.inputTopic(), input)
                     .mapValues(Workload::w1Map)
                     .filter(Workload::w1Keep)
                     .toKafka(spec.outputTopic(), Produced.with(Serdes.string(), Serdes.string())));
         }
+        builder.addRestoreListener(progress -> {
+            String partition = progress.store() + "-" + progress.task();
+            long now = System.currentTimeMillis();
+            if (progress.phase() == RestoreProgress.Phase.STARTED) {
+                restore.started(partition, now);
+            } else if (progress.phase() == RestoreProgress.Phase.DONE) {
+                restore.done(partition, progress.restored(), now);
+            }
+        });
         EddyApp app = builder.build();
         app.start();
         return new EddyEngine(app);

@@ -2,6 +2,7 @@ package io.eddy.bench;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -13,6 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@code EDDY-BENCH-START <epoch ms>} just before the engine is created: the run's clock
  *       starts here, after JVM start-up;</li>
+ *   <li>for {@link Workload#W4}, once every changelog partition is restored:
+ *       {@code EDDY-BENCH-RESTORED at=<epoch ms> firstStart=<epoch ms> records=<n>} (see
+ *       {@link RestoreWatch});</li>
  *   <li>on SIGTERM (the harness saw all input committed): {@code EDDY-BENCH-STATS peakHeap=<bytes>
  *       heapAfterGc=<bytes> gcs=<n>} and the client totals of {@link ClientMetrics}, then the
  *       engine is closed;</li>
@@ -22,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
 final class EngineMain {
     static final String START_MARKER = "EDDY-BENCH-START";
     static final String STATS_MARKER = "EDDY-BENCH-STATS";
+    static final String RESTORED_MARKER = "EDDY-BENCH-RESTORED";
 
     private EngineMain() {
     }
@@ -31,14 +36,23 @@ final class EngineMain {
         HeapWatch heap = HeapWatch.install();
         System.out.println(START_MARKER + " " + System.currentTimeMillis());
         System.out.flush();
-        RunningEngine engine = RunningEngine.start(spec);
+        RestoreWatch restore = new RestoreWatch(spec.restorePartitions());
+        RunningEngine engine = RunningEngine.start(spec, restore);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println(STATS_MARKER + " peakHeap=" + heap.peakUsedBytes() + " heapAfterGc="
                     + heap.maxAfterGcBytes() + " gcs=" + heap.collections() + " " + ClientMetrics.snapshot());
             System.out.flush();
             engine.close(Duration.ofSeconds(20));
         }, "bench-engine-shutdown"));
+        boolean restoreReported = false;
         while (true) {
+            OptionalLong restored = restore.completedMillis();
+            if (!restoreReported && restored.isPresent()) {
+                System.out.println(RESTORED_MARKER + " at=" + restored.getAsLong() + " firstStart="
+                        + restore.firstStartMillis() + " records=" + restore.restoredRecords());
+                System.out.flush();
+                restoreReported = true;
+            }
             Optional<Throwable> failure = engine.failure();
             if (failure.isPresent()) {
                 System.out.println("EDDY-BENCH-FAILED " + spec.engine().id());

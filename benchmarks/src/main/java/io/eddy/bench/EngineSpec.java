@@ -15,7 +15,9 @@ import java.util.List;
  * @param outputTopic the run's own output topic, created empty by the harness
  * @param threads worker / stream / loop threads
  * @param commitMillis commit interval
- * @param stateDir a scratch directory the engine may use (Kafka Streams' state.dir)
+ * @param stateDir an empty scratch directory for the engine's state (state.dir, stateDir)
+ * @param restorePartitions for {@link Workload#W4}: how many changelog partitions hold entries, so
+ *     the engine knows when its restore is complete; 0 for other workloads
  */
 record EngineSpec(
         Engine engine,
@@ -26,21 +28,23 @@ record EngineSpec(
         String outputTopic,
         int threads,
         int commitMillis,
-        Path stateDir) {
+        Path stateDir,
+        int restorePartitions) {
 
     /** The spec as program arguments for {@link EngineMain}. */
     List<String> toArgs() {
         return List.of(engine.id(), workload.name(), bootstrapServers, applicationId, inputTopic, outputTopic,
-                Integer.toString(threads), Integer.toString(commitMillis), stateDir.toString());
+                Integer.toString(threads), Integer.toString(commitMillis), stateDir.toString(),
+                Integer.toString(restorePartitions));
     }
 
     /** The inverse of {@link #toArgs()}. */
     static EngineSpec fromArgs(String[] args) {
-        if (args.length != 9) {
+        if (args.length != 10) {
             throw new IllegalArgumentException("usage: EngineMain engine workload bootstrap appId input output "
-                    + "threads commitMs stateDir; got " + List.of(args));
+                    + "threads commitMs stateDir restorePartitions; got " + List.of(args));
         }
         return new EngineSpec(Engine.parse(args[0]), Workload.parse(args[1]), args[2], args[3], args[4], args[5],
-                Integer.parseInt(args[6]), Integer.parseInt(args[7]), Path.of(args[8]));
+                Integer.parseInt(args[6]), Integer.parseInt(args[7]), Path.of(args[8]), Integer.parseInt(args[9]));
     }
 }

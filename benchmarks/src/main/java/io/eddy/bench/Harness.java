@@ -23,7 +23,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The end-to-end benchmark: the same workloads on Eddy, Kafka Streams and the plain Kafka clients,
- * against one broker, in one run, reporting Eddy's throughput as ratios to the peers.
+ * against one broker, in one run, reporting Eddy's throughput (or restore rate, or latency) as
+ * ratios to the peers.
  *
  * <pre>
  *   mvn -B -q install -DskipTests
@@ -47,8 +48,19 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>Then the harness reads the engine process's peak RSS (VmHWM) and CPU time, stops it with
  *       SIGTERM (the engine prints its peak heap on the way out), counts the output with a
  *       read_committed consumer, which must equal the expected count, and deletes the output
- *       topic.</li>
+ *       topic and the run's internal topics.</li>
  * </ol>
+ * The other kinds of workload differ in these steps (see {@link Workload.Kind}):
+ * <ul>
+ *   <li>COUNT (W2, W6): timed the same way; the check reads the output and compares the last count
+ *       of every key with the true count of that key in the input.</li>
+ *   <li>RESTORE (W4): before the engine starts, the harness writes the run's changelog topic
+ *       ({@link InputLoader#loadChangelog}); the input topic is empty. The clock stops when the
+ *       engine reports every changelog partition restored ({@link RestoreWatch}).</li>
+ *   <li>LATENCY (W5): the engine reads a fresh input topic that {@link LatencyProbe} fills at a
+ *       fixed rate while it measures the end-to-end latency of every output record; the engine's
+ *       CPU is counted from the start of the measured period.</li>
+ * </ul>
  * Each engine pays its own JVM start-up, class loading, group join and JIT warm-up, as a real
  * deployment does; with millions of records these are a small share.
  *
@@ -59,13 +71,14 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class Harness {
     private static final String INPUT_TOPIC = "bench-input";
+    private static final String RESTORE_INPUT_TOPIC = "bench-restore-input";
     private static final long POLL_MILLIS = 20;
 
     private final HarnessOptions options;
     private KafkaProcess kafka;
     private BrokerProbe probe;
     private Map<TopicPartition, Long> inputEnds;
-    private Map<Workload, Long> expected;
+    private long w1Expected;
 
     private Harness(HarnessOptions options) {
         this.options = options;
@@ -98,6 +111,7 @@ public final class Harness {
                 Stats.count(options.keys()), options.partitions(), options.repeats(), options.workloads(),
                 options.engines().stream().map(Engine::id).toList(), options.threads());
         List<RunResult> results = new ArrayList<>();
+        boolean harnessFailed = false;
         try (KafkaProcess broker = KafkaProcess.builder()
                 .maxHeap(options.brokerHeap())
                 .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
@@ -108,14 +122,23 @@ public final class Harness {
             this.probe = brokerProbe;
             say("broker %s up (pid %d, -Xmx%s)", broker.bootstrapServers(), broker.pid(), options.brokerHeap());
             loadInput();
+            if (options.workloads().contains(Workload.W4)) {
+                kafka.createTopic(RESTORE_INPUT_TOPIC, options.partitions());
+            }
             warmUp();
-            int total = options.workloads().size() * options.repeats() * options.threads().size()
-                    * options.engines().size();
+            int total = 0;
+            for (Workload workload : options.workloads()) {
+                total += options.repeats() * options.threads().size()
+                        * (int) options.engines().stream().filter(workload::supports).count();
+            }
             int n = 0;
             for (Workload workload : options.workloads()) {
                 for (int repeat = 1; repeat <= options.repeats(); repeat++) {
                     for (int threads : options.threads()) {
                         for (Engine engine : rotated(options.engines(), repeat - 1)) {
+                            if (!workload.supports(engine)) {
+                                continue;
+                            }
                             n++;
                             RunResult r = runOnce(workload, engine, threads, repeat);
                             results.add(r);
@@ -124,6 +147,14 @@ public final class Harness {
                     }
                 }
             }
+        } catch (RuntimeException | LinkageError e) {
+            // e.g. the broker failing to close: the runs done so far are still worth reporting
+            if (results.isEmpty()) {
+                throw e;
+            }
+            say("the harness stopped early or could not close the broker (%s); reporting the %d runs done", e,
+                    results.size());
+            harnessFailed = true;
         }
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("time", Instant.now().toString());
@@ -151,13 +182,13 @@ public final class Harness {
             say("%d of %d runs failed; their errors are in %s and the engine logs in %s", failed, results.size(),
                     json, options.outDir().resolve("logs"));
         }
-        return failed == 0;
+        return failed == 0 && !harnessFailed;
     }
 
     private void loadInput() {
         kafka.createTopic(INPUT_TOPIC, options.partitions());
         long start = System.nanoTime();
-        expected = InputLoader.load(kafka.bootstrapServers(), INPUT_TOPIC, options.records(), options.keys(),
+        w1Expected = InputLoader.load(kafka.bootstrapServers(), INPUT_TOPIC, options.records(), options.keys(),
                 options.valueBytes());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         inputEnds = probe.endOffsets(INPUT_TOPIC, options.partitions());
@@ -167,11 +198,11 @@ public final class Harness {
         }
         say("loaded %s records into %s in %.1f s (%s records/s); W1 must write %s", Stats.count(written), INPUT_TOPIC,
                 millis / 1000.0, Stats.rate(written * 1000.0 / Math.max(1, millis)),
-                Stats.count(expected.get(Workload.W1)));
+                Stats.count(w1Expected));
     }
 
     /**
-     * Unmeasured runs before the measured ones, so the broker's JIT has compiled its fetch,
+     * Unmeasured runs of W1 before the measured ones, so the broker's JIT has compiled its fetch,
      * transaction and produce paths before any engine is timed; otherwise whichever engine runs
      * first pays for it.
      */
@@ -179,7 +210,7 @@ public final class Harness {
         Engine engine = options.engines().contains(Engine.PLAIN_CLIENTS) ? Engine.PLAIN_CLIENTS
                 : options.engines().get(0);
         for (int i = 1; i <= options.warmupRuns(); i++) {
-            RunResult r = runOnce(options.workloads().get(0), engine, options.threads().get(0), 0);
+            RunResult r = runOnce(Workload.W1, engine, options.threads().get(0), 0);
             say("[warm-up %d/%d, not counted] %s", i, options.warmupRuns(), describe(r));
         }
     }
@@ -187,74 +218,154 @@ public final class Harness {
     private RunResult runOnce(Workload workload, Engine engine, int threads, int repeat) {
         String id = String.format(Locale.ROOT, "%s-%s-t%d-%s-%s", workload.name().toLowerCase(Locale.ROOT),
                 engine.id(), threads, repeat == 0 ? "warmup" : "r" + repeat, UUID.randomUUID().toString().substring(0, 8));
+        String applicationId = "bench-" + id;
         String outputTopic = "bench-out-" + id;
-        long expectedOutput = expected.get(workload);
+        String inputTopic = switch (workload.kind()) {
+            case RESTORE -> RESTORE_INPUT_TOPIC;
+            case LATENCY -> "bench-latency-in-" + id;
+            case THROUGHPUT, COUNT -> INPUT_TOPIC;
+        };
+        long records = workload.kind() == Workload.Kind.RESTORE ? options.restoreRecords() : options.records();
+        long expectedOutput = switch (workload.kind()) {
+            case THROUGHPUT -> w1Expected;
+            case COUNT -> Math.min(options.records(), options.keys());
+            case RESTORE -> options.restoreRecords();
+            case LATENCY -> -1;
+        };
         Path stateDir = null;
         try {
             kafka.createTopic(outputTopic, options.partitions());
+            if (workload.kind() == Workload.Kind.LATENCY) {
+                kafka.createTopic(inputTopic, options.partitions());
+            }
+            int restorePartitions = workload.kind() == Workload.Kind.RESTORE ? prepareChangelog(applicationId) : 0;
             stateDir = Files.createTempDirectory("eddy-bench-state-");
-            EngineSpec spec = new EngineSpec(engine, workload, kafka.bootstrapServers(), "bench-" + id, INPUT_TOPIC,
-                    outputTopic, threads, options.commitMillis(), stateDir);
+            EngineSpec spec = new EngineSpec(engine, workload, kafka.bootstrapServers(), applicationId, inputTopic,
+                    outputTopic, threads, options.commitMillis(), stateDir, restorePartitions);
             ChildJvm.Builder builder = ChildJvm.builder(EngineMain.class)
                     .args(spec.toArgs().toArray(String[]::new))
-                    .jvmOption("-Xmx" + options.engineHeap())
+                    .jvmOption("-Xmx" + options.engineHeap(workload))
                     .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
                     .logFile(options.outDir().resolve("logs").resolve(id + ".log"));
             if (options.jfrEngines().contains(engine)) {
-                builder.jvmOption("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename="
-                        + options.outDir().resolve(id + ".jfr").toAbsolutePath());
+                builder.jvmOption("-XX:StartFlightRecording=dumponexit=true,settings=" + options.jfrSettings()
+                        + ",filename=" + options.outDir().resolve(id + ".jfr").toAbsolutePath());
             }
             Measured m;
             try (ChildJvm child = builder.start()) {
                 m = measure(child, spec);
             }
-            long actual = probe.countCommitted(outputTopic, options.partitions(), expectedOutput,
-                    Duration.ofSeconds(120));
-            String error = actual == expectedOutput ? null
-                    : "output holds " + actual + " committed records, expected " + expectedOutput;
-            return new RunResult(workload, engine, threads, repeat, options.records(), expectedOutput, actual,
+            long actual;
+            String error = null;
+            switch (workload.kind()) {
+                case THROUGHPUT -> {
+                    actual = probe.countCommitted(outputTopic, options.partitions(), expectedOutput,
+                            Duration.ofSeconds(120));
+                    if (actual != expectedOutput) {
+                        error = "output holds " + actual + " committed records, expected " + expectedOutput;
+                    }
+                }
+                case COUNT -> {
+                    BrokerProbe.FinalCounts counts = probe.finalCounts(outputTopic, options.partitions(),
+                            options.keys(), Duration.ofSeconds(120));
+                    actual = counts.records();
+                    error = Workload.checkCounts(counts.lastCounts(), counts.unknownKeys(), options.records(),
+                            options.keys());
+                }
+                case RESTORE -> actual = m.restoredRecords;
+                case LATENCY -> {
+                    actual = m.latency.outputSeen();
+                    expectedOutput = m.latency.expectedOutput();
+                    records = m.latency.sentMeasured();
+                    error = m.latency.error();
+                }
+                default -> throw new IllegalStateException(workload.kind().name());
+            }
+            return new RunResult(workload, engine, threads, repeat, records, expectedOutput, actual,
                     m.millis, m.peakHeap, m.heapAfterGc, m.peakRss, m.engineCpuMillis, m.brokerCpuMillis,
-                    m.produceRequests, m.fetchRequests, error);
+                    m.produceRequests, m.fetchRequests, m.restoreWindowMillis,
+                    m.latency == null ? LatencyHistogram.Summary.NONE : m.latency.latency(), error);
         } catch (RuntimeException | AssertionError | IOException e) {
-            return RunResult.failed(workload, engine, threads, repeat, options.records(), expectedOutput,
+            return RunResult.failed(workload, engine, threads, repeat, records, expectedOutput,
                     e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
+            List<String> scratch = new ArrayList<>(List.of(outputTopic));
+            if (workload.kind() == Workload.Kind.LATENCY) {
+                scratch.add(inputTopic);
+            }
+            for (String topic : scratch) {
+                try {
+                    probe.deleteTopic(topic);
+                } catch (RuntimeException e) {
+                    say("could not delete %s: %s", topic, e.getMessage());
+                }
+            }
             try {
-                probe.deleteTopic(outputTopic);
+                probe.deleteTopicsWithPrefix(applicationId);
             } catch (RuntimeException e) {
-                say("could not delete %s: %s", outputTopic, e.getMessage());
+                say("could not delete the internal topics of %s: %s", applicationId, e.getMessage());
             }
             deleteRecursively(stateDir);
         }
     }
 
+    /**
+     * W4: writes the changelog of the count store of {@code applicationId} before its engine
+     * starts, and returns how many of its partitions hold entries.
+     */
+    private int prepareChangelog(String applicationId) {
+        String topic = Workload.changelogTopic(applicationId);
+        kafka.createTopic(topic, options.partitions(), Map.of("cleanup.policy", "compact"));
+        long start = System.nanoTime();
+        InputLoader.loadChangelog(kafka.bootstrapServers(), topic, options.restoreRecords(), options.restoreKeys());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        Map<TopicPartition, Long> ends = probe.endOffsets(topic, options.partitions());
+        long written = ends.values().stream().mapToLong(Long::longValue).sum();
+        if (written != options.restoreRecords()) {
+            throw new IllegalStateException("the changelog " + topic + " holds " + written + " records, not "
+                    + options.restoreRecords());
+        }
+        say("wrote %s changelog entries into %s in %.1f s", Stats.count(written), topic, millis / 1000.0);
+        return (int) ends.values().stream().filter(end -> end > 0).count();
+    }
+
     /** The measurements of one engine JVM's run. */
     private record Measured(long millis, long peakHeap, long heapAfterGc, long peakRss, long engineCpuMillis,
-                            long brokerCpuMillis, long produceRequests, long fetchRequests) {
+                            long brokerCpuMillis, long produceRequests, long fetchRequests,
+                            long restoreWindowMillis, long restoredRecords, LatencyProbe.Result latency) {
     }
 
     private Measured measure(ChildJvm child, EngineSpec spec) {
         String startLine = child.awaitLogLine(EngineMain.START_MARKER, Duration.ofSeconds(60));
         long startMillis = Long.parseLong(startLine.substring(startLine.indexOf(EngineMain.START_MARKER)
                 + EngineMain.START_MARKER.length()).trim());
-        long engineCpu0 = cpuMillis(child.pid());
-        long brokerCpu0 = cpuMillis(kafka.pid());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.runTimeoutSeconds());
+        long[] cpu0 = {cpuMillis(child.pid()), cpuMillis(kafka.pid())};
+        long timeoutSeconds = options.runTimeoutSeconds(spec.workload());
         long endMillis;
-        while (true) {
-            if (!child.isAlive()) {
-                throw new IllegalStateException(spec.engine().label() + " JVM exited before processing all input; "
-                        + "log ends with:\n" + logTail(child.logFile()));
+        long restoreWindowMillis = -1;
+        long restoredRecords = -1;
+        LatencyProbe.Result latency = null;
+        switch (spec.workload().kind()) {
+            case THROUGHPUT, COUNT -> endMillis = awaitCommitted(child, spec, timeoutSeconds);
+            case RESTORE -> {
+                String line = child.awaitLogLine(EngineMain.RESTORED_MARKER, Duration.ofSeconds(timeoutSeconds));
+                endMillis = field(line, "at");
+                restoreWindowMillis = endMillis - field(line, "firstStart");
+                restoredRecords = field(line, "records");
             }
-            if (probe.committedReached(spec.applicationId(), inputEnds)) {
-                endMillis = System.currentTimeMillis();
-                break;
+            case LATENCY -> {
+                latency = LatencyProbe.run(kafka.bootstrapServers(), spec.inputTopic(), spec.outputTopic(),
+                        options.partitions(), options.keys(), options.valueBytes(), options.latencyRate(),
+                        Duration.ofSeconds(options.latencyWarmupSeconds()), Duration.ofSeconds(options.latencySeconds()),
+                        Duration.ofSeconds(Math.max(60, timeoutSeconds - options.latencyWarmupSeconds()
+                                - options.latencySeconds())),
+                        child::isAlive, () -> {
+                            cpu0[0] = cpuMillis(child.pid());
+                            cpu0[1] = cpuMillis(kafka.pid());
+                        });
+                endMillis = startMillis + latency.measuredMillis();
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(spec.engine().label() + " did not commit all input within "
-                        + options.runTimeoutSeconds() + " s; log ends with:\n" + logTail(child.logFile()));
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+            default -> throw new IllegalStateException(spec.workload().kind().name());
         }
         long engineCpu1 = cpuMillis(child.pid());
         long brokerCpu1 = cpuMillis(kafka.pid());
@@ -274,8 +385,28 @@ public final class Harness {
             say("no heap statistics from %s", child);
         }
         return new Measured(endMillis - startMillis, peakHeap, heapAfterGc, rss,
-                engineCpu0 < 0 || engineCpu1 < 0 ? -1 : engineCpu1 - engineCpu0,
-                brokerCpu0 < 0 || brokerCpu1 < 0 ? -1 : brokerCpu1 - brokerCpu0, produceRequests, fetchRequests);
+                cpu0[0] < 0 || engineCpu1 < 0 ? -1 : engineCpu1 - cpu0[0],
+                cpu0[1] < 0 || brokerCpu1 < 0 ? -1 : brokerCpu1 - cpu0[1], produceRequests, fetchRequests,
+                restoreWindowMillis, restoredRecords, latency);
+    }
+
+    /** Waits until the group of {@code spec} has committed the end of the input; returns when it saw that. */
+    private long awaitCommitted(ChildJvm child, EngineSpec spec, long timeoutSeconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (true) {
+            if (!child.isAlive()) {
+                throw new IllegalStateException(spec.engine().label() + " JVM exited before processing all input; "
+                        + "log ends with:\n" + logTail(child.logFile()));
+            }
+            if (probe.committedReached(spec.applicationId(), inputEnds)) {
+                return System.currentTimeMillis();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(spec.engine().label() + " did not commit all input within "
+                        + timeoutSeconds + " s; log ends with:\n" + logTail(child.logFile()));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+        }
     }
 
     private static long field(String line, String name) {
@@ -330,11 +461,25 @@ public final class Harness {
         if (!r.ok() && r.millis() < 0) {
             return head + "FAILED " + r.error();
         }
+        String what = switch (r.workload().kind()) {
+            case THROUGHPUT, COUNT -> String.format(Locale.ROOT, "%s records in %.2f s = %s records/s; output %s%s",
+                    Stats.count(r.inputRecords()), r.millis() / 1000.0, Stats.rate(r.recordsPerSecond()),
+                    Stats.count(r.actualOutput()), r.workload().kind() == Workload.Kind.COUNT ? " updates" : "");
+            case RESTORE -> String.format(Locale.ROOT, "%s changelog entries restored %.2f s after start = %s/s "
+                            + "(restore alone %.2f s = %s/s); engine reports %s restored",
+                    Stats.count(r.inputRecords()), r.millis() / 1000.0, Stats.rate(r.recordsPerSecond()),
+                    r.restoreWindowMillis() / 1000.0, Stats.rate(r.restoreWindowRecordsPerSecond()),
+                    Stats.count(r.actualOutput()));
+            case LATENCY -> String.format(Locale.ROOT, "%s records in %.0f s at %s/s; latency p50 %d ms, p99 %d ms, "
+                            + "max %d ms over %s records; output %s",
+                    Stats.count(r.inputRecords()), r.millis() / 1000.0, Stats.rate(r.recordsPerSecond()),
+                    r.latency().p50Millis(), r.latency().p99Millis(), r.latency().maxMillis(),
+                    Stats.count(r.latency().count()), Stats.count(r.actualOutput()));
+        };
         return head + String.format(Locale.ROOT,
-                "%s records in %.2f s = %s records/s; output %s%s; peak heap %s, heap after GC %s, peak RSS %s; "
+                "%s%s; peak heap %s, heap after GC %s, peak RSS %s; "
                         + "CPU engine %.1f s, broker %.1f s; requests produce %s, fetch %s",
-                Stats.count(r.inputRecords()), r.millis() / 1000.0, Stats.rate(r.recordsPerSecond()),
-                Stats.count(r.actualOutput()), r.ok() ? " ok" : " WRONG (" + r.error() + ")",
+                what, r.ok() ? " ok" : " WRONG (" + r.error() + ")",
                 Stats.mib(r.peakHeapBytes()), Stats.mib(r.heapAfterGcBytes()), Stats.mib(r.peakRssBytes()),
                 r.engineCpuMillis() / 1000.0, r.brokerCpuMillis() / 1000.0, Stats.count(r.produceRequests()),
                 Stats.count(r.fetchRequests()));

@@ -2,9 +2,11 @@ package io.eddy.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,16 +19,24 @@ import java.util.Set;
  * --partitions 8        partitions of the input and of every output topic
  * --repeats 3           runs of each engine and thread count; the median is reported
  * --warmup-runs 1       unmeasured runs first, to warm the broker up
- * --workloads W1        comma-separated
+ * --workloads W1,W2,W4,W5,W6   comma-separated
  * --engines eddy,streams,plain
  * --threads 1,2         worker / stream / loop threads per engine run
  * --commit-ms 100       Eddy's trigger interval, Kafka Streams' commit.interval.ms, the plain loop's
  * --broker-heap 1g      -Xmx of the broker JVM
  * --engine-heap 512m    -Xmx of every engine JVM
- * --run-timeout-s N     per run; default 120 + records / 20000
+ * --workload-heap W2=256m   -Xmx of every engine JVM for the named workloads instead (comma-separated)
+ * --restore-records N   W4: changelog entries to restore; default the --records value
+ * --restore-keys N      W4: distinct keys in that changelog; default the --keys value
+ * --latency-rate 50000  W5: input records per second
+ * --latency-seconds 30  W5: the measured period
+ * --latency-warmup-s 20 W5: input produced before the measured period, not measured (a cold Kafka
+ * Streams instance has a high p99 for about its first 20 s)
+ * --run-timeout-s N     per run; default 120 + records / 20000 (W5: at least its periods + 120)
  * --out DIR             results directory; default <repo>/bench-results
  * --svg FILE            chart; default <repo>/docs/benchmarks.svg ("none" to skip)
  * --jfr eddy            record a JFR profile of the named engines' runs into the results directory
+ * --jfr-settings profile   the JFR settings: "profile", "default" or a .jfc file (see jfr configure)
  * --label TEXT          a note shown with the results, such as "noisy sanity run"
  * }</pre>
  *
@@ -42,10 +52,17 @@ import java.util.Set;
  * @param commitMillis commit interval
  * @param brokerHeap broker {@code -Xmx}
  * @param engineHeap engine {@code -Xmx}
+ * @param workloadHeaps engine {@code -Xmx} for particular workloads, overriding {@code engineHeap}
+ * @param restoreRecords W4's changelog entries
+ * @param restoreKeys distinct keys in W4's changelog
+ * @param latencyRate W5's input records per second
+ * @param latencySeconds W5's measured period
+ * @param latencyWarmupSeconds W5's unmeasured warm-up period
  * @param runTimeoutSeconds longest one run may take
  * @param outDir where results.json, results.csv and logs go
  * @param svg the chart file, or null for none
  * @param jfrEngines engines whose runs are profiled with JFR
+ * @param jfrSettings the JFR settings those runs use
  * @param label a note shown with the results, or null
  */
 record HarnessOptions(
@@ -61,17 +78,27 @@ record HarnessOptions(
         int commitMillis,
         String brokerHeap,
         String engineHeap,
+        Map<Workload, String> workloadHeaps,
+        long restoreRecords,
+        int restoreKeys,
+        int latencyRate,
+        int latencySeconds,
+        int latencyWarmupSeconds,
         long runTimeoutSeconds,
         Path outDir,
         Path svg,
         Set<Engine> jfrEngines,
+        String jfrSettings,
         String label) {
 
     static final String USAGE = """
             usage: Harness [--records N] [--value-bytes N] [--keys N] [--partitions N] [--repeats N]
-                           [--warmup-runs N] [--workloads W1] [--engines eddy,streams,plain] [--threads 1,2] [--commit-ms N]
-                           [--broker-heap 1g] [--engine-heap 512m] [--run-timeout-s N]
-                           [--out DIR] [--svg FILE|none] [--jfr ENGINE,...] [--label TEXT]""";
+                           [--warmup-runs N] [--workloads W1,W2,W4,W5,W6] [--engines eddy,streams,plain]
+                           [--threads 1,2] [--commit-ms N] [--broker-heap 1g] [--engine-heap 512m]
+                           [--workload-heap W2=256m,...] [--restore-records N] [--restore-keys N]
+                           [--latency-rate N] [--latency-seconds N] [--latency-warmup-s N] [--run-timeout-s N]
+                           [--out DIR] [--svg FILE|none] [--jfr ENGINE,...] [--jfr-settings NAME|FILE]
+                           [--label TEXT]""";
 
     /**
      * Parses {@code args}; {@code repoRoot} anchors the default output paths.
@@ -85,16 +112,23 @@ record HarnessOptions(
         int partitions = 8;
         int repeats = 3;
         int warmupRuns = 1;
-        List<Workload> workloads = List.of(Workload.W1);
+        List<Workload> workloads = List.of(Workload.W1, Workload.W2, Workload.W4, Workload.W5, Workload.W6);
         List<Engine> engines = List.of(Engine.EDDY, Engine.KAFKA_STREAMS, Engine.PLAIN_CLIENTS);
         List<Integer> threads = List.of(1, 2);
         int commitMillis = 100;
         String brokerHeap = "1g";
         String engineHeap = "512m";
+        Map<Workload, String> workloadHeaps = new EnumMap<>(Map.of(Workload.W2, "256m"));
+        Long restoreRecords = null;
+        Integer restoreKeys = null;
+        int latencyRate = 50_000;
+        int latencySeconds = 30;
+        int latencyWarmupSeconds = 20;
         Long runTimeout = null;
         Path outDir = repoRoot.resolve("bench-results");
         Path svg = repoRoot.resolve("docs").resolve("benchmarks.svg");
         Set<Engine> jfr = EnumSet.noneOf(Engine.class);
+        String jfrSettings = "profile";
         String label = null;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
@@ -118,10 +152,18 @@ record HarnessOptions(
                 case "--commit-ms" -> commitMillis = (int) positiveLong(name, value);
                 case "--broker-heap" -> brokerHeap = heap(name, value);
                 case "--engine-heap" -> engineHeap = heap(name, value);
+                case "--workload-heap" -> workloadHeaps = workloadHeaps(name, value);
+                case "--restore-records" -> restoreRecords = positiveLong(name, value);
+                case "--restore-keys" -> restoreKeys = (int) positiveLong(name, value);
+                case "--latency-rate" -> latencyRate = (int) positiveLong(name, value);
+                case "--latency-seconds" -> latencySeconds = (int) positiveLong(name, value);
+                case "--latency-warmup-s" ->
+                        latencyWarmupSeconds = value.equals("0") ? 0 : (int) positiveLong(name, value);
                 case "--run-timeout-s" -> runTimeout = positiveLong(name, value);
                 case "--out" -> outDir = Path.of(value);
                 case "--svg" -> svg = value.equals("none") ? null : Path.of(value);
                 case "--jfr" -> jfr = EnumSet.copyOf(list(name, value, Engine::parse));
+                case "--jfr-settings" -> jfrSettings = value;
                 case "--label" -> label = value;
                 default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
             }
@@ -131,7 +173,38 @@ record HarnessOptions(
         }
         long timeout = runTimeout != null ? runTimeout : 120 + records / 20_000;
         return new HarnessOptions(records, valueBytes, keys, partitions, repeats, warmupRuns, workloads, engines, threads,
-                commitMillis, brokerHeap, engineHeap, timeout, outDir, svg, jfr, label);
+                commitMillis, brokerHeap, engineHeap, Map.copyOf(workloadHeaps),
+                restoreRecords != null ? restoreRecords : records, restoreKeys != null ? restoreKeys : keys,
+                latencyRate, latencySeconds, latencyWarmupSeconds, timeout, outDir, svg, jfr, jfrSettings, label);
+    }
+
+    /** The engine JVM's {@code -Xmx} for {@code workload}. */
+    String engineHeap(Workload workload) {
+        return workloadHeaps.getOrDefault(workload, engineHeap);
+    }
+
+    /** The longest one run of {@code workload} may take. */
+    long runTimeoutSeconds(Workload workload) {
+        return workload.kind() == Workload.Kind.LATENCY
+                ? Math.max(runTimeoutSeconds, latencyWarmupSeconds + latencySeconds + 120L) : runTimeoutSeconds;
+    }
+
+    /** Parses {@code W2=256m,W6=512m}; {@code none} clears the defaults. */
+    private static Map<Workload, String> workloadHeaps(String option, String value) {
+        Map<Workload, String> heaps = new EnumMap<>(Workload.class);
+        if (value.equals("none")) {
+            return heaps;
+        }
+        for (String part : value.split(",")) {
+            String trimmed = part.trim();
+            int eq = trimmed.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException(option + " needs WORKLOAD=HEAP pairs such as W2=256m, was '" + value
+                        + "'");
+            }
+            heaps.put(Workload.parse(trimmed.substring(0, eq).trim()), heap(option, trimmed.substring(eq + 1).trim()));
+        }
+        return heaps;
     }
 
     private static long positiveLong(String option, String value) {
@@ -141,8 +214,9 @@ record HarnessOptions(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " must be a positive integer, was '" + value + "'");
         }
-        if (parsed < 1 || (!option.equals("--records") && !option.equals("--run-timeout-s")
-                && parsed > Integer.MAX_VALUE)) {
+        boolean wide = option.equals("--records") || option.equals("--restore-records")
+                || option.equals("--run-timeout-s");
+        if (parsed < 1 || (!wide && parsed > Integer.MAX_VALUE)) {
             throw new IllegalArgumentException(option + " must be a positive integer, was '" + value + "'");
         }
         return parsed;

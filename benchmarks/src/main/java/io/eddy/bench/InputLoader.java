@@ -1,7 +1,6 @@
 package io.eddy.bench;
 
-import java.nio.charset.StandardCharsets;
-import java.util.EnumMap;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,6 +15,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * value {@code valueBytes} ASCII bytes: a digit, then lowercase letters. The content is a pure
  * function of the seed, so every run of the harness writes the same topic. Partitions are chosen by
  * Kafka's default partitioner from the key.
+ *
+ * <p>Also writes W4's changelogs ({@link #loadChangelog}).
  */
 final class InputLoader {
     private static final long SEED = 20_261_101L;
@@ -24,35 +25,56 @@ final class InputLoader {
     }
 
     /**
-     * Produces the input to {@code topic} and returns once every record is acknowledged.
-     *
-     * @return how many output records each workload must write for this input
-     * @throws IllegalStateException if a record is not acknowledged
+     * Input values: {@code valueBytes} ASCII bytes, a digit then lowercase letters, from a seeded
+     * generator. Not thread-safe.
      */
-    static Map<Workload, Long> load(String bootstrapServers, String topic, long records, int keys, int valueBytes) {
+    static final class Values {
+        private final SplittableRandom random;
+        private final byte[] letters;
+        private final int valueBytes;
+
+        /** The sequence every harness run produces for this {@code valueBytes}. */
+        Values(int valueBytes) {
+            this.valueBytes = valueBytes;
+            this.random = new SplittableRandom(SEED);
+            this.letters = new byte[64 * 1024 + valueBytes];
+            for (int i = 0; i < letters.length; i++) {
+                letters[i] = (byte) ('a' + random.nextInt(26));
+            }
+        }
+
+        /** The next value, a new array. */
+        byte[] next() {
+            byte[] value = new byte[valueBytes];
+            value[0] = (byte) ('0' + random.nextInt(10));
+            System.arraycopy(letters, random.nextInt(64 * 1024), value, 1, valueBytes - 1);
+            return value;
+        }
+    }
+
+    /** The serialized keys {@code key-000000 …} of {@code keys} distinct keys. */
+    static byte[][] keys(int keys) {
         byte[][] keyBytes = new byte[keys][];
         for (int k = 0; k < keys; k++) {
-            keyBytes[k] = String.format("key-%06d", k).getBytes(StandardCharsets.US_ASCII);
+            keyBytes[k] = Workload.keyBytes(k);
         }
-        SplittableRandom random = new SplittableRandom(SEED);
-        byte[] letters = new byte[64 * 1024 + valueBytes];
-        for (int i = 0; i < letters.length; i++) {
-            letters[i] = (byte) ('a' + random.nextInt(26));
-        }
+        return keyBytes;
+    }
+
+    /**
+     * Produces the input to {@code topic} and returns once every record is acknowledged.
+     *
+     * @return how many records W1 keeps, which is how many it must write
+     * @throws IllegalStateException if a record is not acknowledged
+     */
+    static long load(String bootstrapServers, String topic, long records, int keys, int valueBytes) {
+        byte[][] keyBytes = keys(keys);
+        Values values = new Values(valueBytes);
         AtomicReference<Exception> failure = new AtomicReference<>();
         long kept = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "bench-input-loader",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+        try (KafkaProducer<byte[], byte[]> producer = bulkProducer(bootstrapServers)) {
             for (long i = 0; i < records && failure.get() == null; i++) {
-                byte[] value = new byte[valueBytes];
-                value[0] = (byte) ('0' + random.nextInt(10));
-                System.arraycopy(letters, random.nextInt(64 * 1024), value, 1, valueBytes - 1);
+                byte[] value = values.next();
                 if (Workload.w1KeepsFirstByte(value[0])) {
                     kept++;
                 }
@@ -67,8 +89,48 @@ final class InputLoader {
         if (failure.get() != null) {
             throw new IllegalStateException("loading the input into " + topic + " failed", failure.get());
         }
-        Map<Workload, Long> expected = new EnumMap<>(Workload.class);
-        expected.put(Workload.W1, kept);
-        return expected;
+        return kept;
+    }
+
+    /**
+     * Produces {@code entries} records to the changelog topic {@code topic} of a count by key, as
+     * the count of W2 would without collapsing updates: entry {@code i} is key {@code i mod keys}
+     * with its running count ({@code i / keys + 1}) as an 8-byte big-endian long. That is the
+     * format of Eddy's changelog for {@code count()} (the key serde's bytes, then
+     * {@code Serdes.longs()}) and of Kafka Streams' changelog for {@code count()} (the key serde's
+     * bytes, then its {@code LongSerializer}; the timestamp travels in the record's timestamp), so
+     * one writer serves both. Partitions are chosen by the default partitioner from the key, as the
+     * input's are. Returns once every record is acknowledged; not transactional.
+     *
+     * @throws IllegalStateException if a record is not acknowledged
+     */
+    static void loadChangelog(String bootstrapServers, String topic, long entries, int keys) {
+        byte[][] keyBytes = keys(keys);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<byte[], byte[]> producer = bulkProducer(bootstrapServers)) {
+            for (long i = 0; i < entries && failure.get() == null; i++) {
+                byte[] count = ByteBuffer.allocate(Long.BYTES).putLong(i / keys + 1).array();
+                producer.send(new ProducerRecord<>(topic, keyBytes[(int) (i % keys)], count), (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("loading the changelog " + topic + " failed", failure.get());
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> bulkProducer(String bootstrapServers) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, "bench-input-loader",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
     }
 }

@@ -10,30 +10,39 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The results of a harness run: per workload, thread count and engine, the medians over its
- * successful runs, and the ratios of Eddy's median throughput to each peer's. Renders them as a
- * text table, JSON and CSV.
+ * successful runs, Eddy's ratios to each peer, and whether the benchmark issue's targets are met.
+ * Renders them as a text table, JSON and CSV.
  */
 final class Report {
+    /** The application heap W2 must fit in, from the benchmark issue. */
+    static final long W2_HEAP_TARGET_BYTES = 256L << 20;
 
     /**
      * The medians of one engine at one thread count on one workload, over its successful runs;
-     * -1 where unknown.
+     * -1 where unknown or not measured by the workload.
      *
      * @param workload the workload
      * @param threads threads per engine
      * @param engine the engine
      * @param runs runs attempted
-     * @param okRuns runs that finished with exactly the expected output
-     * @param recordsPerSecond median throughput
+     * @param okRuns runs that finished with the expected output
+     * @param recordsPerSecond median throughput (input records, restored entries, or the paced input rate)
+     * @param outputRecords median output records seen (restored entries for W4)
      * @param peakHeapBytes median peak used heap
      * @param heapAfterGcBytes median of the largest heap left after a collection
      * @param peakRssBytes median peak resident set
      * @param engineCpuMicrosPerRecord median engine CPU per input record
      * @param brokerCpuMicrosPerRecord median broker CPU per input record
+     * @param restoreWindowRecordsPerSecond W4: median entries per second of the restore window alone
+     * @param latencyP50Millis W5: median of the runs' p50 latencies
+     * @param latencyP99Millis W5: median of the runs' p99 latencies
+     * @param latencyMaxMillis W5: median of the runs' largest latencies
      */
     record Row(Workload workload, int threads, Engine engine, int runs, int okRuns, double recordsPerSecond,
-               double peakHeapBytes, double heapAfterGcBytes, double peakRssBytes,
-               double engineCpuMicrosPerRecord, double brokerCpuMicrosPerRecord) {
+               double outputRecords, double peakHeapBytes, double heapAfterGcBytes, double peakRssBytes,
+               double engineCpuMicrosPerRecord, double brokerCpuMicrosPerRecord,
+               double restoreWindowRecordsPerSecond, double latencyP50Millis, double latencyP99Millis,
+               double latencyMaxMillis) {
     }
 
     private final HarnessOptions options;
@@ -58,11 +67,16 @@ final class Report {
                     List<RunResult> ok = mine.stream().filter(RunResult::ok).toList();
                     rows.add(new Row(w, t, e, mine.size(), ok.size(),
                             median(ok, RunResult::recordsPerSecond),
+                            median(ok, RunResult::actualOutput),
                             median(ok, RunResult::peakHeapBytes),
                             median(ok, RunResult::heapAfterGcBytes),
                             median(ok, RunResult::peakRssBytes),
                             median(ok, RunResult::engineCpuMicrosPerRecord),
-                            median(ok, RunResult::brokerCpuMicrosPerRecord)));
+                            median(ok, RunResult::brokerCpuMicrosPerRecord),
+                            median(ok, RunResult::restoreWindowRecordsPerSecond),
+                            median(ok, r -> r.latency().p50Millis()),
+                            median(ok, r -> r.latency().p99Millis()),
+                            median(ok, r -> r.latency().maxMillis())));
                 }
             }
         }
@@ -93,11 +107,54 @@ final class Report {
                 .findFirst();
     }
 
-    /** Eddy's median throughput over {@code peer}'s, as {@code "1.23x"}, or {@code "n/a"}. */
+    /**
+     * Eddy's median throughput over {@code peer}'s, as {@code "1.23x"}, or {@code "n/a"}; for a
+     * latency workload, Eddy's median p99 over the peer's (lower is better).
+     */
     String eddyOver(Workload workload, int threads, Engine peer) {
-        double eddy = row(workload, threads, Engine.EDDY).map(Row::recordsPerSecond).orElse(-1.0);
-        double other = row(workload, threads, peer).map(Row::recordsPerSecond).orElse(-1.0);
-        return Stats.ratio(eddy, other);
+        return Stats.ratio(headline(workload, threads, Engine.EDDY), headline(workload, threads, peer));
+    }
+
+    /** The figure a workload is judged by: records/s, or p99 latency for LATENCY; -1 if unknown. */
+    private double headline(Workload workload, int threads, Engine engine) {
+        return row(workload, threads, engine)
+                .map(r -> workload.kind() == Workload.Kind.LATENCY ? r.latencyP99Millis() : r.recordsPerSecond())
+                .orElse(-1.0);
+    }
+
+    /**
+     * Whether Eddy meets the benchmark issue's targets for {@code workload} at {@code threads}:
+     * a line such as {@code "target: Eddy / Kafka Streams >= 3.00x: MISSED (1.20x)"}, or null if
+     * the workload has no target.
+     */
+    String targetCheck(Workload workload, int threads) {
+        List<String> parts = new ArrayList<>();
+        if (workload.targetOverStreams() > 0) {
+            double eddy = headline(workload, threads, Engine.EDDY);
+            double streams = headline(workload, threads, Engine.KAFKA_STREAMS);
+            String verdict = eddy < 0 || streams <= 0 ? "n/a"
+                    : eddy / streams >= workload.targetOverStreams() ? "met" : "MISSED";
+            parts.add(String.format(Locale.ROOT, "Eddy / Kafka Streams >= %.2fx: %s (%s)", workload.targetOverStreams(),
+                    verdict, Stats.ratio(eddy, streams)));
+        }
+        if (workload == Workload.W2) {
+            Optional<Row> eddy = row(workload, threads, Engine.EDDY).filter(r -> r.okRuns() > 0);
+            long xmx = Stats.heapBytes(options.engineHeap(workload));
+            String verdict = eddy.isEmpty() ? "n/a"
+                    : xmx <= W2_HEAP_TARGET_BYTES || eddy.get().peakHeapBytes() <= W2_HEAP_TARGET_BYTES ? "met" : "MISSED";
+            parts.add("Eddy heap <= 256 MiB: " + verdict + " (ran in -Xmx" + options.engineHeap(workload)
+                    + eddy.map(r -> ", peak " + Stats.mib(r.peakHeapBytes()) + ", after GC "
+                    + Stats.mib(r.heapAfterGcBytes())).orElse("") + ")");
+        }
+        if (workload.kind() == Workload.Kind.LATENCY) {
+            double eddy = headline(workload, threads, Engine.EDDY);
+            double streams = headline(workload, threads, Engine.KAFKA_STREAMS);
+            long bound = 2L * options.commitMillis();
+            String verdict = eddy < 0 ? "n/a" : eddy <= bound && (streams < 0 || eddy < streams) ? "met" : "MISSED";
+            parts.add(String.format(Locale.ROOT, "Eddy p99 <= %d ms (2 x commit interval) and below Kafka Streams' "
+                    + "p99: %s (%s vs %s)", bound, verdict, millis(eddy), millis(streams)));
+        }
+        return parts.isEmpty() ? null : "target: " + String.join("; ", parts);
     }
 
     /** The human-readable summary. */
@@ -106,33 +163,76 @@ final class Report {
         for (Workload w : options.workloads()) {
             b.append(String.format(Locale.ROOT, "%n%s  %s, commit %d ms%n", w.name(), w.description(),
                     options.commitMillis()));
-            b.append(String.format(Locale.ROOT, "    %s records x %d B values, %s keys, %d partitions; median of "
-                            + "%d repeat(s); engine JVM -Xmx%s%s%n",
-                    Stats.count(options.records()), options.valueBytes(), Stats.count(options.keys()),
-                    options.partitions(), options.repeats(), options.engineHeap(),
-                    label == null ? "" : "  [" + label + "]"));
-            b.append(String.format(Locale.ROOT, "    %-7s %-14s %11s %6s %10s %14s %9s %13s %13s%n", "threads", "engine",
-                    "records/s", "ok", "peak heap", "heap after GC", "peak RSS", "engine us/rec", "broker us/rec"));
+            b.append("    ").append(setup(w)).append(String.format(Locale.ROOT, "; median of %d repeat(s); engine JVM "
+                    + "-Xmx%s%s%n", options.repeats(), options.engineHeap(w), label == null ? "" : "  [" + label + "]"));
+            String head = switch (w.kind()) {
+                case THROUGHPUT, COUNT -> String.format(Locale.ROOT, "%11s %6s %12s", "records/s", "ok", "output");
+                case RESTORE -> String.format(Locale.ROOT, "%11s %6s %12s %14s", "restored/s", "ok", "restored",
+                        "restore-only/s");
+                case LATENCY -> String.format(Locale.ROOT, "%11s %6s %7s %7s %7s", "input/s", "ok", "p50 ms", "p99 ms",
+                        "max ms");
+            };
+            b.append(String.format(Locale.ROOT, "    %-7s %-14s %s %10s %14s %9s %13s %13s%n", "threads", "engine", head,
+                    "peak heap", "heap after GC", "peak RSS", "engine us/rec", "broker us/rec"));
             for (int t : options.threads()) {
                 for (Row r : rows) {
                     if (r.workload() != w || r.threads() != t) {
                         continue;
                     }
-                    b.append(String.format(Locale.ROOT, "    %-7d %-14s %11s %6s %10s %14s %9s %13s %13s%n",
-                            t, r.engine().label(), Stats.rate(r.recordsPerSecond()), r.okRuns() + "/" + r.runs(),
-                            Stats.mib(r.peakHeapBytes()), Stats.mib(r.heapAfterGcBytes()),
-                            Stats.mib(r.peakRssBytes()), micros(r.engineCpuMicrosPerRecord()),
-                            micros(r.brokerCpuMicrosPerRecord())));
+                    String ok = r.okRuns() + "/" + r.runs();
+                    String figures = switch (w.kind()) {
+                        case THROUGHPUT, COUNT -> String.format(Locale.ROOT, "%11s %6s %12s",
+                                Stats.rate(r.recordsPerSecond()), ok, count(r.outputRecords()));
+                        case RESTORE -> String.format(Locale.ROOT, "%11s %6s %12s %14s", Stats.rate(r.recordsPerSecond()),
+                                ok, count(r.outputRecords()), Stats.rate(r.restoreWindowRecordsPerSecond()));
+                        case LATENCY -> String.format(Locale.ROOT, "%11s %6s %7s %7s %7s", Stats.rate(r.recordsPerSecond()),
+                                ok, millis(r.latencyP50Millis()), millis(r.latencyP99Millis()),
+                                millis(r.latencyMaxMillis()));
+                    };
+                    b.append(String.format(Locale.ROOT, "    %-7d %-14s %s %10s %14s %9s %13s %13s%n",
+                            t, r.engine().label(), figures, Stats.mib(r.peakHeapBytes()),
+                            Stats.mib(r.heapAfterGcBytes()), Stats.mib(r.peakRssBytes()),
+                            micros(r.engineCpuMicrosPerRecord()), micros(r.brokerCpuMicrosPerRecord())));
                 }
-                b.append(String.format(Locale.ROOT, "    %-7s Eddy / Kafka Streams = %s   Eddy / plain clients = %s%n",
-                        "", eddyOver(w, t, Engine.KAFKA_STREAMS), eddyOver(w, t, Engine.PLAIN_CLIENTS)));
+                String what = w.kind() == Workload.Kind.LATENCY ? " p99" : "";
+                b.append(String.format(Locale.ROOT, "    %-7s Eddy / Kafka Streams%s = %s   Eddy / plain clients%s = %s%s%n",
+                        "", what, eddyOver(w, t, Engine.KAFKA_STREAMS), what, eddyOver(w, t, Engine.PLAIN_CLIENTS),
+                        w.kind() == Workload.Kind.LATENCY ? "   (lower is better)" : ""));
+                String target = targetCheck(w, t);
+                if (target != null) {
+                    b.append(String.format(Locale.ROOT, "    %-7s %s%n", "", target));
+                }
             }
         }
         return b.toString();
     }
 
+    /** One line saying what a workload's runs processed. */
+    private String setup(Workload w) {
+        return switch (w.kind()) {
+            case THROUGHPUT, COUNT -> String.format(Locale.ROOT, "%s records x %d B values, %s keys, %d partitions",
+                    Stats.count(options.records()), options.valueBytes(), Stats.count(options.keys()),
+                    options.partitions());
+            case RESTORE -> String.format(Locale.ROOT, "changelog of %s entries, %s keys, %d partitions; restored/s "
+                            + "counts from the instance's start, restore-only/s from the first restore's start",
+                    Stats.count(options.restoreRecords()), Stats.count(options.restoreKeys()), options.partitions());
+            case LATENCY -> String.format(Locale.ROOT, "%s records/s for %d s after a %d s warm-up, %d B values, "
+                            + "%s keys, %d partitions; latency = read_committed visibility - produce time",
+                    Stats.count(options.latencyRate()), options.latencySeconds(), options.latencyWarmupSeconds(),
+                    options.valueBytes(), Stats.count(options.keys()), options.partitions());
+        };
+    }
+
     private static String micros(double v) {
         return v < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String millis(double v) {
+        return v < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String count(double v) {
+        return v < 0 ? "n/a" : Stats.count(Math.round(v));
     }
 
     /** Every run and every summary row as one JSON document. */
@@ -153,7 +253,21 @@ final class Report {
                 .append(", \"repeats\": ").append(options.repeats())
                 .append(", \"commitMillis\": ").append(options.commitMillis())
                 .append(", \"brokerHeap\": ").append(quote(options.brokerHeap()))
-                .append(", \"engineHeap\": ").append(quote(options.engineHeap()))
+                .append(", \"engineHeap\": ").append(quote(options.engineHeap()));
+        b.append(", \"workloadHeaps\": {");
+        i = 0;
+        for (Workload w : Workload.values()) {
+            if (options.workloadHeaps().containsKey(w)) {
+                b.append(i++ == 0 ? "" : ", ").append(quote(w.name())).append(": ")
+                        .append(quote(options.workloadHeaps().get(w)));
+            }
+        }
+        b.append("}")
+                .append(", \"restoreRecords\": ").append(options.restoreRecords())
+                .append(", \"restoreKeys\": ").append(options.restoreKeys())
+                .append(", \"latencyRate\": ").append(options.latencyRate())
+                .append(", \"latencySeconds\": ").append(options.latencySeconds())
+                .append(", \"latencyWarmupSeconds\": ").append(options.latencyWarmupSeconds())
                 .append("},\n");
         b.append("  \"summary\": [\n");
         for (int r = 0; r < rows.size(); r++) {
@@ -164,16 +278,24 @@ final class Report {
                     .append(", \"runs\": ").append(row.runs())
                     .append(", \"okRuns\": ").append(row.okRuns())
                     .append(", \"medianRecordsPerSecond\": ").append(number(row.recordsPerSecond()))
+                    .append(", \"medianOutputRecords\": ").append(number(row.outputRecords()))
                     .append(", \"medianPeakHeapBytes\": ").append(number(row.peakHeapBytes()))
                     .append(", \"medianHeapAfterGcBytes\": ").append(number(row.heapAfterGcBytes()))
                     .append(", \"medianPeakRssBytes\": ").append(number(row.peakRssBytes()))
                     .append(", \"medianEngineCpuMicrosPerRecord\": ").append(number(row.engineCpuMicrosPerRecord()))
-                    .append(", \"medianBrokerCpuMicrosPerRecord\": ").append(number(row.brokerCpuMicrosPerRecord()));
+                    .append(", \"medianBrokerCpuMicrosPerRecord\": ").append(number(row.brokerCpuMicrosPerRecord()))
+                    .append(", \"medianRestoreWindowRecordsPerSecond\": ")
+                    .append(number(row.restoreWindowRecordsPerSecond()))
+                    .append(", \"medianLatencyP50Millis\": ").append(number(row.latencyP50Millis()))
+                    .append(", \"medianLatencyP99Millis\": ").append(number(row.latencyP99Millis()))
+                    .append(", \"medianLatencyMaxMillis\": ").append(number(row.latencyMaxMillis()));
             if (row.engine() == Engine.EDDY) {
                 b.append(", \"eddyOverKafkaStreams\": ")
                         .append(quote(eddyOver(row.workload(), row.threads(), Engine.KAFKA_STREAMS)))
                         .append(", \"eddyOverPlainClients\": ")
                         .append(quote(eddyOver(row.workload(), row.threads(), Engine.PLAIN_CLIENTS)));
+                String target = targetCheck(row.workload(), row.threads());
+                b.append(", \"target\": ").append(target == null ? "null" : quote(target));
             }
             b.append(r + 1 < rows.size() ? "},\n" : "}\n");
         }
@@ -196,6 +318,11 @@ final class Report {
                     .append(", \"brokerCpuMillis\": ").append(run.brokerCpuMillis())
                     .append(", \"produceRequests\": ").append(run.produceRequests())
                     .append(", \"fetchRequests\": ").append(run.fetchRequests())
+                    .append(", \"restoreWindowMillis\": ").append(run.restoreWindowMillis())
+                    .append(", \"latencyCount\": ").append(run.latency().count())
+                    .append(", \"latencyP50Millis\": ").append(run.latency().p50Millis())
+                    .append(", \"latencyP99Millis\": ").append(run.latency().p99Millis())
+                    .append(", \"latencyMaxMillis\": ").append(run.latency().maxMillis())
                     .append(", \"error\": ").append(run.error() == null ? "null" : quote(run.error()))
                     .append(r + 1 < runs.size() ? "},\n" : "}\n");
         }
@@ -207,7 +334,8 @@ final class Report {
     String csv() {
         StringBuilder b = new StringBuilder("workload,engine,threads,repeat,input_records,expected_output,"
                 + "actual_output,millis,records_per_second,peak_heap_bytes,heap_after_gc_bytes,peak_rss_bytes,"
-                + "engine_cpu_millis,broker_cpu_millis,produce_requests,fetch_requests,error\n");
+                + "engine_cpu_millis,broker_cpu_millis,produce_requests,fetch_requests,restore_window_millis,"
+                + "latency_count,latency_p50_millis,latency_p99_millis,latency_max_millis,error\n");
         for (RunResult r : runs) {
             b.append(String.join(",", r.workload().name(), r.engine().id(), Integer.toString(r.threads()),
                     Integer.toString(r.repeat()), Long.toString(r.inputRecords()), Long.toString(r.expectedOutput()),
@@ -216,6 +344,9 @@ final class Report {
                     Long.toString(r.heapAfterGcBytes()), Long.toString(r.peakRssBytes()),
                     Long.toString(r.engineCpuMillis()), Long.toString(r.brokerCpuMillis()),
                     Long.toString(r.produceRequests()), Long.toString(r.fetchRequests()),
+                    Long.toString(r.restoreWindowMillis()), Long.toString(r.latency().count()),
+                    Long.toString(r.latency().p50Millis()), Long.toString(r.latency().p99Millis()),
+                    Long.toString(r.latency().maxMillis()),
                     r.error() == null ? "" : csvField(r.error()))).append('\n');
         }
         return b.toString();

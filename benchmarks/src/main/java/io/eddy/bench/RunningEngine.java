@@ -9,12 +9,16 @@ interface RunningEngine {
     /**
      * Starts the engine described by {@code spec} and returns while it processes in the background.
      *
+     * @param restore told of every store restore (used by {@link Workload#W4})
      * @throws UnsupportedOperationException if the engine does not implement the workload
      */
-    static RunningEngine start(EngineSpec spec) {
+    static RunningEngine start(EngineSpec spec, RestoreWatch restore) {
+        if (!spec.workload().supports(spec.engine())) {
+            throw new UnsupportedOperationException(spec.engine().label() + " does not implement " + spec.workload());
+        }
         return switch (spec.engine()) {
-            case EDDY -> EddyEngine.start(spec);
-            case KAFKA_STREAMS -> StreamsEngine.start(spec);
+            case EDDY -> EddyEngine.start(spec, restore);
+            case KAFKA_STREAMS -> StreamsEngine.start(spec, restore);
             case PLAIN_CLIENTS -> PlainClientsEngine.start(spec);
         };
     }

@@ -62,6 +62,27 @@ final class Stats {
         return String.format(Locale.ROOT, "%.0f MiB", bytes / (1024 * 1024));
     }
 
+    /**
+     * A JVM heap size as given to {@code -Xmx} ({@code "512m"}, {@code "1g"}, {@code "262144k"},
+     * {@code "1048576"}) in bytes.
+     *
+     * @throws IllegalArgumentException if it is not such a size
+     */
+    static long heapBytes(String size) {
+        if (size == null || !size.matches("\\d+[kKmMgG]?")) {
+            throw new IllegalArgumentException("not a heap size: '" + size + "'");
+        }
+        char unit = Character.toLowerCase(size.charAt(size.length() - 1));
+        long shift = switch (unit) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            default -> 0;
+        };
+        String digits = shift == 0 ? size : size.substring(0, size.length() - 1);
+        return Long.parseLong(digits) << shift;
+    }
+
     /** A count with thousands separators. */
     static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);

@@ -4,17 +4,27 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The workloads on Kafka Streams: {@code exactly_once_v2}, {@code commit.interval.ms} set to the
- * commit interval, the same number of stream threads, Kafka Streams' defaults otherwise.
+ * The workloads on Kafka Streams: {@code exactly_once_v2} (or {@code at_least_once} for W6),
+ * {@code commit.interval.ms} set to the commit interval, the same number of stream threads, Kafka
+ * Streams' defaults otherwise (its record cache on, RocksDB stores with their default settings).
+ * W2, W4 and W6 count into the store {@value Workload#COUNT_STORE}; W5 runs W1's topology. Kafka
+ * Streams forwards each input record's timestamp to its output, as W5 needs.
  */
 final class StreamsEngine implements RunningEngine {
     private final KafkaStreams streams;
@@ -24,18 +34,27 @@ final class StreamsEngine implements RunningEngine {
         this.streams = streams;
     }
 
-    static StreamsEngine start(EngineSpec spec) {
+    static StreamsEngine start(EngineSpec spec, RestoreWatch restore) {
+        Workload workload = spec.workload();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, spec.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                workload.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, spec.commitMillis());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, spec.threads());
         props.put(StreamsConfig.STATE_DIR_CONFIG, spec.stateDir().toString());
         StreamsBuilder builder = new StreamsBuilder();
-        switch (spec.workload()) {
-            case W1 -> builder.stream(spec.inputTopic(), Consumed.with(Serdes.String(), Serdes.String()))
-                    .mapValues(Workload::w1Map)
+        KStream<String, String> input = builder.stream(spec.inputTopic(), Consumed.with(Serdes.String(), Serdes.String()));
+        if (workload.counts()) {
+            input.groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+                    .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(Workload.COUNT_STORE)
+                            .withKeySerde(Serdes.String())
+                            .withValueSerde(Serdes.Long()))
+                    .toStream()
+                    .to(spec.outputTopic(), Produced.with(Serdes.String(), Serdes.Long()));
+        } else {
+            input.mapValues(Workload::w1Map)
                     .filter(Workload::w1Keep)
                     .to(spec.outputTopic(), Produced.with(Serdes.String(), Serdes.String()));
         }
@@ -43,6 +62,26 @@ final class StreamsEngine implements RunningEngine {
         engine.streams.setUncaughtExceptionHandler(e -> {
             engine.failure.compareAndSet(null, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        engine.streams.setGlobalStateRestoreListener(new StateRestoreListener() {
+            @Override
+            public void onRestoreStart(TopicPartition partition, String store, long startOffset, long endOffset) {
+                restore.started(partition.toString(), System.currentTimeMillis());
+            }
+
+            @Override
+            public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long records) {
+            }
+
+            @Override
+            public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
+                restore.done(partition.toString(), totalRestored, System.currentTimeMillis());
+            }
+
+            @Override
+            public void onRestoreSuspended(TopicPartition partition, String store, long totalRestored) {
+                restore.suspended(partition.toString(), totalRestored);
+            }
         });
         engine.streams.start();
         return engine;

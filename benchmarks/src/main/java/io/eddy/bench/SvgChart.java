@@ -5,19 +5,23 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Draws a report's median throughputs as a grouped bar chart in plain SVG: one group per workload
- * and thread count, one bar per engine, each bar labelled with its value, and Eddy's ratios to the
- * peers under each group. Self-contained: no scripts, no external fonts or styles.
+ * Draws a report as bar charts in plain SVG: one panel per workload, each with its own axis (the
+ * workloads' figures differ by orders of magnitude), one group of bars per thread count, one bar
+ * per engine labelled with its value, and Eddy's ratios to the peers under each group. Throughput
+ * workloads show records/s, W4 restored entries/s, W5 p99 latency with the 2 x commit-interval
+ * target as a dashed line. Self-contained: no scripts, no external fonts or styles.
  */
 final class SvgChart {
-    private static final int BAR_WIDTH = 64;
-    private static final int BAR_GAP = 10;
-    private static final int GROUP_GAP = 70;
-    private static final int LEFT = 80;
-    private static final int RIGHT = 30;
-    private static final int TOP = 124;
-    private static final int PLOT_HEIGHT = 280;
-    private static final int BOTTOM = 78;
+    private static final int BAR_WIDTH = 46;
+    private static final int BAR_GAP = 6;
+    private static final int GROUP_GAP = 40;
+    private static final int PANEL_LEFT = 64;
+    private static final int PANEL_RIGHT = 22;
+    private static final int PANEL_TOP = 44;
+    private static final int PLOT_HEIGHT = 220;
+    private static final int PANEL_BOTTOM = 70;
+    private static final int PANELS_PER_ROW = 3;
+    private static final int HEADER = 124;
 
     private SvgChart() {
     }
@@ -31,96 +35,151 @@ final class SvgChart {
         };
     }
 
+    /** A short panel title. */
+    static String title(Workload w, HarnessOptions o) {
+        return w.name() + ": " + switch (w) {
+            case W1 -> "map + filter, exactly-once";
+            case W2 -> "count by key, exactly-once";
+            case W4 -> "restore " + Stats.rate(o.restoreRecords()) + " entries";
+            case W5 -> "latency at " + Stats.rate(o.latencyRate()) + " records/s";
+            case W6 -> "count by key, at-least-once";
+        };
+    }
+
+    /** What a panel's bars measure. */
+    static String metric(Workload w, HarnessOptions o) {
+        return switch (w.kind()) {
+            case THROUGHPUT, COUNT -> "input records/s";
+            case RESTORE -> "restored entries/s, from instance start";
+            case LATENCY -> "p99 ms, lower is better; dashed: target " + 2 * o.commitMillis() + " ms";
+        };
+    }
+
     /** The chart as an SVG document. */
     static String render(Report report) {
         HarnessOptions o = report.options();
         List<Engine> engines = o.engines();
-        List<int[]> groups = new ArrayList<>();   // {workload ordinal, threads}
-        for (Workload w : o.workloads()) {
-            for (int t : o.threads()) {
-                groups.add(new int[] {w.ordinal(), t});
-            }
-        }
         int groupWidth = engines.size() * BAR_WIDTH + (engines.size() - 1) * BAR_GAP;
-        int width = Math.max(680, LEFT + groups.size() * groupWidth + (groups.size() - 1) * GROUP_GAP + 40 + RIGHT);
-        int height = TOP + PLOT_HEIGHT + BOTTOM;
-        double max = 0;
-        for (Report.Row r : report.rows()) {
-            max = Math.max(max, r.recordsPerSecond());
-        }
-        double top = niceCeiling(max * 1.1);
+        int plotWidth = o.threads().size() * groupWidth + (o.threads().size() - 1) * GROUP_GAP + 2 * 14;
+        int panelWidth = Math.max(300, PANEL_LEFT + plotWidth + PANEL_RIGHT);
+        int panelHeight = PANEL_TOP + PLOT_HEIGHT + PANEL_BOTTOM;
+        List<Workload> workloads = o.workloads();
+        int columns = Math.min(PANELS_PER_ROW, workloads.size());
+        int rowsOfPanels = (workloads.size() + PANELS_PER_ROW - 1) / PANELS_PER_ROW;
+        int width = Math.max(680, columns * panelWidth + 20);
+        int height = HEADER + rowsOfPanels * panelHeight + 10;
 
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\">%n", width, height, width, height));
         s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>%n", width, height));
-        text(s, LEFT, 26, 17, "bold", "start", "#222",
-                "End-to-end throughput, records/s (median of " + o.repeats() + ")");
-        text(s, LEFT, 46, 12, "normal", "start", "#555",
-                "exactly-once, commit every " + o.commitMillis() + " ms; " + Stats.count(o.records())
-                        + " input records of " + o.valueBytes() + " B, " + Stats.count(o.keys()) + " keys, "
-                        + o.partitions() + " partitions");
-        text(s, LEFT, 62, 12, "normal", "start", "#555",
-                "broker and engine in separate JVMs on one " + Runtime.getRuntime().availableProcessors()
-                        + "-core machine");
+        text(s, 20, 26, 17, "bold", "start", "#222",
+                "Eddy vs Kafka Streams vs plain clients, end to end (median of " + o.repeats() + ")");
+        text(s, 20, 46, 12, "normal", "start", "#555",
+                "commit every " + o.commitMillis() + " ms; " + Stats.count(o.records()) + " input records of "
+                        + o.valueBytes() + " B, " + Stats.count(o.keys()) + " keys, " + o.partitions() + " partitions");
+        text(s, 20, 62, 12, "normal", "start", "#555", "broker and engine in separate JVMs on one "
+                + Runtime.getRuntime().availableProcessors() + "-core machine");
         if (report.label() != null) {
-            text(s, LEFT, 78, 12, "bold", "start", "#a33", report.label());
+            text(s, 20, 80, 12, "bold", "start", "#a33", report.label());
         }
-        int lx = LEFT;
+        int lx = 20;
         for (Engine e : engines) {
-            s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"88\" width=\"14\" height=\"14\" fill=\"%s\"/>%n",
+            s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"92\" width=\"14\" height=\"14\" fill=\"%s\"/>%n",
                     lx, color(e)));
-            text(s, lx + 20, 100, 12, "normal", "start", "#222", e.label());
+            text(s, lx + 20, 104, 12, "normal", "start", "#222", e.label());
             lx += 36 + 7 * e.label().length();
         }
+        for (int i = 0; i < workloads.size(); i++) {
+            int px = 10 + (i % PANELS_PER_ROW) * panelWidth;
+            int py = HEADER + (i / PANELS_PER_ROW) * panelHeight;
+            panel(s, report, workloads.get(i), px, py, panelWidth, groupWidth);
+        }
+        s.append("</svg>\n");
+        return s.toString();
+    }
 
-        int plotBottom = TOP + PLOT_HEIGHT;
-        int plotRight = width - RIGHT;
-        for (int i = 0; i <= 5; i++) {
-            double v = top * i / 5;
+    private static void panel(StringBuilder s, Report report, Workload w, int px, int py, int panelWidth,
+                              int groupWidth) {
+        HarnessOptions o = report.options();
+        List<Engine> engines = o.engines();
+        boolean latency = w.kind() == Workload.Kind.LATENCY;
+        int left = px + PANEL_LEFT;
+        int right = px + panelWidth - PANEL_RIGHT;
+        int plotTop = py + PANEL_TOP;
+        int plotBottom = plotTop + PLOT_HEIGHT;
+        text(s, px + 8, py + 16, 13, "bold", "start", "#222", title(w, o));
+        text(s, px + 8, py + 32, 11, "normal", "start", "#555", metric(w, o));
+
+        double max = latency ? 2.0 * o.commitMillis() : 0;
+        List<Double> values = new ArrayList<>();
+        for (int t : o.threads()) {
+            for (Engine e : engines) {
+                double v = value(report, w, t, e);
+                values.add(v);
+                max = Math.max(max, v);
+            }
+        }
+        double top = niceCeiling(max * 1.15);
+        for (int i = 0; i <= 4; i++) {
+            double v = top * i / 4;
             int y = (int) Math.round(plotBottom - PLOT_HEIGHT * (v / top));
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\"/>%n",
-                    LEFT, y, plotRight, y, i == 0 ? "#444" : "#e3e3e3"));
-            text(s, LEFT - 8, y + 4, 11, "normal", "end", "#555", Stats.rate(v));
+                    left, y, right, y, i == 0 ? "#444" : "#e3e3e3"));
+            text(s, left - 6, y + 4, 10, "normal", "end", "#555", latency ? millis(v) : Stats.rate(v));
         }
 
-        int x = LEFT + 20;
-        for (int[] g : groups) {
-            Workload w = Workload.values()[g[0]];
-            int threads = g[1];
+        int x = left + 14;
+        int i = 0;
+        for (int t : o.threads()) {
             int bx = x;
             for (Engine e : engines) {
-                double v = report.row(w, threads, e).map(Report.Row::recordsPerSecond).orElse(-1.0);
-                if (v > 0) {
-                    int h = (int) Math.round(PLOT_HEIGHT * (v / top));
+                double v = values.get(i++);
+                if (!w.supports(e)) {
+                    text(s, bx + BAR_WIDTH / 2, plotBottom - 5, 10, "normal", "middle", "#777", "n/a");
+                } else if (v > 0) {
+                    int h = Math.max(1, (int) Math.round(PLOT_HEIGHT * (v / top)));
                     s.append(String.format(Locale.ROOT,
                             "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>%n",
                             bx, plotBottom - h, BAR_WIDTH, h, color(e)));
-                    text(s, bx + BAR_WIDTH / 2, plotBottom - h - 5, 11, "bold", "middle", "#222", Stats.rate(v));
-                } else {
-                    text(s, bx + BAR_WIDTH / 2, plotBottom - 5, 11, "normal", "middle", "#a00", "failed");
+                    text(s, bx + BAR_WIDTH / 2, plotBottom - h - 5, 10, "bold", "middle", "#222",
+                            latency ? millis(v) : Stats.rate(v));
+                } else if (report.row(w, t, e).isPresent()) {
+                    text(s, bx + BAR_WIDTH / 2, plotBottom - 5, 10, "normal", "middle", "#a00", "failed");
                 }
                 bx += BAR_WIDTH + BAR_GAP;
             }
             int center = x + groupWidth / 2;
-            text(s, center, plotBottom + 20, 13, "bold", "middle", "#222",
-                    w.name() + ", " + threads + (threads == 1 ? " thread" : " threads"));
+            text(s, center, plotBottom + 16, 12, "bold", "middle", "#222", t + (t == 1 ? " thread" : " threads"));
             if (engines.contains(Engine.EDDY)) {
-                int y = plotBottom + 38;
+                int y = plotBottom + 32;
                 if (engines.contains(Engine.KAFKA_STREAMS)) {
-                    text(s, center, y, 11, "normal", "middle", "#444",
-                            "Eddy / Kafka Streams " + report.eddyOver(w, threads, Engine.KAFKA_STREAMS));
-                    y += 15;
+                    text(s, center, y, 10, "normal", "middle", "#444",
+                            "Eddy / Kafka Streams " + report.eddyOver(w, t, Engine.KAFKA_STREAMS));
+                    y += 14;
                 }
-                if (engines.contains(Engine.PLAIN_CLIENTS)) {
-                    text(s, center, y, 11, "normal", "middle", "#444",
-                            "Eddy / plain clients " + report.eddyOver(w, threads, Engine.PLAIN_CLIENTS));
+                if (engines.contains(Engine.PLAIN_CLIENTS) && w.supports(Engine.PLAIN_CLIENTS)) {
+                    text(s, center, y, 10, "normal", "middle", "#444",
+                            "Eddy / plain clients " + report.eddyOver(w, t, Engine.PLAIN_CLIENTS));
                 }
             }
             x += groupWidth + GROUP_GAP;
         }
-        s.append("</svg>\n");
-        return s.toString();
+        if (latency) {
+            int y = (int) Math.round(plotBottom - PLOT_HEIGHT * (2.0 * o.commitMillis() / top));
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#2a2\" "
+                    + "stroke-width=\"2\" stroke-dasharray=\"6,4\"/>%n", left, y, right, y));
+        }
+    }
+
+    private static double value(Report report, Workload w, int threads, Engine e) {
+        return report.row(w, threads, e)
+                .map(r -> w.kind() == Workload.Kind.LATENCY ? r.latencyP99Millis() : r.recordsPerSecond())
+                .orElse(-1.0);
+    }
+
+    private static String millis(double v) {
+        return String.format(Locale.ROOT, "%.0f ms", v);
     }
 
     /** The smallest of 1, 2, 2.5, 5 times a power of ten that is at least {@code v}; 1 for v ≤ 0. */

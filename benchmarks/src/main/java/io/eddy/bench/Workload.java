@@ -1,13 +1,15 @@
 package io.eddy.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * A benchmark workload: what every engine computes from the shared input topic. Each engine
- * implements each workload with its own API but calls the same functions defined here, so they do
- * the same work per record.
+ * A benchmark workload: what every engine computes, and how the harness measures and checks it.
+ * Each engine implements each workload with its own API but calls the same functions defined here,
+ * so they do the same work per record. W3 (a windowed count) is not here yet: Eddy's windowing DSL
+ * does not exist.
  *
  * <p>The input (see {@link InputLoader}): string keys {@code key-000000 … }, string values whose
  * first character is a digit and whose remaining characters are lowercase letters.
@@ -17,17 +19,91 @@ enum Workload {
      * Stateless map and filter: upper-case the value, keep the record unless the value starts with
      * {@code '0'} (about 90 % are kept), write it with the same key. Exactly-once.
      */
-    W1("stateless map + filter, exactly-once");
+    W1("stateless map + filter, exactly-once", Kind.THROUGHPUT, true, 0),
+    /**
+     * Count by key in a RocksDB store with a changelog; every commit writes each key whose count
+     * changed, with its new count (a {@code Long}). Exactly-once. Target: 3x Kafka Streams, and an
+     * application heap of at most 256 MB.
+     */
+    W2("count by key (RocksDB, changelog), exactly-once", Kind.COUNT, true, 3.0),
+    /**
+     * Restore: a fresh instance with an empty state directory rebuilds W2's store from a changelog
+     * of N entries; measured from the instance's start until every changelog partition is restored.
+     * Exactly-once. Target: 2x Kafka Streams' restore rate.
+     */
+    W4("restore a count store from its changelog, from zero", Kind.RESTORE, true, 2.0),
+    /**
+     * Latency: W1's pipeline on an input produced at a fixed rate; the time from a record's
+     * produce timestamp to when a {@code read_committed} consumer sees its output. Exactly-once.
+     * Target: p99 at most twice the commit interval, and below Kafka Streams' p99.
+     */
+    W5("end-to-end latency of map + filter at a fixed input rate, exactly-once", Kind.LATENCY, true, 0),
+    /** W2 at-least-once. Target: 3x Kafka Streams. */
+    W6("count by key (RocksDB, changelog), at-least-once", Kind.COUNT, false, 3.0);
+
+    /** How the harness runs, times and checks a workload. */
+    enum Kind {
+        /** Process the shared input; timed until the group's committed offsets reach its end; output counted. */
+        THROUGHPUT,
+        /** Like THROUGHPUT, but the output is checked by the last count of every key. */
+        COUNT,
+        /** Restore a prepared changelog; timed until the engine reports every partition restored. */
+        RESTORE,
+        /** Paced input; the end-to-end latency of every output record. */
+        LATENCY
+    }
+
+    /** The name of the count store, so the changelog topic is {@code <application id>-counts-changelog}. */
+    static final String COUNT_STORE = "counts";
 
     private final String description;
+    private final Kind kind;
+    private final boolean exactlyOnce;
+    private final double targetOverStreams;
 
-    Workload(String description) {
+    Workload(String description, Kind kind, boolean exactlyOnce, double targetOverStreams) {
         this.description = description;
+        this.kind = kind;
+        this.exactlyOnce = exactlyOnce;
+        this.targetOverStreams = targetOverStreams;
     }
 
     /** One line for tables and charts. */
     String description() {
         return description;
+    }
+
+    /** How the harness runs it. */
+    Kind kind() {
+        return kind;
+    }
+
+    /** Exactly-once, or at-least-once. */
+    boolean exactlyOnce() {
+        return exactlyOnce;
+    }
+
+    /** Whether the engines run the count-by-key pipeline (W2, W4, W6). */
+    boolean counts() {
+        return kind == Kind.COUNT || kind == Kind.RESTORE;
+    }
+
+    /**
+     * The throughput ratio Eddy / Kafka Streams the benchmark issue sets as the target, or 0 if it
+     * sets none (W1, and W5 whose target is about latency).
+     */
+    double targetOverStreams() {
+        return targetOverStreams;
+    }
+
+    /** Whether {@code engine} implements this workload: the plain clients have no store to restore. */
+    boolean supports(Engine engine) {
+        return !(this == W4 && engine == Engine.PLAIN_CLIENTS);
+    }
+
+    /** The changelog topic of the count store of the application {@code applicationId}, for every engine. */
+    static String changelogTopic(String applicationId) {
+        return applicationId + "-" + COUNT_STORE + "-changelog";
     }
 
     /** W1's map: the value in upper case. */
@@ -45,6 +121,78 @@ enum Workload {
         return firstByte != '0';
     }
 
+    /** The key of index {@code index}: {@code key-} and at least six digits. */
+    static String keyName(int index) {
+        return String.format(Locale.ROOT, "key-%06d", index);
+    }
+
+    /** {@link #keyName(int)} as the bytes every engine writes. */
+    static byte[] keyBytes(int index) {
+        return keyName(index).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The index of a serialized key written by {@link #keyBytes(int)}, or -1 if {@code key} is not
+     * such a key.
+     */
+    static int keyIndex(byte[] key) {
+        if (key == null || key.length < 5 || key.length > 14 || key[0] != 'k' || key[1] != 'e' || key[2] != 'y'
+                || key[3] != '-') {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 4; i < key.length; i++) {
+            int d = key[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            n = n * 10 + d;
+        }
+        return n > Integer.MAX_VALUE ? -1 : (int) n;
+    }
+
+    /**
+     * How many of {@code records} input records carry the key of index {@code key}, when record
+     * {@code i} has key {@code i mod keys}: what a count by key must end with.
+     */
+    static long expectedCount(long records, int keys, int key) {
+        if (key < 0 || key >= keys) {
+            return 0;
+        }
+        return records / keys + (key < records % keys ? 1 : 0);
+    }
+
+    /**
+     * Compares the last count written for each key with the true counts.
+     *
+     * @param lastCounts the last value written per key index (0 for a key never written)
+     * @param unknownKeys output records whose key is not one of the input's
+     * @return null if every count is right, otherwise what is wrong (how many keys, the first few)
+     */
+    static String checkCounts(long[] lastCounts, long unknownKeys, long records, int keys) {
+        StringBuilder examples = new StringBuilder();
+        long wrong = 0;
+        for (int k = 0; k < Math.max(keys, lastCounts.length); k++) {
+            long actual = k < lastCounts.length ? lastCounts[k] : 0;
+            long expected = expectedCount(records, keys, k);
+            if (actual != expected) {
+                if (wrong < 3) {
+                    examples.append(examples.length() == 0 ? "" : ", ").append(keyName(k)).append(" has ")
+                            .append(actual).append(" instead of ").append(expected);
+                }
+                wrong++;
+            }
+        }
+        if (wrong == 0 && unknownKeys == 0) {
+            return null;
+        }
+        String message = wrong + " of " + keys + " keys end with a wrong count";
+        if (wrong > 0) {
+            message += " (" + examples + (wrong > 3 ? ", ..." : "") + ")";
+        }
+        return unknownKeys == 0 ? message : message + "; " + unknownKeys + " output records have an unknown key";
+    }
+
     /**
      * The workload with this name, ignoring case.
      *
@@ -56,7 +204,8 @@ enum Workload {
                 return w;
             }
         }
+        String hint = name.equalsIgnoreCase("W3") ? " (W3, the windowed count, waits for Eddy's windowing DSL)" : "";
         throw new IllegalArgumentException("unknown workload '" + name + "'; known: "
-                + Arrays.stream(values()).map(Workload::name).collect(Collectors.joining(", ")));
+                + Arrays.stream(values()).map(Workload::name).collect(Collectors.joining(", ")) + hint);
     }
 }

@@ -18,13 +18,39 @@ class HarnessOptionsTest {
         assertThat(o.keys()).isEqualTo(100_000);
         assertThat(o.partitions()).isEqualTo(8);
         assertThat(o.repeats()).isEqualTo(3);
-        assertThat(o.workloads()).containsExactly(Workload.W1);
+        assertThat(o.workloads()).containsExactly(Workload.W1, Workload.W2, Workload.W4, Workload.W5, Workload.W6);
         assertThat(o.engines()).containsExactly(Engine.EDDY, Engine.KAFKA_STREAMS, Engine.PLAIN_CLIENTS);
         assertThat(o.threads()).containsExactly(1, 2);
         assertThat(o.commitMillis()).isEqualTo(100);
         assertThat(o.outDir()).isEqualTo(ROOT.resolve("bench-results"));
         assertThat(o.svg()).isEqualTo(ROOT.resolve("docs/benchmarks.svg"));
         assertThat(o.runTimeoutSeconds()).isEqualTo(120 + 250);
+        assertThat(o.engineHeap(Workload.W2)).isEqualTo("256m");
+        assertThat(o.engineHeap(Workload.W6)).isEqualTo("512m");
+        assertThat(o.restoreRecords()).isEqualTo(5_000_000);
+        assertThat(o.restoreKeys()).isEqualTo(100_000);
+        assertThat(o.latencyRate()).isEqualTo(50_000);
+        assertThat(o.latencySeconds()).isEqualTo(30);
+        assertThat(o.latencyWarmupSeconds()).isEqualTo(20);
+    }
+
+    @Test
+    void workloadOptionsOverrideDefaults() {
+        HarnessOptions o = HarnessOptions.parse(new String[] {"--records", "300000", "--workload-heap", "w6=1g, W2=300m",
+                "--restore-records", "6_000_000_000", "--restore-keys", "10", "--latency-rate", "1000",
+                "--latency-seconds", "5", "--latency-warmup-s", "0", "--run-timeout-s", "30"}, ROOT);
+        assertThat(o.engineHeap(Workload.W2)).isEqualTo("300m");
+        assertThat(o.engineHeap(Workload.W6)).isEqualTo("1g");
+        assertThat(o.engineHeap(Workload.W1)).isEqualTo("512m");
+        assertThat(o.restoreRecords()).isEqualTo(6_000_000_000L);
+        assertThat(o.restoreKeys()).isEqualTo(10);
+        assertThat(o.latencyRate()).isEqualTo(1000);
+        assertThat(o.latencyWarmupSeconds()).isZero();
+        assertThat(o.runTimeoutSeconds(Workload.W2)).isEqualTo(30);
+        assertThat(o.runTimeoutSeconds(Workload.W5)).isEqualTo(5 + 120);
+        assertThat(HarnessOptions.parse(new String[] {"--workload-heap", "none"}, ROOT).engineHeap(Workload.W2))
+                .isEqualTo("512m");
+        assertThat(HarnessOptions.parse(new String[] {"--records", "42"}, ROOT).restoreRecords()).isEqualTo(42);
     }
 
     @Test
@@ -50,6 +76,12 @@ class HarnessOptionsTest {
                 .hasMessageContaining("--bogus");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--repeats"}, ROOT))
                 .hasMessageContaining("--repeats needs a value");
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workloads", "W3"}, ROOT))
+                .hasMessageContaining("W3").hasMessageContaining("windowing");
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workload-heap", "W2"}, ROOT))
+                .hasMessageContaining("--workload-heap").hasMessageContaining("W2=256m");
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workload-heap", "W2=lots"}, ROOT))
+                .hasMessageContaining("--workload-heap").hasMessageContaining("lots");
     }
 
     @Test

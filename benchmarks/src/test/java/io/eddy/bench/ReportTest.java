@@ -14,7 +14,7 @@ class ReportTest {
 
     private static RunResult run(Engine engine, int repeat, long millis) {
         return new RunResult(Workload.W1, engine, 1, repeat, 1000, 900, 900, millis, 100L << 20, 20L << 20,
-                300L << 20, 500, 400, 10, 20, null);
+                300L << 20, 500, 400, 10, 20, -1, LatencyHistogram.Summary.NONE, null);
     }
 
     private static Report report() {
@@ -62,8 +62,64 @@ class ReportTest {
         assertThat(svg).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"").endsWith("</svg>\n");
         assertThat(svg).contains("fill=\"" + SvgChart.color(Engine.EDDY) + "\"",
                 "fill=\"" + SvgChart.color(Engine.KAFKA_STREAMS) + "\"", ">50.0k<", ">25.0k<",
-                "Eddy / Kafka Streams 2.00x", "W1, 1 thread", ">test &lt;data&gt;<");
+                "Eddy / Kafka Streams 2.00x", "W1: map + filter, exactly-once", ">1 thread<", ">test &lt;data&gt;<");
         assertThat(svg).doesNotContain("<data>");
+    }
+
+    private static final HarnessOptions ALL = HarnessOptions.parse(
+            new String[] {"--records", "1000", "--threads", "1", "--repeats", "1", "--workloads", "W2,W4,W5"},
+            Path.of("/repo"));
+
+    private static RunResult result(Workload w, Engine e, long records, long millis, long restoreWindowMillis,
+                                    LatencyHistogram.Summary latency, long peakHeap) {
+        return new RunResult(w, e, 1, 1, records, 10, 10, millis, peakHeap, peakHeap / 2, 400L << 20, 100, 100, 1,
+                1, restoreWindowMillis, latency, null);
+    }
+
+    private static Report stateful() {
+        LatencyHistogram.Summary none = LatencyHistogram.Summary.NONE;
+        return new Report(ALL, List.of(
+                result(Workload.W2, Engine.EDDY, 1000, 10, -1, none, 200L << 20),
+                result(Workload.W2, Engine.KAFKA_STREAMS, 1000, 40, -1, none, 100L << 20),
+                result(Workload.W2, Engine.PLAIN_CLIENTS, 1000, 5, -1, none, 300L << 20),
+                result(Workload.W4, Engine.EDDY, 1000, 10, 5, none, 100L << 20),
+                result(Workload.W4, Engine.KAFKA_STREAMS, 1000, 15, 10, none, 100L << 20),
+                result(Workload.W5, Engine.EDDY, 1000, 1000, -1, new LatencyHistogram.Summary(900, 60, 150, 400),
+                        100L << 20),
+                result(Workload.W5, Engine.KAFKA_STREAMS, 1000, 1000, -1,
+                        new LatencyHistogram.Summary(900, 70, 300, 900), 100L << 20)), Map.of());
+    }
+
+    @Test
+    void targetsAreCheckedPerWorkload() {
+        Report report = stateful();
+        assertThat(report.eddyOver(Workload.W2, 1, Engine.KAFKA_STREAMS)).isEqualTo("4.00x");
+        assertThat(report.targetCheck(Workload.W2, 1))
+                .contains("Eddy / Kafka Streams >= 3.00x: met (4.00x)", "Eddy heap <= 256 MiB: met (ran in -Xmx256m");
+        assertThat(report.targetCheck(Workload.W4, 1)).contains(">= 2.00x: MISSED (1.50x)");
+        assertThat(report.eddyOver(Workload.W5, 1, Engine.KAFKA_STREAMS)).isEqualTo("0.50x");
+        assertThat(report.targetCheck(Workload.W5, 1)).contains("p99 <= 200 ms", ": met (150 vs 300)");
+        assertThat(report.row(Workload.W4, 1, Engine.EDDY).orElseThrow().restoreWindowRecordsPerSecond())
+                .isEqualTo(200_000.0);
+    }
+
+    @Test
+    void tableShowsEachKindOfWorkloadWithItsOwnColumns() {
+        String table = stateful().table();
+        assertThat(table).contains("engine JVM -Xmx256m", "restore-only/s", "200.0k", "p99 ms", "150", "900",
+                "Eddy / Kafka Streams p99 = 0.50x", "(lower is better)", "Eddy / plain clients = n/a");
+        String json = stateful().json();
+        assertThat(json).contains("\"medianLatencyP99Millis\": 150", "\"workloadHeaps\": {\"W2\": \"256m\"}",
+                "\"target\": \"target: Eddy / Kafka Streams >= 2.00x: MISSED (1.50x)\"", "\"restoreWindowMillis\": 5");
+        assertThat(stateful().csv().lines().skip(1)).allMatch(line -> line.split(",", -1).length == 22);
+    }
+
+    @Test
+    void svgHasAPanelPerWorkloadAndTheLatencyTarget() {
+        String svg = SvgChart.render(stateful());
+        assertThat(svg).contains("W2: count by key, exactly-once", "W4: restore 1.0k entries",
+                "W5: latency at 50.0k records/s", "dashed: target 200 ms", ">150 ms<", "stroke-dasharray");
+        assertThat(svg).contains(">n/a<");   // no plain clients bar in the restore panel
     }
 
     @Test

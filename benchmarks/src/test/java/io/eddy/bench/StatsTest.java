@@ -41,4 +41,14 @@ class StatsTest {
         assertThat(Stats.mib(256.0 * 1024 * 1024)).isEqualTo("256 MiB");
         assertThat(Stats.count(5_000_000)).isEqualTo("5,000,000");
     }
+
+    @Test
+    void heapSizesAsGivenToXmx() {
+        assertThat(Stats.heapBytes("256m")).isEqualTo(256L << 20);
+        assertThat(Stats.heapBytes("1G")).isEqualTo(1L << 30);
+        assertThat(Stats.heapBytes("512k")).isEqualTo(512L << 10);
+        assertThat(Stats.heapBytes("1048576")).isEqualTo(1L << 20);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Stats.heapBytes("lots"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lots");
+    }
 }

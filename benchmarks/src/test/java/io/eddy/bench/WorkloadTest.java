@@ -1,0 +1,71 @@
+package io.eddy.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class WorkloadTest {
+
+    @Test
+    void expectedCountsSplitTheRecordsRoundRobinOverTheKeys() {
+        // 10 records over 4 keys: keys 0 and 1 get 3, keys 2 and 3 get 2
+        assertThat(Workload.expectedCount(10, 4, 0)).isEqualTo(3);
+        assertThat(Workload.expectedCount(10, 4, 1)).isEqualTo(3);
+        assertThat(Workload.expectedCount(10, 4, 2)).isEqualTo(2);
+        assertThat(Workload.expectedCount(10, 4, 3)).isEqualTo(2);
+        assertThat(Workload.expectedCount(10, 4, 4)).isZero();
+        assertThat(Workload.expectedCount(3, 5, 4)).isZero();   // fewer records than keys
+        assertThat(Workload.expectedCount(5_000_000, 100_000, 99_999)).isEqualTo(50);
+        long sum = 0;
+        for (int k = 0; k < 7; k++) {
+            sum += Workload.expectedCount(1_000_003, 7, k);
+        }
+        assertThat(sum).isEqualTo(1_000_003);
+    }
+
+    @Test
+    void checkCountsAcceptsTheTrueCountsAndNamesTheWrongOnes() {
+        long[] right = {3, 3, 2, 2};
+        assertThat(Workload.checkCounts(right, 0, 10, 4)).isNull();
+        long[] wrong = {3, 4, 2, 0};
+        assertThat(Workload.checkCounts(wrong, 0, 10, 4))
+                .contains("2 of 4 keys", "key-000001 has 4 instead of 3", "key-000003 has 0 instead of 2");
+        assertThat(Workload.checkCounts(right, 5, 10, 4)).contains("5 output records have an unknown key");
+    }
+
+    @Test
+    void keyIndexReadsBackKeyBytes() {
+        assertThat(Workload.keyIndex(Workload.keyBytes(0))).isZero();
+        assertThat(Workload.keyIndex(Workload.keyBytes(99_999))).isEqualTo(99_999);
+        assertThat(Workload.keyIndex(Workload.keyBytes(12_345_678))).isEqualTo(12_345_678);
+        assertThat(Workload.keyName(42)).isEqualTo("key-000042");
+        assertThat(Workload.keyIndex("key-".getBytes(StandardCharsets.US_ASCII))).isEqualTo(-1);
+        assertThat(Workload.keyIndex("kex-000001".getBytes(StandardCharsets.US_ASCII))).isEqualTo(-1);
+        assertThat(Workload.keyIndex("key-00a001".getBytes(StandardCharsets.US_ASCII))).isEqualTo(-1);
+        assertThat(Workload.keyIndex(null)).isEqualTo(-1);
+    }
+
+    @Test
+    void kindsGuaranteesTargetsAndSupport() {
+        assertThat(Workload.W2.counts()).isTrue();
+        assertThat(Workload.W4.counts()).isTrue();
+        assertThat(Workload.W5.counts()).isFalse();
+        assertThat(Workload.W6.exactlyOnce()).isFalse();
+        assertThat(Workload.W2.exactlyOnce()).isTrue();
+        assertThat(Workload.W6.targetOverStreams()).isEqualTo(3.0);
+        assertThat(Workload.W4.targetOverStreams()).isEqualTo(2.0);
+        assertThat(Workload.W4.supports(Engine.PLAIN_CLIENTS)).isFalse();
+        assertThat(Workload.W4.supports(Engine.KAFKA_STREAMS)).isTrue();
+        assertThat(Workload.W5.supports(Engine.PLAIN_CLIENTS)).isTrue();
+        assertThat(Workload.changelogTopic("bench-x")).isEqualTo("bench-x-counts-changelog");
+    }
+
+    @Test
+    void engineSpecRoundTripsThroughProgramArguments() {
+        EngineSpec spec = new EngineSpec(Engine.KAFKA_STREAMS, Workload.W4, "localhost:1", "app", "in", "out", 2, 100,
+                Path.of("/tmp/state"), 7);
+        assertThat(EngineSpec.fromArgs(spec.toArgs().toArray(String[]::new))).isEqualTo(spec);
+    }
+}
