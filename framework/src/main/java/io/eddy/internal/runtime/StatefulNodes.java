@@ -39,7 +39,7 @@ public final class StatefulNodes {
                     throw failed(e);
                 }
                 store.put(key, next);
-                changed(key);
+                changed(key, next);
             }
         };
     }
@@ -63,7 +63,7 @@ public final class StatefulNodes {
                     throw failed(e);
                 }
                 store.put(key, next);
-                changed(key);
+                changed(key, next);
             }
         };
     }
@@ -77,7 +77,7 @@ public final class StatefulNodes {
                     throw failed(new NullPointerException("a table row needs a key; got a record with a null key"));
                 }
                 store.put(key, value);
-                changed(key);
+                changed(key, value);
             }
         };
     }

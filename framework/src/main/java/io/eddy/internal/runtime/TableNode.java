@@ -11,7 +11,7 @@ import java.util.Map;
  */
 abstract class TableNode extends Node {
     private final TaskContext task;
-    private final Map<Object, long[]> changedAt = new LinkedHashMap<>();
+    private final Map<Object, Change> changedAt = new LinkedHashMap<>();
 
     TableNode(String name, TaskContext task) {
         super(name);
@@ -21,14 +21,36 @@ abstract class TableNode extends Node {
     /** The current row of {@code key} (this batch's writes included), or null. */
     abstract Object lookup(Object key);
 
-    /** Notes that {@code key} changed while processing the current record. */
+    /** Notes that {@code key} changed while processing the current record; its row is looked up at flush. */
     final void changed(Object key) {
+        changed(key, NOT_KNOWN);
+    }
+
+    /**
+     * Notes that {@code key} changed to {@code row} (null: deleted) while processing the current
+     * record, so flush need not look it up again.
+     */
+    final void changed(Object key, Object row) {
         long ts = task.record.timestamp;
-        long[] at = changedAt.get(key);
-        if (at == null) {
-            changedAt.put(key, new long[] {ts});
-        } else if (ts > at[0]) {
-            at[0] = ts;
+        Change c = changedAt.get(key);
+        if (c == null) {
+            changedAt.put(key, new Change(ts, row));
+        } else {
+            c.timestamp = Math.max(c.timestamp, ts);
+            c.row = row;
+        }
+    }
+
+    private static final Object NOT_KNOWN = new Object();
+
+    /** The latest change of one key in the batch. */
+    private static final class Change {
+        long timestamp;
+        Object row;
+
+        Change(long timestamp, Object row) {
+            this.timestamp = timestamp;
+            this.row = row;
         }
     }
 
@@ -46,15 +68,18 @@ abstract class TableNode extends Node {
             return;
         }
         long latest = Long.MIN_VALUE;
-        for (Map.Entry<Object, long[]> e : changedAt.entrySet()) {
-            Object value;
-            try {
-                value = lookup(e.getKey());
-            } catch (RuntimeException ex) {
-                throw failed(ex);
+        for (Map.Entry<Object, Change> e : changedAt.entrySet()) {
+            Change c = e.getValue();
+            Object value = c.row;
+            if (value == NOT_KNOWN) {
+                try {
+                    value = lookup(e.getKey());
+                } catch (RuntimeException ex) {
+                    throw failed(ex);
+                }
             }
-            latest = Math.max(latest, e.getValue()[0]);
-            task.record.emitting(e.getValue()[0]);
+            latest = Math.max(latest, c.timestamp);
+            task.record.emitting(c.timestamp);
             emit(io.eddy.dsl.OutputMode.UPDATE, e.getKey(), value);
         }
         changedAt.clear();
