@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -23,8 +24,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What the harness asks the broker: end offsets, a group's committed offsets, how many committed
- * records a topic holds, the final counts a count workload wrote; and topic deletion. One admin client for the whole harness run. Not
- * thread-safe.
+ * records a topic holds, the final counts a count workload wrote, every committed record of a
+ * topic; and topic deletion. One admin client for the whole harness run. Not thread-safe.
  */
 final class BrokerProbe implements AutoCloseable {
     private final String bootstrapServers;
@@ -123,13 +124,33 @@ final class BrokerProbe implements AutoCloseable {
      * @throws IllegalStateException if the end is not reached within {@code deadline}
      */
     FinalCounts finalCounts(String topic, int partitions, int keys, Duration deadline) {
+        long[] last = new long[keys];
+        long[] unknown = {0};
+        long records = readAll(topic, partitions, (key, value) -> {
+            int k = Workload.keyIndex(key);
+            if (k < 0 || k >= keys || value == null || value.length != Long.BYTES) {
+                unknown[0]++;
+            } else {
+                last[k] = ByteBuffer.wrap(value).getLong();
+            }
+        }, deadline);
+        return new FinalCounts(records, last, unknown[0]);
+    }
+
+    /**
+     * Reads all of {@code topic} with a {@code read_committed} consumer outside any group, from the
+     * beginning to the end offsets it finds when it starts, and hands every record's key and value
+     * to {@code each}, partition by partition in offset order.
+     *
+     * @return the records read
+     * @throws IllegalStateException if the end is not reached within {@code deadline}
+     */
+    long readAll(String topic, int partitions, BiConsumer<byte[], byte[]> each, Duration deadline) {
         List<TopicPartition> tps = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             tps.add(new TopicPartition(topic, p));
         }
-        long[] last = new long[keys];
         long records = 0;
-        long unknown = 0;
         long until = System.nanoTime() + deadline.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = verifier()) {
             consumer.assign(tps);
@@ -141,7 +162,7 @@ final class BrokerProbe implements AutoCloseable {
                     atEnd &= consumer.position(tp) >= ends.get(tp);
                 }
                 if (atEnd) {
-                    return new FinalCounts(records, last, unknown);
+                    return records;
                 }
                 if (System.nanoTime() > until) {
                     throw new IllegalStateException("reading " + topic + " did not reach its end within "
@@ -149,12 +170,7 @@ final class BrokerProbe implements AutoCloseable {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     records++;
-                    int k = Workload.keyIndex(r.key());
-                    if (k < 0 || k >= keys || r.value() == null || r.value().length != Long.BYTES) {
-                        unknown++;
-                    } else {
-                        last[k] = ByteBuffer.wrap(r.value()).getLong();
-                    }
+                    each.accept(r.key(), r.value());
                 }
             }
         }

@@ -8,8 +8,11 @@ import io.eddy.Trigger;
 import io.eddy.dsl.Consumed;
 import io.eddy.dsl.Grouped;
 import io.eddy.dsl.Named;
+import io.eddy.dsl.OutputMode;
 import io.eddy.dsl.Produced;
 import io.eddy.dsl.StartingOffsets;
+import io.eddy.dsl.TumblingWindows;
+import io.eddy.dsl.WindowedSerde;
 import io.eddy.serde.Serdes;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,7 +20,10 @@ import java.util.Optional;
 /**
  * The workloads on Eddy: the workload's guarantee, a time trigger of the commit interval, the
  * run's scratch state directory, defaults otherwise (state memory, store cache, batch limits).
- * W2, W4 and W6 count in the store {@value Workload#COUNT_STORE}; W5 runs W1's pipeline.
+ * W2, W4 and W6 count in the store {@value Workload#COUNT_STORE}; W5 runs W1's pipeline. W3 declares
+ * the record timestamp as event time with the input's disorder as allowed delay, counts per key in
+ * tumbling one-minute windows (no grace) in the store {@value Workload#COUNT_STORE}, and emits
+ * {@link OutputMode#FINAL} with {@link WindowedSerde} keys.
  */
 final class EddyEngine implements RunningEngine {
     private final EddyApp app;
@@ -36,7 +42,16 @@ final class EddyEngine implements RunningEngine {
                 .stateDir(spec.stateDir());
         Consumed<String, String> input = Consumed.with(Serdes.string(), Serdes.string())
                 .withStartingOffsets(StartingOffsets.earliest());
-        if (workload.counts()) {
+        if (workload.windowed()) {
+            builder.pipeline(p -> p
+                    .kafka(spec.inputTopic(), input)
+                    .withEventTime(Duration.ofMillis(spec.allowedDelayMillis()))
+                    .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
+                    .window(TumblingWindows.of(Duration.ofMillis(EventTimeInput.WINDOW_MILLIS)))
+                    .count(Named.as(Workload.COUNT_STORE))
+                    .emit(OutputMode.FINAL)
+                    .toKafka(spec.outputTopic(), Produced.with(WindowedSerde.of(Serdes.string()), Serdes.longs())));
+        } else if (workload.counts()) {
             builder.pipeline(p -> p
                     .kafka(spec.inputTopic(), input)
                     .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))

@@ -54,6 +54,10 @@ import org.apache.kafka.common.TopicPartition;
  * <ul>
  *   <li>COUNT (W2, W6): timed the same way; the check reads the output and compares the last count
  *       of every key with the true count of that key in the input.</li>
+ *   <li>WINDOW_COUNT (W3): timed the same way on its own input, written once with event-time
+ *       record timestamps ({@link EventTimeInput}); the check reads the output and compares every
+ *       emitted (key, window) count with the true one, refuses a window emitted twice, and requires
+ *       every window that is closed at the end of the input ({@link WindowCountCheck}).</li>
  *   <li>RESTORE (W4): before the engine starts, the harness writes the run's changelog topic
  *       ({@link InputLoader#loadChangelog}); the input topic is empty. The clock stops when the
  *       engine reports every changelog partition restored ({@link RestoreWatch}).</li>
@@ -72,13 +76,16 @@ import org.apache.kafka.common.TopicPartition;
 public final class Harness {
     private static final String INPUT_TOPIC = "bench-input";
     private static final String RESTORE_INPUT_TOPIC = "bench-restore-input";
+    private static final String W3_INPUT_TOPIC = "bench-w3-input";
     private static final long POLL_MILLIS = 20;
 
     private final HarnessOptions options;
     private KafkaProcess kafka;
     private BrokerProbe probe;
     private Map<TopicPartition, Long> inputEnds;
+    private Map<TopicPartition, Long> w3InputEnds;
     private long w1Expected;
+    private EventTimeInput.Expected w3Expected;
 
     private Harness(HarnessOptions options) {
         this.options = options;
@@ -199,6 +206,31 @@ public final class Harness {
         say("loaded %s records into %s in %.1f s (%s records/s); W1 must write %s", Stats.count(written), INPUT_TOPIC,
                 millis / 1000.0, Stats.rate(written * 1000.0 / Math.max(1, millis)),
                 Stats.count(w1Expected));
+        if (options.workloads().contains(Workload.W3)) {
+            loadW3Input();
+        }
+    }
+
+    /** Writes W3's input ({@link EventTimeInput}) and computes what its output must hold. */
+    private void loadW3Input() {
+        kafka.createTopic(W3_INPUT_TOPIC, options.partitions());
+        EventTimeInput input = EventTimeInput.loadedAt(System.currentTimeMillis(), options.records(),
+                options.w3Keys(), options.partitions(), options.w3RecordsPerMinute(), options.w3DisorderMillis());
+        long start = System.nanoTime();
+        InputLoader.loadEventTime(kafka.bootstrapServers(), W3_INPUT_TOPIC, input, options.valueBytes());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        w3InputEnds = probe.endOffsets(W3_INPUT_TOPIC, options.partitions());
+        long written = w3InputEnds.values().stream().mapToLong(Long::longValue).sum();
+        if (written != options.records()) {
+            throw new IllegalStateException("the input topic " + W3_INPUT_TOPIC + " holds " + written
+                    + " records, not " + options.records());
+        }
+        w3Expected = input.expected();
+        say("loaded %s records into %s in %.1f s: %s keys, event time from %s over %d one-minute windows, disorder "
+                        + "<= %d ms; %s (key, window) counts, of which %s are closed at the end and must be emitted",
+                Stats.count(written), W3_INPUT_TOPIC, millis / 1000.0, Stats.count(options.w3Keys()),
+                Instant.ofEpochMilli(input.baseMillis()), w3Expected.windows(), options.w3DisorderMillis(),
+                Stats.count(w3Expected.nonEmpty()), Stats.count(w3Expected.required()));
     }
 
     /**
@@ -224,11 +256,13 @@ public final class Harness {
             case RESTORE -> RESTORE_INPUT_TOPIC;
             case LATENCY -> "bench-latency-in-" + id;
             case THROUGHPUT, COUNT -> INPUT_TOPIC;
+            case WINDOW_COUNT -> W3_INPUT_TOPIC;
         };
         long records = workload.kind() == Workload.Kind.RESTORE ? options.restoreRecords() : options.records();
         long expectedOutput = switch (workload.kind()) {
             case THROUGHPUT -> w1Expected;
             case COUNT -> Math.min(options.records(), options.keys());
+            case WINDOW_COUNT -> w3Expected.required();
             case RESTORE -> options.restoreRecords();
             case LATENCY -> -1;
         };
@@ -241,7 +275,8 @@ public final class Harness {
             int restorePartitions = workload.kind() == Workload.Kind.RESTORE ? prepareChangelog(applicationId) : 0;
             stateDir = Files.createTempDirectory("eddy-bench-state-");
             EngineSpec spec = new EngineSpec(engine, workload, kafka.bootstrapServers(), applicationId, inputTopic,
-                    outputTopic, threads, options.commitMillis(), stateDir, restorePartitions);
+                    outputTopic, threads, options.commitMillis(), stateDir, restorePartitions,
+                    workload.windowed() ? options.w3DisorderMillis() : 0);
             ChildJvm.Builder builder = ChildJvm.builder(EngineMain.class)
                     .args(spec.toArgs().toArray(String[]::new))
                     .jvmOption("-Xmx" + options.engineHeap(workload))
@@ -271,6 +306,11 @@ public final class Harness {
                     actual = counts.records();
                     error = Workload.checkCounts(counts.lastCounts(), counts.unknownKeys(), options.records(),
                             options.keys());
+                }
+                case WINDOW_COUNT -> {
+                    WindowCountCheck check = new WindowCountCheck(w3Expected, WindowCountCheck.windowSuffixBytes(engine));
+                    actual = probe.readAll(outputTopic, options.partitions(), check::accept, Duration.ofSeconds(120));
+                    error = check.error();
                 }
                 case RESTORE -> actual = m.restoredRecords;
                 case LATENCY -> {
@@ -346,7 +386,7 @@ public final class Harness {
         long restoredRecords = -1;
         LatencyProbe.Result latency = null;
         switch (spec.workload().kind()) {
-            case THROUGHPUT, COUNT -> endMillis = awaitCommitted(child, spec, timeoutSeconds);
+            case THROUGHPUT, COUNT, WINDOW_COUNT -> endMillis = awaitCommitted(child, spec, timeoutSeconds);
             case RESTORE -> {
                 String line = child.awaitLogLine(EngineMain.RESTORED_MARKER, Duration.ofSeconds(timeoutSeconds));
                 endMillis = field(line, "at");
@@ -398,7 +438,7 @@ public final class Harness {
                 throw new IllegalStateException(spec.engine().label() + " JVM exited before processing all input; "
                         + "log ends with:\n" + logTail(child.logFile()));
             }
-            if (probe.committedReached(spec.applicationId(), inputEnds)) {
+            if (probe.committedReached(spec.applicationId(), spec.workload().windowed() ? w3InputEnds : inputEnds)) {
                 return System.currentTimeMillis();
             }
             if (System.nanoTime() > deadline) {
@@ -462,9 +502,14 @@ public final class Harness {
             return head + "FAILED " + r.error();
         }
         String what = switch (r.workload().kind()) {
-            case THROUGHPUT, COUNT -> String.format(Locale.ROOT, "%s records in %.2f s = %s records/s; output %s%s",
+            case THROUGHPUT, COUNT, WINDOW_COUNT -> String.format(Locale.ROOT,
+                    "%s records in %.2f s = %s records/s; output %s%s",
                     Stats.count(r.inputRecords()), r.millis() / 1000.0, Stats.rate(r.recordsPerSecond()),
-                    Stats.count(r.actualOutput()), r.workload().kind() == Workload.Kind.COUNT ? " updates" : "");
+                    Stats.count(r.actualOutput()), switch (r.workload().kind()) {
+                        case COUNT -> " updates";
+                        case WINDOW_COUNT -> " windows (" + Stats.count(r.expectedOutput()) + " must be closed)";
+                        default -> "";
+                    });
             case RESTORE -> String.format(Locale.ROOT, "%s changelog entries restored %.2f s after start = %s/s "
                             + "(restore alone %.2f s = %s/s); engine reports %s restored",
                     Stats.count(r.inputRecords()), r.millis() / 1000.0, Stats.rate(r.recordsPerSecond()),

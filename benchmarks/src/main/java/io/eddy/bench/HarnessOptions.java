@@ -19,13 +19,16 @@ import java.util.Set;
  * --partitions 8        partitions of the input and of every output topic
  * --repeats 3           runs of each engine and thread count; the median is reported
  * --warmup-runs 1       unmeasured runs first, to warm the broker up
- * --workloads W1,W2,W4,W5,W6   comma-separated
+ * --workloads W1,W2,W3,W4,W5,W6   comma-separated
  * --engines eddy,streams,plain
  * --threads 1,2         worker / stream / loop threads per engine run
  * --commit-ms 100       Eddy's trigger interval, Kafka Streams' commit.interval.ms, the plain loop's
  * --broker-heap 1g      -Xmx of the broker JVM
  * --engine-heap 512m    -Xmx of every engine JVM
  * --workload-heap W2=256m   -Xmx of every engine JVM for the named workloads instead (comma-separated)
+ * --w3-keys 1000       W3: distinct keys of its own input (record i has key i mod w3-keys)
+ * --w3-records-per-minute 100000   W3: input records per minute of event time
+ * --w3-disorder-ms 5000 W3: the input's largest disorder, which every engine allows for
  * --restore-records N   W4: changelog entries to restore; default the --records value
  * --restore-keys N      W4: distinct keys in that changelog; default the --keys value
  * --latency-rate 50000  W5: input records per second
@@ -53,6 +56,9 @@ import java.util.Set;
  * @param brokerHeap broker {@code -Xmx}
  * @param engineHeap engine {@code -Xmx}
  * @param workloadHeaps engine {@code -Xmx} for particular workloads, overriding {@code engineHeap}
+ * @param w3Keys W3's distinct keys
+ * @param w3RecordsPerMinute W3's input records per minute of event time
+ * @param w3DisorderMillis W3's bounded disorder: Eddy's allowed delay, Kafka Streams' grace
  * @param restoreRecords W4's changelog entries
  * @param restoreKeys distinct keys in W4's changelog
  * @param latencyRate W5's input records per second
@@ -79,6 +85,9 @@ record HarnessOptions(
         String brokerHeap,
         String engineHeap,
         Map<Workload, String> workloadHeaps,
+        int w3Keys,
+        long w3RecordsPerMinute,
+        long w3DisorderMillis,
         long restoreRecords,
         int restoreKeys,
         int latencyRate,
@@ -93,9 +102,10 @@ record HarnessOptions(
 
     static final String USAGE = """
             usage: Harness [--records N] [--value-bytes N] [--keys N] [--partitions N] [--repeats N]
-                           [--warmup-runs N] [--workloads W1,W2,W4,W5,W6] [--engines eddy,streams,plain]
+                           [--warmup-runs N] [--workloads W1,W2,W3,W4,W5,W6] [--engines eddy,streams,plain]
                            [--threads 1,2] [--commit-ms N] [--broker-heap 1g] [--engine-heap 512m]
-                           [--workload-heap W2=256m,...] [--restore-records N] [--restore-keys N]
+                           [--workload-heap W2=256m,...] [--w3-keys N] [--w3-records-per-minute N]
+                           [--w3-disorder-ms N] [--restore-records N] [--restore-keys N]
                            [--latency-rate N] [--latency-seconds N] [--latency-warmup-s N] [--run-timeout-s N]
                            [--out DIR] [--svg FILE|none] [--jfr ENGINE,...] [--jfr-settings NAME|FILE]
                            [--label TEXT]""";
@@ -112,13 +122,17 @@ record HarnessOptions(
         int partitions = 8;
         int repeats = 3;
         int warmupRuns = 1;
-        List<Workload> workloads = List.of(Workload.W1, Workload.W2, Workload.W4, Workload.W5, Workload.W6);
+        List<Workload> workloads = List.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5,
+                Workload.W6);
         List<Engine> engines = List.of(Engine.EDDY, Engine.KAFKA_STREAMS, Engine.PLAIN_CLIENTS);
         List<Integer> threads = List.of(1, 2);
         int commitMillis = 100;
         String brokerHeap = "1g";
         String engineHeap = "512m";
         Map<Workload, String> workloadHeaps = new EnumMap<>(Map.of(Workload.W2, "256m"));
+        int w3Keys = 1_000;
+        long w3RecordsPerMinute = 100_000;
+        long w3DisorderMillis = 5_000;
         Long restoreRecords = null;
         Integer restoreKeys = null;
         int latencyRate = 50_000;
@@ -153,6 +167,9 @@ record HarnessOptions(
                 case "--broker-heap" -> brokerHeap = heap(name, value);
                 case "--engine-heap" -> engineHeap = heap(name, value);
                 case "--workload-heap" -> workloadHeaps = workloadHeaps(name, value);
+                case "--w3-keys" -> w3Keys = (int) positiveLong(name, value);
+                case "--w3-records-per-minute" -> w3RecordsPerMinute = positiveLong(name, value);
+                case "--w3-disorder-ms" -> w3DisorderMillis = value.equals("0") ? 0 : positiveLong(name, value);
                 case "--restore-records" -> restoreRecords = positiveLong(name, value);
                 case "--restore-keys" -> restoreKeys = (int) positiveLong(name, value);
                 case "--latency-rate" -> latencyRate = (int) positiveLong(name, value);
@@ -171,11 +188,34 @@ record HarnessOptions(
         if (valueBytes < 2) {
             throw new IllegalArgumentException("--value-bytes must be at least 2, was " + valueBytes);
         }
+        if (workloads.contains(Workload.W3)) {
+            checkW3(records, w3Keys, w3RecordsPerMinute, w3DisorderMillis);
+        }
         long timeout = runTimeout != null ? runTimeout : 120 + records / 20_000;
         return new HarnessOptions(records, valueBytes, keys, partitions, repeats, warmupRuns, workloads, engines, threads,
-                commitMillis, brokerHeap, engineHeap, Map.copyOf(workloadHeaps),
+                commitMillis, brokerHeap, engineHeap, Map.copyOf(workloadHeaps), w3Keys, w3RecordsPerMinute,
+                w3DisorderMillis,
                 restoreRecords != null ? restoreRecords : records, restoreKeys != null ? restoreKeys : keys,
                 latencyRate, latencySeconds, latencyWarmupSeconds, timeout, outDir, svg, jfr, jfrSettings, label);
+    }
+
+    /**
+     * Refuses W3 settings whose event times would span too long (older records would fall to the
+     * topics' retention) or whose (key, window) cells the check cannot hold.
+     */
+    private static void checkW3(long records, int keys, long recordsPerMinute, long disorderMillis) {
+        long span = EventTimeInput.spanMillis(records, recordsPerMinute);
+        if (span > EventTimeInput.MAX_SPAN_MILLIS) {
+            throw new IllegalArgumentException("W3's event time would span " + span / 60_000 + " minutes (--records "
+                    + records + " / --w3-records-per-minute " + recordsPerMinute + "), more than "
+                    + EventTimeInput.MAX_SPAN_MILLIS / 60_000 + "; raise --w3-records-per-minute");
+        }
+        long windows = EventTimeInput.windowCount(records, recordsPerMinute, disorderMillis);
+        if (windows > EventTimeInput.MAX_CELLS / keys) {
+            throw new IllegalArgumentException("W3 has " + windows + " windows x " + keys + " keys (--w3-keys), more "
+                    + "than the " + EventTimeInput.MAX_CELLS + " (key, window) counts the check holds; lower --w3-keys "
+                    + "or raise --w3-records-per-minute");
+        }
     }
 
     /** The engine JVM's {@code -Xmx} for {@code workload}. */

@@ -16,7 +16,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * function of the seed, so every run of the harness writes the same topic. Partitions are chosen by
  * Kafka's default partitioner from the key.
  *
- * <p>Also writes W4's changelogs ({@link #loadChangelog}).
+ * <p>Also writes W3's event-time input ({@link #loadEventTime}) and W4's changelogs
+ * ({@link #loadChangelog}).
  */
 final class InputLoader {
     private static final long SEED = 20_261_101L;
@@ -90,6 +91,38 @@ final class InputLoader {
             throw new IllegalStateException("loading the input into " + topic + " failed", failure.get());
         }
         return kept;
+    }
+
+    /**
+     * Produces W3's input to {@code topic}, as {@code input} describes it: record {@code i} with
+     * key {@link EventTimeInput#keyOf}, sent to partition {@link EventTimeInput#partitionOf} of that
+     * key and with timestamp {@link EventTimeInput#eventTime}; values as {@link #load} writes them.
+     * One producer, so each partition holds its records in index order. Returns once every record
+     * is acknowledged.
+     *
+     * @throws IllegalStateException if a record is not acknowledged (for example a timestamp the
+     *     broker refuses)
+     */
+    static void loadEventTime(String bootstrapServers, String topic, EventTimeInput input, int valueBytes) {
+        byte[][] keyBytes = keys(input.keys());
+        int[] partitions = input.partitionsByKey();
+        Values values = new Values(valueBytes);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<byte[], byte[]> producer = bulkProducer(bootstrapServers)) {
+            for (long i = 0; i < input.records() && failure.get() == null; i++) {
+                int key = input.keyOf(i);
+                producer.send(new ProducerRecord<>(topic, partitions[key], input.eventTime(i), keyBytes[key],
+                        values.next()), (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("loading the event-time input into " + topic + " failed", failure.get());
+        }
     }
 
     /**

@@ -45,7 +45,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * framework: per thread one consumer ({@code read_committed}, no auto commit) and one producer.
  * Client defaults otherwise.
  *
- * <p>Exactly-once (W1, W2, W5): a transactional producer; {@code beginTransaction} at the first
+ * <p>Exactly-once (W1, W2, W3, W5): a transactional producer; {@code beginTransaction} at the first
  * record after a commit, a send per output record, and every commit interval
  * {@code sendOffsetsToTransaction(offsets, groupMetadata)} then {@code commitTransaction}.
  * At-least-once (W6): an idempotent producer; every commit interval {@code flush()} then the
@@ -60,6 +60,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * and after an aborted transaction the loop drops its counts, restores them from the changelog and
  * rewinds to the committed offsets. The counts live on the heap only (no RocksDB), which is what
  * a hand-written loop would do and why it is the upper bound here.
+ *
+ * <p>The windowed count (W3) keeps a {@link WindowCounts} per input partition: counts per (key,
+ * one-minute window) of the record timestamps, and Eddy's watermark (largest event time − the
+ * allowed delay, moved at each commit). At each commit, every window the new watermark closes is
+ * written once to the output (key: the key's bytes then the window start as 8 bytes, like Kafka
+ * Streams' {@code TimeWindowedSerializer}; value: the count) and deleted from the changelog if it
+ * was logged there, and every changed count of a window still open goes to the changelog; the
+ * largest event time of each partition travels as the metadata of its committed offset, in the
+ * same transaction. A newly assigned partition is restored from both.
  *
  * <p>On a rebalance the open batch commits before partitions are revoked; a commit that fails for
  * a retriable reason aborts and rewinds to the committed offsets. Fencing, or a failed send, stops
@@ -77,7 +86,7 @@ final class PlainClientsEngine implements RunningEngine {
         if (spec.workload().kind() == Workload.Kind.RESTORE) {
             throw new UnsupportedOperationException("the plain clients have no store to restore (" + spec.workload() + ")");
         }
-        if (spec.workload().counts()) {
+        if (spec.workload().counts() || spec.workload().windowed()) {
             createChangelog(spec);
         }
         PlainClientsEngine engine = new PlainClientsEngine();
@@ -133,6 +142,16 @@ final class PlainClientsEngine implements RunningEngine {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 
+    private static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+    }
+
+    /** A windowed key as Kafka Streams' {@code TimeWindowedSerializer} writes it: the key's bytes, then the start. */
+    private static byte[] windowKey(String key, long start) {
+        byte[] k = utf8(key);
+        return ByteBuffer.allocate(k.length + Long.BYTES).put(k).putLong(start).array();
+    }
+
     /** A key's count and whether it changed since the last commit. */
     private static final class Counter {
         final String key;
@@ -156,15 +175,17 @@ final class PlainClientsEngine implements RunningEngine {
         private final EngineSpec spec;
         private final boolean exactlyOnce;
         private final boolean counts;
+        private final boolean windowed;
         private final String name;
         private final String changelog;
         private final KafkaConsumer<String, String> consumer;
         private final KafkaProducer<byte[], byte[]> producer;
         private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         private final Map<Integer, PartitionCounts> state = new HashMap<>();
+        private final Map<Integer, WindowCounts> windowState = new HashMap<>();
         private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
         private final long commitMillis;
-        private KafkaConsumer<String, byte[]> restoreConsumer;
+        private KafkaConsumer<byte[], byte[]> restoreConsumer;
         private volatile boolean stopping;
         private boolean inBatch;
         private long batchStart;
@@ -173,6 +194,7 @@ final class PlainClientsEngine implements RunningEngine {
             this.spec = spec;
             this.exactlyOnce = spec.workload().exactlyOnce();
             this.counts = spec.workload().counts();
+            this.windowed = spec.workload().windowed();
             this.commitMillis = spec.commitMillis();
             this.name = spec.applicationId() + "-" + index;
             this.changelog = Workload.changelogTopic(spec.applicationId());
@@ -245,6 +267,8 @@ final class PlainClientsEngine implements RunningEngine {
                     List<ConsumerRecord<String, String>> list = records.records(tp);
                     if (counts) {
                         count(tp, list);
+                    } else if (windowed) {
+                        countWindows(tp, list);
                     } else {
                         mapAndFilter(list);
                     }
@@ -283,6 +307,51 @@ final class PlainClientsEngine implements RunningEngine {
             }
         }
 
+        private void countWindows(TopicPartition tp, List<ConsumerRecord<String, String>> list) {
+            WindowCounts windows = windowState.computeIfAbsent(tp.partition(), p -> newWindowCounts());
+            for (ConsumerRecord<String, String> r : list) {
+                windows.add(r.key(), r.timestamp());
+            }
+        }
+
+        private WindowCounts newWindowCounts() {
+            return new WindowCounts(EventTimeInput.WINDOW_MILLIS, spec.allowedDelayMillis());
+        }
+
+        /**
+         * Closes the windows each partition's new watermark passes (output, and a tombstone if the
+         * changelog holds them), logs the other changed counts, and puts each partition's largest
+         * event time into its offset's metadata.
+         */
+        private void writeWindows() {
+            for (Map.Entry<Integer, WindowCounts> e : windowState.entrySet()) {
+                int partition = e.getKey();
+                WindowCounts windows = e.getValue();
+                windows.commit(new WindowCounts.Sink() {
+                    @Override
+                    public void closed(String key, long start, long count, boolean logged) {
+                        byte[] windowKey = windowKey(key, start);
+                        producer.send(new ProducerRecord<>(spec.outputTopic(), null,
+                                start + EventTimeInput.WINDOW_MILLIS - 1, windowKey, longBytes(count)), Loop.this);
+                        if (logged) {
+                            producer.send(new ProducerRecord<>(changelog, partition, windowKey, null), Loop.this);
+                        }
+                    }
+
+                    @Override
+                    public void changed(String key, long start, long count) {
+                        producer.send(new ProducerRecord<>(changelog, partition, windowKey(key, start),
+                                longBytes(count)), Loop.this);
+                    }
+                });
+                TopicPartition tp = new TopicPartition(spec.inputTopic(), partition);
+                OffsetAndMetadata om = offsets.get(tp);
+                if (om != null) {
+                    offsets.put(tp, new OffsetAndMetadata(om.offset(), Long.toString(windows.maxEventTime())));
+                }
+            }
+        }
+
         /** Writes every changed count to the output and to its changelog partition. */
         private void writeChangedCounts() {
             for (Map.Entry<Integer, PartitionCounts> e : state.entrySet()) {
@@ -302,6 +371,8 @@ final class PlainClientsEngine implements RunningEngine {
             try {
                 if (counts) {
                     writeChangedCounts();
+                } else if (windowed) {
+                    writeWindows();
                 }
                 if (exactlyOnce) {
                     producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
@@ -321,8 +392,9 @@ final class PlainClientsEngine implements RunningEngine {
                 }
                 if (exactlyOnce) {
                     producer.abortTransaction();
-                    if (counts) {
+                    if (counts || windowed) {
                         state.clear();
+                        windowState.clear();
                         restore(consumer.assignment());
                     }
                 }
@@ -345,7 +417,11 @@ final class PlainClientsEngine implements RunningEngine {
             }
         }
 
-        /** Loads the counts of {@code inputs} from their changelog partitions, read_committed, to the end. */
+        /**
+         * Loads the counts (or window counts) of {@code inputs} from their changelog partitions,
+         * read_committed, to the end; for window counts also the largest event time committed with
+         * each partition's offset.
+         */
         private void restore(Collection<TopicPartition> inputs) {
             if (inputs.isEmpty()) {
                 return;
@@ -356,13 +432,24 @@ final class PlainClientsEngine implements RunningEngine {
                         ConsumerConfig.CLIENT_ID_CONFIG, name + "-restore",
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
             }
             List<TopicPartition> changelogs = new ArrayList<>();
             for (TopicPartition tp : inputs) {
                 changelogs.add(new TopicPartition(changelog, tp.partition()));
-                state.put(tp.partition(), new PartitionCounts());
+                if (windowed) {
+                    windowState.put(tp.partition(), newWindowCounts());
+                } else {
+                    state.put(tp.partition(), new PartitionCounts());
+                }
+            }
+            if (windowed) {
+                consumer.committed(new HashSet<>(inputs)).forEach((tp, om) -> {
+                    if (om != null && !om.metadata().isEmpty()) {
+                        windowState.get(tp.partition()).restoreMaxEventTime(Long.parseLong(om.metadata()));
+                    }
+                });
             }
             restoreConsumer.assign(changelogs);
             restoreConsumer.seekToBeginning(changelogs);
@@ -375,16 +462,32 @@ final class PlainClientsEngine implements RunningEngine {
                 if (atEnd) {
                     break;
                 }
-                for (ConsumerRecord<String, byte[]> r : restoreConsumer.poll(Duration.ofMillis(100))) {
+                for (ConsumerRecord<byte[], byte[]> r : restoreConsumer.poll(Duration.ofMillis(100))) {
+                    if (windowed) {
+                        restoreWindow(windowState.get(r.partition()), r.key(), r.value());
+                        continue;
+                    }
                     PartitionCounts partition = state.get(r.partition());
+                    String key = new String(r.key(), StandardCharsets.UTF_8);
                     if (r.value() == null) {
-                        partition.byKey.remove(r.key());
+                        partition.byKey.remove(key);
                     } else {
-                        partition.byKey.put(r.key(), new Counter(r.key(), ByteBuffer.wrap(r.value()).getLong()));
+                        partition.byKey.put(key, new Counter(key, ByteBuffer.wrap(r.value()).getLong()));
                     }
                 }
             }
             restoreConsumer.assign(List.of());
+        }
+
+        private static void restoreWindow(WindowCounts windows, byte[] windowKey, byte[] value) {
+            int keyLength = windowKey.length - Long.BYTES;
+            String key = new String(windowKey, 0, keyLength, StandardCharsets.UTF_8);
+            long start = ByteBuffer.wrap(windowKey, keyLength, Long.BYTES).getLong();
+            if (value == null) {
+                windows.restoreDeleted(key, start);
+            } else {
+                windows.restore(key, start, ByteBuffer.wrap(value).getLong());
+            }
         }
 
         @Override
@@ -399,12 +502,15 @@ final class PlainClientsEngine implements RunningEngine {
             if (inBatch) {
                 commit();
             }
-            partitions.forEach(tp -> state.remove(tp.partition()));
+            partitions.forEach(tp -> {
+                state.remove(tp.partition());
+                windowState.remove(tp.partition());
+            });
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (counts) {
+            if (counts || windowed) {
                 restore(partitions);
             }
         }
@@ -416,7 +522,10 @@ final class PlainClientsEngine implements RunningEngine {
             }
             offsets.clear();
             inBatch = false;
-            partitions.forEach(tp -> state.remove(tp.partition()));
+            partitions.forEach(tp -> {
+                state.remove(tp.partition());
+                windowState.remove(tp.partition());
+            });
         }
     }
 }

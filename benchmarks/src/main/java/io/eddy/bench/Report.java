@@ -166,7 +166,8 @@ final class Report {
             b.append("    ").append(setup(w)).append(String.format(Locale.ROOT, "; median of %d repeat(s); engine JVM "
                     + "-Xmx%s%s%n", options.repeats(), options.engineHeap(w), label == null ? "" : "  [" + label + "]"));
             String head = switch (w.kind()) {
-                case THROUGHPUT, COUNT -> String.format(Locale.ROOT, "%11s %6s %12s", "records/s", "ok", "output");
+                case THROUGHPUT, COUNT, WINDOW_COUNT ->
+                        String.format(Locale.ROOT, "%11s %6s %12s", "records/s", "ok", "output");
                 case RESTORE -> String.format(Locale.ROOT, "%11s %6s %12s %14s", "restored/s", "ok", "restored",
                         "restore-only/s");
                 case LATENCY -> String.format(Locale.ROOT, "%11s %6s %7s %7s %7s", "input/s", "ok", "p50 ms", "p99 ms",
@@ -181,7 +182,7 @@ final class Report {
                     }
                     String ok = r.okRuns() + "/" + r.runs();
                     String figures = switch (w.kind()) {
-                        case THROUGHPUT, COUNT -> String.format(Locale.ROOT, "%11s %6s %12s",
+                        case THROUGHPUT, COUNT, WINDOW_COUNT -> String.format(Locale.ROOT, "%11s %6s %12s",
                                 Stats.rate(r.recordsPerSecond()), ok, count(r.outputRecords()));
                         case RESTORE -> String.format(Locale.ROOT, "%11s %6s %12s %14s", Stats.rate(r.recordsPerSecond()),
                                 ok, count(r.outputRecords()), Stats.rate(r.restoreWindowRecordsPerSecond()));
@@ -213,6 +214,11 @@ final class Report {
             case THROUGHPUT, COUNT -> String.format(Locale.ROOT, "%s records x %d B values, %s keys, %d partitions",
                     Stats.count(options.records()), options.valueBytes(), Stats.count(options.keys()),
                     options.partitions());
+            case WINDOW_COUNT -> String.format(Locale.ROOT, "%s records x %d B values, %s keys, %s records per minute "
+                            + "of event time, disorder <= %d ms (Eddy's allowed delay, Kafka Streams' grace), "
+                            + "%d partitions; output = windows emitted",
+                    Stats.count(options.records()), options.valueBytes(), Stats.count(options.w3Keys()),
+                    Stats.count(options.w3RecordsPerMinute()), options.w3DisorderMillis(), options.partitions());
             case RESTORE -> String.format(Locale.ROOT, "changelog of %s entries, %s keys, %d partitions; restored/s "
                             + "counts from the instance's start, restore-only/s from the first restore's start",
                     Stats.count(options.restoreRecords()), Stats.count(options.restoreKeys()), options.partitions());
@@ -263,6 +269,9 @@ final class Report {
             }
         }
         b.append("}")
+                .append(", \"w3Keys\": ").append(options.w3Keys())
+                .append(", \"w3RecordsPerMinute\": ").append(options.w3RecordsPerMinute())
+                .append(", \"w3DisorderMillis\": ").append(options.w3DisorderMillis())
                 .append(", \"restoreRecords\": ").append(options.restoreRecords())
                 .append(", \"restoreKeys\": ").append(options.restoreKeys())
                 .append(", \"latencyRate\": ").append(options.latencyRate())

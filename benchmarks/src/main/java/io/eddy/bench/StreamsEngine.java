@@ -16,8 +16,12 @@ import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.WindowedSerdes;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The workloads on Kafka Streams: {@code exactly_once_v2} (or {@code at_least_once} for W6),
@@ -25,6 +29,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Streams' defaults otherwise (its record cache on, RocksDB stores with their default settings).
  * W2, W4 and W6 count into the store {@value Workload#COUNT_STORE}; W5 runs W1's topology. Kafka
  * Streams forwards each input record's timestamp to its output, as W5 needs.
+ *
+ * <p>W3: event time is the record timestamp (the default timestamp extractor); the count runs in
+ * tumbling one-minute windows whose grace is the input's disorder, in the window store
+ * {@value Workload#COUNT_STORE}, and {@code suppress(untilWindowCloses(unbounded()))} emits each
+ * window once, when stream time passes its end plus grace: Kafka Streams' way to FINAL output. Keys
+ * are written with {@code TimeWindowedSerializer} (key, then the window start).
  */
 final class StreamsEngine implements RunningEngine {
     private final KafkaStreams streams;
@@ -46,7 +56,18 @@ final class StreamsEngine implements RunningEngine {
         props.put(StreamsConfig.STATE_DIR_CONFIG, spec.stateDir().toString());
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, String> input = builder.stream(spec.inputTopic(), Consumed.with(Serdes.String(), Serdes.String()));
-        if (workload.counts()) {
+        if (workload.windowed()) {
+            Duration size = Duration.ofMillis(EventTimeInput.WINDOW_MILLIS);
+            input.groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+                    .windowedBy(TimeWindows.ofSizeAndGrace(size, Duration.ofMillis(spec.allowedDelayMillis())))
+                    .count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(Workload.COUNT_STORE)
+                            .withKeySerde(Serdes.String())
+                            .withValueSerde(Serdes.Long()))
+                    .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+                    .toStream()
+                    .to(spec.outputTopic(), Produced.with(
+                            WindowedSerdes.timeWindowedSerdeFrom(String.class, size.toMillis()), Serdes.Long()));
+        } else if (workload.counts()) {
             input.groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
                     .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(Workload.COUNT_STORE)
                             .withKeySerde(Serdes.String())

@@ -40,6 +40,7 @@ final class SvgChart {
         return w.name() + ": " + switch (w) {
             case W1 -> "map + filter, exactly-once";
             case W2 -> "count by key, exactly-once";
+            case W3 -> "1-min window count (FINAL), exactly-once";
             case W4 -> "restore " + Stats.rate(o.restoreRecords()) + " entries";
             case W5 -> "latency at " + Stats.rate(o.latencyRate()) + " records/s";
             case W6 -> "count by key, at-least-once";
@@ -49,7 +50,7 @@ final class SvgChart {
     /** What a panel's bars measure. */
     static String metric(Workload w, HarnessOptions o) {
         return switch (w.kind()) {
-            case THROUGHPUT, COUNT -> "input records/s";
+            case THROUGHPUT, COUNT, WINDOW_COUNT -> "input records/s";
             case RESTORE -> "restored entries/s, from instance start";
             case LATENCY -> "p99 ms, lower is better; dashed: target " + 2 * o.commitMillis() + " ms";
         };

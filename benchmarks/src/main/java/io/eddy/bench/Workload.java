@@ -8,11 +8,11 @@ import java.util.stream.Collectors;
 /**
  * A benchmark workload: what every engine computes, and how the harness measures and checks it.
  * Each engine implements each workload with its own API but calls the same functions defined here,
- * so they do the same work per record. W3 (a windowed count) is not here yet: Eddy's windowing DSL
- * does not exist.
+ * so they do the same work per record.
  *
  * <p>The input (see {@link InputLoader}): string keys {@code key-000000 … }, string values whose
- * first character is a digit and whose remaining characters are lowercase letters.
+ * first character is a digit and whose remaining characters are lowercase letters. W3 reads its
+ * own input with fewer keys and event times spread over many minutes ({@link EventTimeInput}).
  */
 enum Workload {
     /**
@@ -26,6 +26,13 @@ enum Workload {
      * application heap of at most 256 MB.
      */
     W2("count by key (RocksDB, changelog), exactly-once", Kind.COUNT, true, 3.0),
+    /**
+     * Tumbling one-minute window count on event time (the record timestamps of its own input,
+     * {@link EventTimeInput}), FINAL output: each (key, window) once, when the watermark (Eddy) or
+     * stream time (Kafka Streams) closes it, with its count (a {@code Long}). Exactly-once. Target:
+     * 3x Kafka Streams.
+     */
+    W3("tumbling 1-minute window count on event time, FINAL output, exactly-once", Kind.WINDOW_COUNT, true, 3.0),
     /**
      * Restore: a fresh instance with an empty state directory rebuilds W2's store from a changelog
      * of N entries; measured from the instance's start until every changelog partition is restored.
@@ -47,13 +54,21 @@ enum Workload {
         THROUGHPUT,
         /** Like THROUGHPUT, but the output is checked by the last count of every key. */
         COUNT,
+        /**
+         * Like THROUGHPUT on the event-time input ({@link EventTimeInput}); the output is checked
+         * window by window ({@link WindowCountCheck}).
+         */
+        WINDOW_COUNT,
         /** Restore a prepared changelog; timed until the engine reports every partition restored. */
         RESTORE,
         /** Paced input; the end-to-end latency of every output record. */
         LATENCY
     }
 
-    /** The name of the count store, so the changelog topic is {@code <application id>-counts-changelog}. */
+    /**
+     * The name of the count store (W2, W4, W6) and of the window count store (W3), so the changelog
+     * topic is {@code <application id>-counts-changelog}.
+     */
     static final String COUNT_STORE = "counts";
 
     private final String description;
@@ -86,6 +101,11 @@ enum Workload {
     /** Whether the engines run the count-by-key pipeline (W2, W4, W6). */
     boolean counts() {
         return kind == Kind.COUNT || kind == Kind.RESTORE;
+    }
+
+    /** Whether the engines run the windowed count (W3). */
+    boolean windowed() {
+        return kind == Kind.WINDOW_COUNT;
     }
 
     /**
@@ -204,8 +224,7 @@ enum Workload {
                 return w;
             }
         }
-        String hint = name.equalsIgnoreCase("W3") ? " (W3, the windowed count, waits for Eddy's windowing DSL)" : "";
         throw new IllegalArgumentException("unknown workload '" + name + "'; known: "
-                + Arrays.stream(values()).map(Workload::name).collect(Collectors.joining(", ")) + hint);
+                + Arrays.stream(values()).map(Workload::name).collect(Collectors.joining(", ")));
     }
 }

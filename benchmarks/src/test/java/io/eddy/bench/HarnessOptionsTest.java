@@ -18,7 +18,8 @@ class HarnessOptionsTest {
         assertThat(o.keys()).isEqualTo(100_000);
         assertThat(o.partitions()).isEqualTo(8);
         assertThat(o.repeats()).isEqualTo(3);
-        assertThat(o.workloads()).containsExactly(Workload.W1, Workload.W2, Workload.W4, Workload.W5, Workload.W6);
+        assertThat(o.workloads())
+                .containsExactly(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5, Workload.W6);
         assertThat(o.engines()).containsExactly(Engine.EDDY, Engine.KAFKA_STREAMS, Engine.PLAIN_CLIENTS);
         assertThat(o.threads()).containsExactly(1, 2);
         assertThat(o.commitMillis()).isEqualTo(100);
@@ -32,6 +33,27 @@ class HarnessOptionsTest {
         assertThat(o.latencyRate()).isEqualTo(50_000);
         assertThat(o.latencySeconds()).isEqualTo(30);
         assertThat(o.latencyWarmupSeconds()).isEqualTo(20);
+        assertThat(o.w3Keys()).isEqualTo(1_000);
+        assertThat(o.w3RecordsPerMinute()).isEqualTo(100_000);
+        assertThat(o.w3DisorderMillis()).isEqualTo(5_000);
+        assertThat(o.engineHeap(Workload.W3)).isEqualTo("512m");
+    }
+
+    @Test
+    void w3OptionsOverrideDefaultsAndImpossibleOnesAreRefused() {
+        HarnessOptions o = HarnessOptions.parse(new String[] {"--workloads", "w3", "--w3-keys", "10_000",
+                "--w3-records-per-minute", "50000", "--w3-disorder-ms", "0"}, ROOT);
+        assertThat(o.workloads()).containsExactly(Workload.W3);
+        assertThat(o.w3Keys()).isEqualTo(10_000);
+        assertThat(o.w3RecordsPerMinute()).isEqualTo(50_000);
+        assertThat(o.w3DisorderMillis()).isZero();
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workloads", "W3", "--w3-records-per-minute",
+                "100"}, ROOT)).hasMessageContaining("--w3-records-per-minute").hasMessageContaining("minutes");
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workloads", "W3", "--w3-keys", "1000000"}, ROOT))
+                .hasMessageContaining("--w3-keys");
+        // the same settings are fine when W3 does not run
+        assertThat(HarnessOptions.parse(new String[] {"--workloads", "W2", "--w3-keys", "1000000"}, ROOT).w3Keys())
+                .isEqualTo(1_000_000);
     }
 
     @Test
@@ -76,8 +98,8 @@ class HarnessOptionsTest {
                 .hasMessageContaining("--bogus");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--repeats"}, ROOT))
                 .hasMessageContaining("--repeats needs a value");
-        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workloads", "W3"}, ROOT))
-                .hasMessageContaining("W3").hasMessageContaining("windowing");
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workloads", "W7"}, ROOT))
+                .hasMessageContaining("W7").hasMessageContaining("W1, W2, W3, W4, W5, W6");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workload-heap", "W2"}, ROOT))
                 .hasMessageContaining("--workload-heap").hasMessageContaining("W2=256m");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workload-heap", "W2=lots"}, ROOT))

@@ -60,12 +60,18 @@ class WorkloadTest {
         assertThat(Workload.W4.supports(Engine.KAFKA_STREAMS)).isTrue();
         assertThat(Workload.W5.supports(Engine.PLAIN_CLIENTS)).isTrue();
         assertThat(Workload.changelogTopic("bench-x")).isEqualTo("bench-x-counts-changelog");
+        assertThat(Workload.W3.windowed()).isTrue();
+        assertThat(Workload.W3.counts()).isFalse();
+        assertThat(Workload.W3.exactlyOnce()).isTrue();
+        assertThat(Workload.W3.targetOverStreams()).isEqualTo(3.0);
+        assertThat(Workload.W2.windowed()).isFalse();
+        assertThat(Workload.W3.supports(Engine.PLAIN_CLIENTS)).isTrue();
     }
 
     @Test
     void engineSpecRoundTripsThroughProgramArguments() {
         EngineSpec spec = new EngineSpec(Engine.KAFKA_STREAMS, Workload.W4, "localhost:1", "app", "in", "out", 2, 100,
-                Path.of("/tmp/state"), 7);
+                Path.of("/tmp/state"), 7, 5_000);
         assertThat(EngineSpec.fromArgs(spec.toArgs().toArray(String[]::new))).isEqualTo(spec);
     }
 }
