@@ -3,7 +3,7 @@ package io.eddy.dsl;
 import java.time.Duration;
 
 /**
- * Sessions: per key, records less than {@code gap} apart belong to one session
+ * Sessions: per key, records at most {@code gap} apart belong to one session
  * {@code Windowed(key, first, last)} (end inclusive). A record may extend a session or merge two;
  * merged-away sessions are deleted (an {@link OutputMode#UPDATE UPDATE} output emits a null value
  * for them). A session closes when the watermark reaches its last record time plus the gap plus

@@ -16,7 +16,7 @@ import java.time.Duration;
  *   <li>{@link SlidingWindows}: one window per distinct record time {@code t} of a key,
  *       {@code [t - maxDifference, t]}, holding the key's records at most {@code maxDifference}
  *       before it.</li>
- *   <li>{@link SessionWindows}: per key, records less than an inactivity gap apart form a
+ *   <li>{@link SessionWindows}: per key, records at most an inactivity gap apart form a
  *       session; sessions grow and merge as records arrive.</li>
  * </ul>
  */

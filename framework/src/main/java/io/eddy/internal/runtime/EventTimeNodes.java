@@ -73,6 +73,7 @@ public final class EventTimeNodes {
                     return;
                 }
                 try {
+                    seen.advanceStreamTime(time.watermark());   // a restored store forgets what it must
                     Object recordId = id.apply(key, value);
                     if (recordId == null) {
                         throw new NullPointerException("the id function returned null");
@@ -180,6 +181,8 @@ public final class EventTimeNodes {
                 task.late(name);
                 return;
             }
+            own.advanceStreamTime(wm);   // restored stores learn the watermark before they are read
+            other.advanceStreamTime(wm);
             byte[] keyBytes;
             byte[] valueBytes;
             List<Object[]> joined = new ArrayList<>();   // {partner value, partner time}

@@ -29,6 +29,8 @@ public final class TaskTime {
     private PartitionClock current;
     private long watermark = Long.MIN_VALUE;
     private long committedWatermark = Long.MIN_VALUE;
+    /** The watermark resumed from the previous owner: the quiet rule's base until a record is seen. */
+    private long restoredWatermark = Long.MIN_VALUE;
     private long lastRecordAt;
 
     /** One input partition of the task (the task's partition of one topic). */
@@ -111,6 +113,7 @@ public final class TaskTime {
     public void restore(long committed) {
         watermark = Math.max(watermark, committed);
         committedWatermark = watermark;
+        restoredWatermark = watermark;
     }
 
     /** The batch committed: its watermark is the new fallback for {@link #rollback}. */
@@ -143,7 +146,7 @@ public final class TaskTime {
         if (allIdle) {
             // (largest event time seen − delay) + time since the last record; after a restart, before
             // any record, the restored watermark stands in for the unknown largest event time
-            long base = max == Long.MIN_VALUE ? watermark : max;
+            long base = max == Long.MIN_VALUE ? restoredWatermark : max;
             long quietFor = Math.max(0, now - lastRecordAt);
             candidate = base == Long.MIN_VALUE ? Long.MIN_VALUE : saturatedAdd(base, quietFor);
         } else {

@@ -52,6 +52,9 @@ final class Timers {
     /** Deletes a timer if registered. */
     void delete(Domain domain, long time, byte[] payload) {
         store.put(key(domain, time, payload), null);
+        if (known[domain.ordinal()] && time <= next[domain.ordinal()]) {
+            known[domain.ordinal()] = false;   // it may have been the earliest
+        }
     }
 
     /** The earliest registered time in {@code domain}, or {@link Long#MAX_VALUE} if none. */

@@ -109,12 +109,15 @@ public final class WindowNodes {
                 throw failed(new NullPointerException("a windowed aggregation needs a key; got a record with a null key"));
             }
             long t = task.record.timestamp;
-            task.time().observe(task.record.topic, t);
+            TaskTime time = task.time();
+            time.observe(task.record.topic, t);
+            long wm = time.watermark();
             byte[] keyBytes;
             boolean accepted;
             try {
+                advanceStores(wm);   // a restored store learns the watermark before it is read
                 keyBytes = spec.keySerde.serialize(storeTopic, key);
-                accepted = update(key, keyBytes, value, t, task.time().watermark());
+                accepted = update(key, keyBytes, value, t, wm);
             } catch (RuntimeException e) {
                 throw failed(e);
             }
@@ -460,6 +463,9 @@ public final class WindowNodes {
                     throw new NullPointerException("the session merger returned null");
                 }
                 remove(key, e.getKey());
+                if (timers != null) {   // its close time is no longer a time anything happens
+                    timers.delete(Timers.Domain.EVENT_TIME, closesAt(WindowKeys.sessionEnd(e.getKey())), e.getKey());
+                }
             }
             aggregate = spec.aggregator.apply(key, value, aggregate != null ? aggregate : spec.initializer.get());
             byte[] session = WindowKeys.sessionKey(keyBytes, start, end);

@@ -181,10 +181,12 @@ public final class TestDriver implements AutoCloseable {
      * restarted application does. Processing resumes after the last committed batch.
      */
     public void restart() {
+        Set<Integer> had = new java.util.TreeSet<>(tasks.keySet());
         tasks.values().forEach(Task::close);
         tasks.clear();
         stateEnvironment.close();
         stateEnvironment = StateEnvironment.inMemory();
+        had.forEach(this::task);   // as the runtime does: assigned tasks exist, input or not (their timers run)
     }
 
     /** The committed records of a changelog or repartition topic, for tests of the state protocol. */

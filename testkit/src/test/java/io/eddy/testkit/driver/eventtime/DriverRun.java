@@ -60,16 +60,25 @@ final class DriverRun {
         try (TestDriver driver = builder.build()) {
             Map<String, TestOutputTopic<byte[], byte[]>> readers = new LinkedHashMap<>();
             outputs.keySet().forEach(t -> readers.put(t, driver.output(t, Serdes.bytes(), Serdes.bytes())));
+            long lateSoFar = 0;
             for (int b = 0; b < scenario.batches().size(); b++) {
                 Batch batch = scenario.batches().get(b);
                 if (batch.advanceMs() > 0) {
                     driver.advanceTime(Duration.ofMillis(batch.advanceMs()));
+                }
+                if (batch.restartBefore()) {
+                    driver.restart();
                 }
                 for (In r : batch.records()) {
                     driver.input(r.topic(), Serdes.string(), Serdes.string())
                             .pipe(r.partition(), r.key(), r.value(), Instant.ofEpochMilli(r.timestamp()), new RecordHeaders());
                 }
                 driver.runBatch();
+                long late = driver.lateRecords();
+                for (long i = lateSoFar; i < late; i++) {
+                    out.add(EventTimeReference.lateCount(b));
+                }
+                lateSoFar = late;
                 for (Map.Entry<String, TestOutputTopic<byte[], byte[]>> e : readers.entrySet()) {
                     for (TestRecord<byte[], byte[]> rec : e.getValue().readRecords()) {
                         out.add(decode(b, scenario, e.getKey(), outputs.get(e.getKey()), rec));
@@ -108,7 +117,8 @@ final class DriverRun {
 
     /**
      * Asserts that the driver committed, in every batch, for every task and topic, exactly what
-     * the reference expects: the same records in the same order for the topics in
+     * the reference expects (and counted as many late records per batch, see
+     * {@link EventTimeReference#countedLate}): the same records in the same order for the topics in
      * {@code ordered}, the same multiset for the others (where records the reference marks
      * optional may be missing).
      */
@@ -162,7 +172,7 @@ final class DriverRun {
 
     private static String groupOrder(String g) {
         String[] parts = g.split(" ");
-        return String.format("%06d %03d %s", Integer.parseInt(parts[1]), Integer.parseInt(parts[3]), parts[5]);
+        return String.format("%06d %03d %s", Integer.parseInt(parts[1]), Integer.parseInt(parts[3]) + 1, parts[5]);
     }
 
     private static String contents(List<Emitted> records) {
@@ -170,13 +180,17 @@ final class DriverRun {
     }
 
     /** Records jqwik statistics about what a try exercised, so that a vacuous generator shows. */
-    static void statistics(List<Emitted> expected) {
+    static void statistics(Scenario scenario, List<Emitted> expected) {
+        net.jqwik.api.statistics.Statistics.label("restarts")
+                .collect(bucket(scenario.batches().stream().filter(Batch::restartBefore).count()));
+        net.jqwik.api.statistics.Statistics.label("idle-timeout advances before the final quiet batches")
+                .collect(bucket(scenario.batches().stream().filter(b -> b.advanceMs() >= Scenario.IDLE_TIMEOUT_MS
+                        && b.advanceMs() < Scenarios.QUIET_MS).count()));
         long out = expected.stream().filter(e -> e.topic().equals("out")).count();
         long late = expected.stream().filter(e -> e.topic().equals("late")).count();
         net.jqwik.api.statistics.Statistics.label("output records").collect(bucket(out));
-        if (expected.stream().anyMatch(e -> e.topic().equals("late")) || late == 0) {
-            net.jqwik.api.statistics.Statistics.label("late records").collect(bucket(late));
-        }
+        long counted = expected.stream().filter(e -> e.topic().equals(EventTimeReference.LATE_COUNT)).count();
+        net.jqwik.api.statistics.Statistics.label("late records").collect(bucket(late + counted));
         net.jqwik.api.statistics.Statistics.label("batches with output")
                 .collect(bucket(expected.stream().mapToInt(Emitted::batch).distinct().count()));
     }

@@ -32,8 +32,20 @@ import java.util.stream.Collectors;
  *       before the watermark a commit at the driver's clock would compute.</li>
  *   <li><b>Watermark</b> ({@link TaskClock}): exactly the rule of the spec, including idle
  *       partitions and the quiet rule, with the driver's clock and idle timeout.</li>
+ *   <li><b>Restarts</b>: a restarted task keeps its committed state and watermark (everything is
+ *       committed at each batch); its clock starts afresh (no event time seen, partitions
+ *       registered at its creation).</li>
  *   <li><b>Operators</b> ({@link WindowModel}, {@link DedupModel}, {@link JoinModel}): simple
  *       lists and sets, recomputed rather than maintained incrementally where that is clearer.</li>
+ * </ul>
+ *
+ * <h2>Choices where the spec leaves room</h2>
+ * <ul>
+ *   <li>{@code COMPLETE} emits the windows live at the end of the batch, <em>before</em> the
+ *       commit closes any (so a window's last change is always seen), and only when a record
+ *       changed a window in the batch.</li>
+ *   <li>{@code UPDATE}: a session created and merged away within one batch may or may not
+ *       produce a null; the model marks that record optional.</li>
  * </ul>
  *
  * <h2>Which operators keep timers</h2>
@@ -48,7 +60,27 @@ import java.util.stream.Collectors;
  */
 final class EventTimeReference {
 
+    /**
+     * The pseudo-topic of late records that are dropped and counted: one record per late record,
+     * compared with the driver's {@code lateRecords()} per batch (see {@link #countedLate}).
+     */
+    static final String LATE_COUNT = "#late";
+
     private EventTimeReference() {
+    }
+
+    /**
+     * The same output with the records of {@code lateTopic} turned into {@link #LATE_COUNT}
+     * records: for a pipeline whose late records are counted instead of routed to that topic.
+     */
+    static List<Emitted> countedLate(List<Emitted> out, String lateTopic) {
+        return out.stream().map(e -> e.topic().equals(lateTopic) ? lateCount(e.batch()) : e.topic().equals(LATE_COUNT)
+                ? lateCount(e.batch()) : e).toList();
+    }
+
+    /** One counted late record in {@code batch} (counts are compared per batch, not per task). */
+    static Emitted lateCount(int batch) {
+        return new Emitted(batch, -1, LATE_COUNT, "", "", Scenario.T0, false);
     }
 
     /** Receives the output records of one task in one batch. */
@@ -86,6 +118,15 @@ final class EventTimeReference {
         for (int b = 0; b < scenario.batches().size(); b++) {
             Batch batch = scenario.batches().get(b);
             now += batch.advanceMs();
+            if (batch.restartBefore()) {
+                // a new owner: state and watermark as committed, event-time knowledge lost,
+                // partitions registered at its creation (the scenario gives every task input now)
+                for (Map.Entry<Integer, TaskModel> e : tasks.entrySet()) {
+                    TaskClock fresh = new TaskClock(sortedTopics, scenario.delayMs(), Scenario.IDLE_TIMEOUT_MS, now);
+                    fresh.wm = e.getValue().clock.wm;
+                    e.setValue(new TaskModel(fresh, e.getValue().operator));
+                }
+            }
             Map<Integer, List<In>> byTask = new TreeMap<>();
             for (String topic : sortedTopics) {
                 for (In r : batch.records()) {
@@ -424,7 +465,8 @@ final class EventTimeReference {
         @Override
         public void process(In r, long wm, Sink out) {
             if (r.eventTime() < wm) {
-                return;   // late: dropped and counted
+                out.emit(LATE_COUNT, "", "", Scenario.T0);   // late: dropped and counted
+                return;
             }
             String id = DedupIds.idOf(r.value());
             if (seen.containsKey(id)) {
@@ -495,7 +537,8 @@ final class EventTimeReference {
         @Override
         public void process(In r, long wm, Sink out) {
             if (wm >= closeTime(r)) {
-                return;   // late: dropped and counted
+                out.emit(LATE_COUNT, "", "", Scenario.T0);   // late: dropped and counted
+                return;
             }
             boolean isLeft = r.topic().equals("left");
             Stored self = new Stored(r);

@@ -66,6 +66,13 @@ final class Pipelines {
     @SuppressWarnings({"unchecked", "rawtypes"})
     static Consumer<Pipeline> windowed(WindowSpec w, OutputMode mode, Aggregation aggregation, long delayMs,
                                        boolean extractor) {
+        return windowed(w, mode, aggregation, delayMs, extractor, true);
+    }
+
+    /** Like {@link #windowed(WindowSpec, OutputMode, Aggregation, long, boolean)}; late records only counted unless {@code routeLate}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Consumer<Pipeline> windowed(WindowSpec w, OutputMode mode, Aggregation aggregation, long delayMs,
+                                       boolean extractor, boolean routeLate) {
         return p -> {
             RecordStream<String, String> in = p.kafka("in", STRINGS);
             in = extractor ? in.withEventTime(Pipelines::eventTimeOf, Duration.ofMillis(delayMs))
@@ -74,8 +81,10 @@ final class Pipelines {
             if (mode == OutputMode.COMPLETE) {
                 grouped = grouped.boundedKeys(16);
             }
-            WindowedStream<String, String> ws = grouped.window(windows(w))
-                    .onLateRecords(late -> late.toKafka("late", STRINGS_OUT));
+            WindowedStream<String, String> ws = grouped.window(windows(w));
+            if (routeLate) {
+                ws = ws.onLateRecords(late -> late.toKafka("late", STRINGS_OUT));
+            }
             Table table = switch (aggregation) {
                 case IDS -> w.kind() == WindowKind.SESSION
                         ? ws.aggregate(() -> "", (k, v, agg) -> Ids.add(agg, seqOf(v)), (k, a, b) -> Ids.union(a, b),

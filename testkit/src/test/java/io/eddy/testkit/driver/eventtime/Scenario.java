@@ -42,6 +42,7 @@ record Scenario(int partitions, long delayMs, List<Batch> batches) {
         for (int i = 0; i < batches.size(); i++) {
             Batch b = batches.get(i);
             s.append("  batch ").append(i).append(": advance ").append(b.advanceMs()).append(" ms, ")
+                    .append(b.restartBefore() ? "RESTART, " : "")
                     .append(b.records().isEmpty() ? "no records" : b.records()).append('\n');
         }
         return s.toString();
@@ -68,12 +69,19 @@ record Scenario(int partitions, long delayMs, List<Batch> batches) {
     }
 
     /**
-     * One {@code runBatch()}: first the clock moves by {@code advanceMs}, then the records are
-     * piped, then the batch runs.
+     * One {@code runBatch()}: first the clock moves by {@code advanceMs}, then, if
+     * {@code restartBefore}, the driver restarts ({@code TestDriver.restart()}: tasks dropped,
+     * state restored from the changelogs, watermarks from the last commit), then the records are
+     * piped, then the batch runs. Scenarios restart only before a batch that has records for
+     * every task that exists, so that every task is re-created by that batch.
      */
-    record Batch(long advanceMs, List<In> records) {
+    record Batch(long advanceMs, List<In> records, boolean restartBefore) {
         Batch {
             records = List.copyOf(records);
+        }
+
+        Batch(long advanceMs, List<In> records) {
+            this(advanceMs, records, false);
         }
     }
 }

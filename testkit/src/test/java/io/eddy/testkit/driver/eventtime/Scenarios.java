@@ -14,8 +14,9 @@ import net.jqwik.api.Tuple;
 /**
  * jqwik generators of {@link Scenario}s: a few keys spread over 1 to 3 partitions, event times
  * that mostly advance with bounded disorder plus occasional very late records, random batch
- * boundaries and clock advances (some longer than the idle timeout), and two quiet batches at
- * the end (one hour each, no record) that close everything. Times are whole seconds, with the
+ * boundaries and clock advances (some longer than the idle timeout), restarts of the driver
+ * (state restored from the changelogs) before about one batch in ten that has input for every
+ * task, and two quiet batches at the end (one hour each, no record) that close everything. Times are whole seconds, with the
  * occasional ±1 ms, so window boundaries, watermarks and idle timeouts are hit exactly.
  */
 final class Scenarios {
@@ -51,7 +52,7 @@ final class Scenarios {
                              boolean dupSameTime) {
     }
 
-    private record RawBatch(long advanceMs, List<RawRecord> records) {
+    private record RawBatch(long advanceMs, List<RawRecord> records, boolean restart) {
     }
 
     static Arbitrary<Scenario> scenarios(Shape shape) {
@@ -70,7 +71,8 @@ final class Scenarios {
                 Tuple.of(8, Arbitraries.longs().between(1, 3).map(s -> s * 1000)),
                 Tuple.of(3, Arbitraries.longs().between(4, 9).map(s -> s * 1000)),
                 Tuple.of(3, Arbitraries.longs().between(10, 15).map(s -> s * 1000)));
-        return Combinators.combine(advance, rawRecord().list().ofMaxSize(6)).as(RawBatch::new);
+        return Combinators.combine(advance, rawRecord().list().ofMaxSize(6),
+                Arbitraries.integers().between(0, 9).map(x -> x == 0)).as(RawBatch::new);
     }
 
     @SuppressWarnings("unchecked")
@@ -97,6 +99,7 @@ final class Scenarios {
     private static Scenario build(Shape shape, int partitions, int keys, long delay, List<RawBatch> raw) {
         List<Batch> batches = new ArrayList<>();
         List<In> all = new ArrayList<>();
+        java.util.Set<Integer> tasks = new java.util.HashSet<>();
         long cursor = Scenario.T0;
         int seq = 0;
         for (RawBatch rb : raw) {
@@ -125,7 +128,11 @@ final class Scenarios {
                 all.add(r);
                 seq++;
             }
-            batches.add(new Batch(rb.advanceMs(), records));
+            java.util.Set<Integer> withInput = new java.util.HashSet<>();
+            records.forEach(r -> withInput.add(r.partition()));
+            boolean restart = rb.restart() && !tasks.isEmpty() && withInput.containsAll(tasks);
+            tasks.addAll(withInput);
+            batches.add(new Batch(rb.advanceMs(), records, restart));
         }
         batches.add(new Batch(QUIET_MS, List.of()));
         batches.add(new Batch(QUIET_MS, List.of()));

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -33,76 +34,91 @@ class WindowPropertiesTest {
 
     // ---- FINAL: each window exactly once, in the batch whose watermark closes it, with the reference's value
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void tumblingFinal(@ForAll("windowScenarios") Scenario s, @ForAll("tumbling") WindowSpec w, @ForAll Aggregation a) {
         check(s, w, OutputMode.FINAL, a, false);
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void hoppingFinal(@ForAll("windowScenarios") Scenario s, @ForAll("hopping") WindowSpec w, @ForAll Aggregation a) {
         check(s, w, OutputMode.FINAL, a, false);
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void slidingFinal(@ForAll("windowScenarios") Scenario s, @ForAll("sliding") WindowSpec w, @ForAll Aggregation a) {
         check(s, w, OutputMode.FINAL, a, false);
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void sessionFinal(@ForAll("windowScenarios") Scenario s, @ForAll("session") WindowSpec w, @ForAll Aggregation a) {
         check(s, w, OutputMode.FINAL, a, false);
     }
 
     // ---- UPDATE: every changed window once per batch; the last value per window is the reference's
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void tumblingUpdate(@ForAll("windowScenarios") Scenario s, @ForAll("tumbling") WindowSpec w, @ForAll Aggregation a) {
         check(s, w, OutputMode.UPDATE, a, false);
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void hoppingUpdate(@ForAll("windowScenarios") Scenario s, @ForAll("hopping") WindowSpec w, @ForAll Aggregation a) {
         check(s, w, OutputMode.UPDATE, a, false);
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void slidingUpdate(@ForAll("windowScenarios") Scenario s, @ForAll("sliding") WindowSpec w, @ForAll Aggregation a) {
         check(s, w, OutputMode.UPDATE, a, false);
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void sessionUpdate(@ForAll("windowScenarios") Scenario s, @ForAll("session") WindowSpec w, @ForAll Aggregation a) {
         check(s, w, OutputMode.UPDATE, a, false);
     }
 
     // ---- COMPLETE: every live window at each commit that changed something
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void tumblingComplete(@ForAll("windowScenarios") Scenario s, @ForAll("tumbling") WindowSpec w, @ForAll Aggregation a) {
         check(s, w, OutputMode.COMPLETE, a, false);
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void hoppingComplete(@ForAll("windowScenarios") Scenario s, @ForAll("hopping") WindowSpec w, @ForAll Aggregation a) {
         check(s, w, OutputMode.COMPLETE, a, false);
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void slidingComplete(@ForAll("windowScenarios") Scenario s, @ForAll("sliding") WindowSpec w, @ForAll Aggregation a) {
         check(s, w, OutputMode.COMPLETE, a, false);
     }
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void sessionComplete(@ForAll("windowScenarios") Scenario s, @ForAll("session") WindowSpec w, @ForAll Aggregation a) {
         check(s, w, OutputMode.COMPLETE, a, false);
     }
 
     // ---- event time from the value: withEventTime(extractor, delay); the timestamps piped are unrelated
 
-    @Property(tries = TRIES)
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     void eventTimeFromTheValue(@ForAll("extractorScenarios") Scenario s, @ForAll("anyWindows") WindowSpec w,
                                @ForAll OutputMode mode) {
         check(s, w, mode, Aggregation.IDS, true);
+    }
+
+    // ---- without onLateRecords, late records are dropped and counted
+
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
+    void lateRecordsAreCountedWithoutALateStream(@ForAll("windowScenarios") Scenario s, @ForAll("anyWindows") WindowSpec w,
+                                                 @ForAll OutputMode mode) {
+        List<Emitted> expected = EventTimeReference.countedLate(
+                EventTimeReference.run(s, List.of("in"), () -> new WindowModel(w, mode, Aggregation.COUNT)), "late");
+        OutputKind outKind = w.kind() == WindowKind.SESSION ? OutputKind.SESSION_COUNT : OutputKind.WINDOWED_COUNT;
+        List<Emitted> actual = DriverRun.run(s, Pipelines.windowed(w, mode, Aggregation.COUNT, s.delayMs(), false, false),
+                List.of("in"), Map.of("out", outKind));
+        DriverRun.statistics(s, expected);
+        DriverRun.assertSame(s, w + " " + mode + " COUNT, late records counted", expected, actual,
+                mode == OutputMode.FINAL ? Set.of("out") : Set.of());
     }
 
     private static void check(Scenario s, WindowSpec w, OutputMode mode, Aggregation aggregation, boolean extractor) {
@@ -113,7 +129,7 @@ class WindowPropertiesTest {
                 : (count ? OutputKind.WINDOWED_COUNT : OutputKind.WINDOWED);
         List<Emitted> actual = DriverRun.run(s, Pipelines.windowed(w, mode, aggregation, s.delayMs(), extractor),
                 List.of("in"), Map.of("out", outKind, "late", OutputKind.PLAIN));
-        DriverRun.statistics(expected);
+        DriverRun.statistics(s, expected);
         String what = w + " " + mode + " " + aggregation + (extractor ? " (event time from the value)" : "");
         DriverRun.assertSame(s, what, expected, actual, mode == OutputMode.FINAL ? Set.of("out", "late") : Set.of("late"));
         if (mode == OutputMode.FINAL) {
