@@ -45,7 +45,10 @@ import org.rocksdb.WriteOptions;
  * <p>Atomicity: {@link #write} puts every change of a batch and the metadata into one
  * {@code WriteBatch}. The database therefore always holds a committed prefix of the changelog
  * and the offset it corresponds to. Restores write without the WAL; {@code atomic_flush} makes
- * memtables of all column families flush together, so even then data and offset cannot diverge
+ * memtables of all column families flush together, and before the first write with the WAL that
+ * follows writes without it (the first commit after a restore) every column family is flushed:
+ * otherwise a crash would replay the later write, and its offset, from the WAL while losing the
+ * restored data it depends on. So even then data and offset cannot diverge
  * after a crash.
  *
  * <p>Corruption: {@link #open} refuses a directory that is not a RocksDB database of the right
@@ -71,6 +74,8 @@ final class RocksDbBackend implements Backend {
     private final ColumnFamilyOptions cfOptions;
     private final WriteOptions walWrites = new WriteOptions();
     private final WriteOptions noWalWrites = new WriteOptions().setDisableWAL(true);
+    /** Whether writes without the WAL may still be only in memtables. */
+    private boolean unflushedWithoutWal;
     private final List<ColumnFamilyHandle> otherHandles = new ArrayList<>();
     private final TreeMap<Long, ColumnFamilyHandle> segmentHandles = new TreeMap<>();
     private final List<ColumnFamilyHandle> droppedHandles = new ArrayList<>();
@@ -350,10 +355,29 @@ final class RocksDbBackend implements Backend {
             for (Map.Entry<String, byte[]> e : meta.entrySet()) {
                 batch.put(metaHandle, e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue());
             }
+            if (!disableWal && unflushedWithoutWal) {
+                flushAll();
+            }
             db.write(disableWal ? noWalWrites : walWrites, batch);
+            if (disableWal) {
+                unflushedWithoutWal = true;
+            }
         } catch (RocksDBException e) {
             throw failure("write", e);
         }
+    }
+
+    /** Flushes every column family's memtable to disk, atomically, and waits. */
+    private void flushAll() throws RocksDBException {
+        List<ColumnFamilyHandle> all = new ArrayList<>(otherHandles);
+        if (metaHandle != null && !all.contains(metaHandle)) {
+            all.add(metaHandle);
+        }
+        all.addAll(segmentHandles.values());
+        try (org.rocksdb.FlushOptions options = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            db.flush(options, all);
+        }
+        unflushedWithoutWal = false;
     }
 
     private ColumnFamilyHandle segmentHandle(long segment) throws RocksDBException {
@@ -420,6 +444,14 @@ final class RocksDbBackend implements Backend {
         closed = true;
         for (RocksStoreIterator it : new ArrayList<>(openIterators)) {
             it.close();
+        }
+        if (unflushedWithoutWal && db != null) {
+            try {
+                flushAll();   // a clean close keeps what a restore wrote
+            } catch (RocksDBException e) {
+                org.slf4j.LoggerFactory.getLogger(RocksDbBackend.class)
+                        .warn("Flushing {} before close failed: {}", describe(), e.getMessage());
+            }
         }
         closeDroppedHandles();
         for (ColumnFamilyHandle h : segmentHandles.values()) {

@@ -33,6 +33,7 @@ final class RocksDbResources implements AutoCloseable {
     private final WriteBufferManager writeBufferManager;
     private final BloomFilter bloomFilter;
     private final Statistics statistics;
+    private final RocksLogger logger;
     private final long writeBufferSize;
 
     RocksDbResources(long memoryBytes) {
@@ -46,6 +47,7 @@ final class RocksDbResources implements AutoCloseable {
         this.writeBufferManager = new WriteBufferManager(memoryBytes / 2, cache);
         this.bloomFilter = new BloomFilter(10, false);
         this.statistics = new Statistics();
+        this.logger = new RocksLogger();
         this.writeBufferSize = Math.max(MIB, Math.min(64 * MIB, memoryBytes / 8));
     }
 
@@ -60,9 +62,10 @@ final class RocksDbResources implements AutoCloseable {
         o.setWriteBufferManager(writeBufferManager);
         o.setStatistics(statistics);
         o.setMaxBackgroundJobs(2);
+        // RocksDB's own LOG file grows with every column family created (an options dump per
+        // segment) and is not rolled; warnings and errors go to our log instead, nothing to disk
+        o.setLogger(logger);
         o.setInfoLogLevel(InfoLogLevel.WARN_LEVEL);
-        o.setKeepLogFileNum(2);
-        o.setMaxLogFileSize(MIB);
         return o;
     }
 
@@ -104,8 +107,29 @@ final class RocksDbResources implements AutoCloseable {
         into.put(name, statistics.getTickerCount(type));
     }
 
+    /** Forwards RocksDB's warnings and errors to slf4j; drops the rest, header dumps included. */
+    private static final class RocksLogger extends org.rocksdb.Logger {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.eddy.state.rocksdb");
+
+        RocksLogger() {
+            super(InfoLogLevel.WARN_LEVEL);
+        }
+
+        @Override
+        protected void log(InfoLogLevel level, String message) {
+            switch (level) {
+                case WARN_LEVEL -> LOG.warn("{}", message);
+                case ERROR_LEVEL, FATAL_LEVEL -> LOG.error("{}", message);
+                default -> {
+                    // header and informational lines: not kept
+                }
+            }
+        }
+    }
+
     @Override
     public void close() {
+        logger.close();
         statistics.close();
         bloomFilter.close();
         writeBufferManager.close();
