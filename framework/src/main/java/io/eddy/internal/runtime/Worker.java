@@ -203,15 +203,28 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         } catch (Throwable e) {
             failure = new ProcessingFailedException("worker " + name + " failed: " + e, e);
         }
-        if (failure != null || batchOpen) {
-            abortBatch(failure != null ? failure : new IllegalStateException("application stopping after a failure"));
+        try {
+            if (failure != null || batchOpen) {
+                abortBatch(failure != null ? failure : new IllegalStateException("application stopping after a failure"));
+            }
+        } catch (RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+            log.warn("{}: aborting the open batch failed: {}", name, e.toString());
+        } finally {
+            // whatever happened above, the application learns of the failure and the worker lets go
+            // of its stores, clients and group membership: a dead worker must never look alive
+            if (failure != null) {
+                app.fail(failure);
+            }
+            try {
+                closeTasks();
+            } finally {
+                closeClients();
+                app.workerStopped(this);
+            }
         }
-        if (failure != null) {
-            app.fail(failure);
-        }
-        closeTasks();
-        closeClients();
-        app.workerStopped(this);
     }
 
     private void pollAndProcess() {
@@ -505,7 +518,18 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
             if (t.tracksEventTime()) {
                 watermarks.put(t.id(), t.watermark() == Long.MIN_VALUE ? Instant.MIN : Instant.ofEpochMilli(t.watermark()));
             }
-            t.committed();
+            try {
+                t.committed();
+            } catch (RuntimeException e) {
+                // the transaction has committed, so there is nothing to abort; the store is now
+                // behind its changelog, which a restart restores from
+                long failedBatch = batchSeq;
+                resetBatch();
+                batchSeq++;
+                throw new ProcessingFailedException(name + ": batch " + failedBatch + " committed, but task " + t.id()
+                        + " could not apply it to its state stores (" + e.getMessage() + "); stopping. A restart "
+                        + "restores the stores from their changelogs", e);
+            }
         }
         long now = options.clock().millis();
         Map<TopicPartition, OffsetRange> ranges = new TreeMap<>(
@@ -530,8 +554,8 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         if (exactlyOnce) {
             try {
                 producer.abortTransaction();
-            } catch (KafkaException e) {
-                rejoinNeeded = true;   // the producer is unusable (fenced); a new one is made on rejoin
+            } catch (KafkaException | IllegalStateException e) {
+                rejoinNeeded = true;   // the producer is unusable (fenced, or in no transaction); a new one is made on rejoin
             }
         }
         if (sink != null) {
