@@ -27,8 +27,8 @@ public final class HoppingWindows implements Windows {
      * @throws IllegalArgumentException if either is not positive, or {@code advance > size}
      */
     public static HoppingWindows of(Duration size, Duration advance) {
-        long s = Windows.positiveMillis("window size", size);
-        long a = Windows.positiveMillis("window advance", advance);
+        long s = WindowArgs.positiveMillis("window size", size);
+        long a = WindowArgs.positiveMillis("window advance", advance);
         if (a > s) {
             throw new IllegalArgumentException("window advance " + advance + " must not exceed the window size " + size
                     + " (records between windows would belong to none)");
@@ -42,7 +42,7 @@ public final class HoppingWindows implements Windows {
      * @throws IllegalArgumentException if {@code grace} is negative
      */
     public HoppingWindows grace(Duration grace) {
-        return new HoppingWindows(sizeMs, advanceMs, Windows.graceMillis(grace));
+        return new HoppingWindows(sizeMs, advanceMs, WindowArgs.graceMillis(grace));
     }
 
     /** The window size. */

@@ -36,7 +36,7 @@ public final class JoinWindows {
      * @throws IllegalArgumentException if {@code grace} is negative
      */
     public JoinWindows grace(Duration grace) {
-        return new JoinWindows(maxDifferenceMs, Windows.graceMillis(grace));
+        return new JoinWindows(maxDifferenceMs, WindowArgs.graceMillis(grace));
     }
 
     /** The largest event-time difference of two joined records. */

@@ -27,7 +27,7 @@ public final class SessionWindows implements Windows {
      * @throws IllegalArgumentException if {@code gap} is not positive
      */
     public static SessionWindows withGap(Duration gap) {
-        return new SessionWindows(Windows.positiveMillis("session gap", gap), 0);
+        return new SessionWindows(WindowArgs.positiveMillis("session gap", gap), 0);
     }
 
     /**
@@ -36,7 +36,7 @@ public final class SessionWindows implements Windows {
      * @throws IllegalArgumentException if {@code grace} is negative
      */
     public SessionWindows grace(Duration grace) {
-        return new SessionWindows(gapMs, Windows.graceMillis(grace));
+        return new SessionWindows(gapMs, WindowArgs.graceMillis(grace));
     }
 
     /** The inactivity gap that ends a session. */

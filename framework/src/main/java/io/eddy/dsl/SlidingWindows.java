@@ -28,7 +28,7 @@ public final class SlidingWindows implements Windows {
      * @throws IllegalArgumentException if {@code maxDifference} is not positive
      */
     public static SlidingWindows withMaxDifference(Duration maxDifference) {
-        return new SlidingWindows(Windows.positiveMillis("maximum time difference", maxDifference), 0);
+        return new SlidingWindows(WindowArgs.positiveMillis("maximum time difference", maxDifference), 0);
     }
 
     /**
@@ -37,7 +37,7 @@ public final class SlidingWindows implements Windows {
      * @throws IllegalArgumentException if {@code grace} is negative
      */
     public SlidingWindows grace(Duration grace) {
-        return new SlidingWindows(maxDifferenceMs, Windows.graceMillis(grace));
+        return new SlidingWindows(maxDifferenceMs, WindowArgs.graceMillis(grace));
     }
 
     /** The largest time difference between two records of one window. */

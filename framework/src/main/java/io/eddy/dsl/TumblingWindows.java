@@ -23,7 +23,7 @@ public final class TumblingWindows implements Windows {
      * @throws IllegalArgumentException if {@code size} is not positive
      */
     public static TumblingWindows of(Duration size) {
-        return new TumblingWindows(Windows.positiveMillis("window size", size), 0);
+        return new TumblingWindows(WindowArgs.positiveMillis("window size", size), 0);
     }
 
     /**
@@ -32,7 +32,7 @@ public final class TumblingWindows implements Windows {
      * @throws IllegalArgumentException if {@code grace} is negative
      */
     public TumblingWindows grace(Duration grace) {
-        return new TumblingWindows(sizeMs, Windows.graceMillis(grace));
+        return new TumblingWindows(sizeMs, WindowArgs.graceMillis(grace));
     }
 
     /** The window size. */
