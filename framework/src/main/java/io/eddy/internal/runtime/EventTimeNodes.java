@@ -5,7 +5,6 @@ import io.eddy.serde.Serde;
 import io.eddy.state.StoreIterator;
 import io.eddy.state.internal.BytesStore;
 import io.eddy.state.internal.WindowKeys;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -287,30 +286,18 @@ public final class EventTimeNodes {
         }
     }
 
-    // ---- entry lists: [matched 1 byte][length 4 bytes][value]...
+    // ---- entry lists: each entry is [matched flag][value], framed by WindowNodes.ValueLists
 
     static byte[] appendEntry(byte[] list, boolean matched, byte[] value) {
-        int old = list == null ? 0 : list.length;
-        ByteBuffer b = ByteBuffer.allocate(old + 5 + value.length);
-        if (list != null) {
-            b.put(list);
-        }
-        return b.put((byte) (matched ? 1 : 0)).putInt(value.length).put(value).array();
+        byte[] entry = new byte[value.length + 1];
+        entry[0] = (byte) (matched ? 1 : 0);
+        System.arraycopy(value, 0, entry, 1, value.length);
+        return WindowNodes.ValueLists.append(list, entry);
     }
 
     /** Each entry as {@code [matched][value bytes]}. */
     static List<byte[]> entries(byte[] list) {
-        List<byte[]> out = new ArrayList<>();
-        ByteBuffer b = ByteBuffer.wrap(list);
-        while (b.remaining() >= 5) {
-            byte matched = b.get();
-            int n = b.getInt();
-            byte[] e = new byte[n + 1];
-            e[0] = matched;
-            b.get(e, 1, n);
-            out.add(e);
-        }
-        return out;
+        return WindowNodes.ValueLists.values(list);
     }
 
     static byte[] payload(byte[] entry) {
@@ -318,15 +305,11 @@ public final class EventTimeNodes {
     }
 
     static byte[] markAllMatched(byte[] list) {
-        byte[] copy = list.clone();
-        ByteBuffer b = ByteBuffer.wrap(copy);
-        while (b.remaining() >= 5) {
-            int at = b.position();
-            copy[at] = 1;
-            b.position(at + 1);
-            int n = b.getInt();
-            b.position(b.position() + n);
+        byte[] marked = null;
+        for (byte[] entry : entries(list)) {
+            entry[0] = 1;
+            marked = WindowNodes.ValueLists.append(marked, entry);
         }
-        return copy;
+        return marked;
     }
 }
