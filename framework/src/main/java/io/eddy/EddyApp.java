@@ -298,6 +298,12 @@ public final class EddyApp implements AutoCloseable {
          * How long an input partition may deliver no record before it stops holding its task's
          * watermark back; when all of a task's partitions are idle, its event time follows the wall
          * clock (see {@link io.eddy.dsl.RecordStream#withEventTime(Duration)}). Default 10 s.
+         *
+         * <p>A partition that is only stalled looks idle too: for example a repartition topic while
+         * the instance that writes it fails over, or an input whose producer pauses. Records that
+         * such a partition delivers after its task's watermark moved past them are late. Set the
+         * timeout above the longest stall to expect (session timeout plus restore time, for a
+         * failover), or accept those records as late.
          */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = timeout;

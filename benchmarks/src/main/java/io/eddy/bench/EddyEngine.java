@@ -26,6 +26,8 @@ import java.util.Optional;
  * {@link OutputMode#FINAL} with {@link WindowedSerde} keys.
  */
 final class EddyEngine implements RunningEngine {
+    /** System property of the engine JVM: the per-store read cache in bytes (the harness's --eddy-store-cache-bytes). */
+    static final String STORE_CACHE_PROPERTY = "eddy.bench.storeCacheBytes";
     private final EddyApp app;
 
     private EddyEngine(EddyApp app) {
@@ -40,6 +42,10 @@ final class EddyEngine implements RunningEngine {
                 .guarantee(workload.exactlyOnce() ? Guarantee.EXACTLY_ONCE : Guarantee.AT_LEAST_ONCE)
                 .trigger(Trigger.every(Duration.ofMillis(spec.commitMillis())))
                 .stateDir(spec.stateDir());
+        Long cacheBytes = Long.getLong(STORE_CACHE_PROPERTY);
+        if (cacheBytes != null) {
+            builder.storeCacheBytes(cacheBytes);
+        }
         Consumed<String, String> input = Consumed.with(Serdes.string(), Serdes.string())
                 .withStartingOffsets(StartingOffsets.earliest());
         if (workload.windowed()) {

@@ -282,6 +282,9 @@ public final class Harness {
                     .jvmOption("-Xmx" + options.engineHeap(workload))
                     .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
                     .logFile(options.outDir().resolve("logs").resolve(id + ".log"));
+            if (engine == Engine.EDDY && options.eddyStoreCacheBytes() != null) {
+                builder.jvmOption("-D" + EddyEngine.STORE_CACHE_PROPERTY + "=" + options.eddyStoreCacheBytes());
+            }
             if (options.jfrEngines().contains(engine)) {
                 builder.jvmOption("-XX:StartFlightRecording=dumponexit=true,settings=" + options.jfrSettings()
                         + ",filename=" + options.outDir().resolve(id + ".jfr").toAbsolutePath());

@@ -41,6 +41,8 @@ import java.util.Set;
  * --jfr eddy            record a JFR profile of the named engines' runs into the results directory
  * --jfr-settings profile   the JFR settings: "profile", "default" or a .jfc file (see jfr configure)
  * --label TEXT          a note shown with the results, such as "noisy sanity run"
+ * --eddy-store-cache-bytes N   Eddy's per-store read cache (EddyApp.Builder.storeCacheBytes);
+ *                       default: Eddy's default
  * }</pre>
  *
  * @param records input records
@@ -70,6 +72,7 @@ import java.util.Set;
  * @param jfrEngines engines whose runs are profiled with JFR
  * @param jfrSettings the JFR settings those runs use
  * @param label a note shown with the results, or null
+ * @param eddyStoreCacheBytes Eddy's per-store read cache in bytes, or null for Eddy's default
  */
 record HarnessOptions(
         long records,
@@ -98,7 +101,8 @@ record HarnessOptions(
         Path svg,
         Set<Engine> jfrEngines,
         String jfrSettings,
-        String label) {
+        String label,
+        Long eddyStoreCacheBytes) {
 
     static final String USAGE = """
             usage: Harness [--records N] [--value-bytes N] [--keys N] [--partitions N] [--repeats N]
@@ -108,7 +112,7 @@ record HarnessOptions(
                            [--w3-disorder-ms N] [--restore-records N] [--restore-keys N]
                            [--latency-rate N] [--latency-seconds N] [--latency-warmup-s N] [--run-timeout-s N]
                            [--out DIR] [--svg FILE|none] [--jfr ENGINE,...] [--jfr-settings NAME|FILE]
-                           [--label TEXT]""";
+                           [--label TEXT] [--eddy-store-cache-bytes N]""";
 
     /**
      * Parses {@code args}; {@code repoRoot} anchors the default output paths.
@@ -144,6 +148,7 @@ record HarnessOptions(
         Set<Engine> jfr = EnumSet.noneOf(Engine.class);
         String jfrSettings = "profile";
         String label = null;
+        Long eddyStoreCacheBytes = null;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (name.equals("--help") || name.equals("-h")) {
@@ -182,6 +187,7 @@ record HarnessOptions(
                 case "--jfr" -> jfr = EnumSet.copyOf(list(name, value, Engine::parse));
                 case "--jfr-settings" -> jfrSettings = value;
                 case "--label" -> label = value;
+                case "--eddy-store-cache-bytes" -> eddyStoreCacheBytes = value.equals("0") ? 0L : positiveLong(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
             }
         }
@@ -196,7 +202,8 @@ record HarnessOptions(
                 commitMillis, brokerHeap, engineHeap, Map.copyOf(workloadHeaps), w3Keys, w3RecordsPerMinute,
                 w3DisorderMillis,
                 restoreRecords != null ? restoreRecords : records, restoreKeys != null ? restoreKeys : keys,
-                latencyRate, latencySeconds, latencyWarmupSeconds, timeout, outDir, svg, jfr, jfrSettings, label);
+                latencyRate, latencySeconds, latencyWarmupSeconds, timeout, outDir, svg, jfr, jfrSettings, label,
+                eddyStoreCacheBytes);
     }
 
     /**

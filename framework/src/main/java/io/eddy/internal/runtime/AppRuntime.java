@@ -113,7 +113,8 @@ public final class AppRuntime {
         Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) options.startTimeout().toMillis(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(options.startTimeout().toMillis(), 30_000));
-        try (Admin admin = Admin.create(config)) {
+        Admin admin = Admin.create(config);
+        try {
             TopicAdmin topics = new TopicAdmin(admin, options.startTimeout());
             Set<String> inputs = new TreeSet<>(plan.fixedTopics());
             for (var pattern : plan.patterns()) {
@@ -141,6 +142,10 @@ public final class AppRuntime {
                 globalTables.start(options.bootstrapServers(), options.applicationId() + "-global", options.startTimeout());
             }
             return all;
+        } finally {
+            // close() without a timeout waits for every request in flight: against a broker that
+            // accepts connections but never answers, that is past the start timeout
+            admin.close(options.startTimeout());
         }
     }
 

@@ -8,6 +8,7 @@ import io.eddy.internal.plan.Plan;
 import io.eddy.internal.plan.PlanNode;
 import io.eddy.internal.plan.SourceSpec;
 import io.eddy.kafka.internal.RecordSink;
+import io.eddy.state.StateStoreException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -163,6 +164,10 @@ public final class Task {
         if (isRetriable(error)) {
             throw new RetriableProcessingException(ctx);
         }
+        if (causedBy(error, StateStoreException.class)) {
+            // the record is not at fault, the task's state is: never the user's skip or dead letter
+            throw new ProcessingFailedException(ctx);
+        }
         ErrorAction action;
         try {
             action = errorHandler.handle(ctx);
@@ -180,6 +185,15 @@ public final class Task {
         } else {
             throw new ProcessingFailedException(ctx);
         }
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isRetriable(Throwable error) {
@@ -266,6 +280,9 @@ public final class Task {
     public void restoreWatermark(long watermark) {
         if (context.time != null) {
             context.time.restore(watermark);
+            if (context.state != null) {
+                context.state.startWindowStoresAt(watermark);
+            }
         }
     }
 

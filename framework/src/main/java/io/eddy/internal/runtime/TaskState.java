@@ -39,6 +39,7 @@ public final class TaskState implements AutoCloseable {
 
     private final int taskId;
     private final Map<String, Entry> stores = new LinkedHashMap<>();
+    private long windowStoresStart = Long.MIN_VALUE;
     private final Map<String, KeyValueStore<?, ?>> keyValueViews = new HashMap<>();
 
     private final StateEnvironment environment;
@@ -195,10 +196,27 @@ public final class TaskState implements AutoCloseable {
                             + "from the changelog", e.spec.name(), taskId, changelog, aside);
                 }
                 e.store = open(environment, e.spec, dir, new StoreOptions(cacheBytesPerStore));
+                if (e.spec.kind() != StoreSpec.Kind.KEY_VALUE) {
+                    e.store.advanceStreamTime(windowStoresStart);
+                }
                 return;
             }
         }
         throw new IllegalArgumentException("task " + taskId + " has no store with changelog " + changelog);
+    }
+
+    /**
+     * Moves the stream time of the window and session stores to {@code watermark}, the watermark
+     * the task's previous owner committed, before they are restored: what had expired by then is
+     * skipped by the restore instead of being rebuilt and dropped at the first commit.
+     */
+    public void startWindowStoresAt(long watermark) {
+        windowStoresStart = Math.max(windowStoresStart, watermark);
+        for (Entry e : stores.values()) {
+            if (e.spec.kind() != StoreSpec.Kind.KEY_VALUE) {
+                e.store.advanceStreamTime(windowStoresStart);
+            }
+        }
     }
 
     /** Per changelog partition of this task, the first offset restore must read. */

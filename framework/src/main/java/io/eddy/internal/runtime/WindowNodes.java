@@ -286,7 +286,9 @@ public final class WindowNodes {
                 Object current = aggregateOf(storeKey);
                 Object next = spec.aggregator.apply(key, value, current != null ? current : spec.initializer.get());
                 put(key, storeKey, next);
-                closeAt(closesAt, storeKey);
+                if (current == null) {   // a window that exists already has its timer
+                    closeAt(closesAt, storeKey);
+                }
                 accepted = true;
             }
             return accepted;

@@ -4,6 +4,7 @@ import io.eddy.BatchProgress;
 import io.eddy.Guarantee;
 import io.eddy.OffsetRange;
 import io.eddy.ProcessingFailedException;
+import io.eddy.state.CorruptStoreException;
 import io.eddy.dsl.StartingOffsets;
 import io.eddy.internal.plan.Plan;
 import io.eddy.internal.plan.SourceSpec;
@@ -116,6 +117,8 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
     private final Map<TopicPartition, Long> pollProgress = new HashMap<>();
     /** The partitions the last aborted batch rewound to its start. */
     private Set<TopicPartition> lastAbortRewound = Set.of();
+    private static final int MAX_CORRUPT_STORE_REJOINS = 3;
+    private int corruptStoreRejoins;
     private long retryAt;
     private long retryBackoffMillis = RETRY_BACKOFF_MIN_MS;
     private static final long RETRY_BACKOFF_MIN_MS = 100;
@@ -190,6 +193,10 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
                     pollAndProcess();
                 } catch (WakeupException e) {
                     // close() or a failure elsewhere asked this worker to stop; the loop condition decides
+                } catch (RuntimeException e) {
+                    if (!rejoinAfterCorruptStore(e)) {
+                        throw e;
+                    }
                 }
                 if (rejoinNeeded && !stopRequested) {
                     rejoin();
@@ -642,6 +649,33 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         if (stopRequested) {
             consumer.wakeup();
         }
+    }
+
+    /**
+     * A store found corrupt while the batch read it has marked itself so ({@link CorruptStoreException}):
+     * the batch is aborted and the worker rejoins, and whichever instance is assigned the task next
+     * moves the store aside and restores it from its changelog. A worker does this at most
+     * {@value #MAX_CORRUPT_STORE_REJOINS} times, so a disk that keeps corrupting stores stops the
+     * application instead of looping.
+     *
+     * @return false if {@code e} is not caused by a corrupt store, or the limit is reached
+     */
+    private boolean rejoinAfterCorruptStore(RuntimeException e) {
+        CorruptStoreException corrupt = null;
+        for (Throwable t = e; t != null && corrupt == null; t = t.getCause()) {
+            if (t instanceof CorruptStoreException c) {
+                corrupt = c;
+            }
+        }
+        if (corrupt == null || app.failed() || corruptStoreRejoins >= MAX_CORRUPT_STORE_REJOINS) {
+            return false;
+        }
+        corruptStoreRejoins++;
+        log.error("{}: {}; aborting the batch and rejoining, so that the store is moved aside and restored "
+                + "from its changelog", name, corrupt.getMessage());
+        abortBatch(e);
+        rejoinNeeded = true;
+        return true;
     }
 
     private void rejoin() {

@@ -20,7 +20,7 @@ import org.apache.kafka.common.utils.Bytes;
  * <h2>Design</h2>
  *
  * <p><b>Dirty buffer.</b> Every {@link #put} lands in a sorted map from key to the last value
- * written (null for a delete), so a batch that updates a key a thousand times produces one
+ * written (a sentinel for a delete, so that each read or write is one map traversal), so a batch that updates a key a thousand times produces one
  * changelog record and one engine write. Reads consult the buffer first. {@link #commit} hands the
  * whole buffer to the engine as one atomic write together with the changelog offset; only then is
  * the buffer cleared, so a failed engine write loses nothing. {@link #abort} just clears it.
@@ -42,6 +42,8 @@ final class BufferedStore implements BytesStore {
 
     /** Marks a cached absence; compared by identity. */
     private static final byte[] ABSENT = new byte[0];
+    /** Marks a delete in the dirty buffer, so that one map lookup tells absent from deleted; compared by identity. */
+    private static final byte[] DELETED = new byte[0];
     private static final int ENTRY_OVERHEAD = 64;
 
     private final String name;
@@ -85,8 +87,9 @@ final class BufferedStore implements BytesStore {
         if (!engine.visible(key)) {
             return null;
         }
-        if (dirty.containsKey(key)) {
-            return dirty.get(key);
+        byte[] buffered = dirty.get(key);
+        if (buffered != null) {
+            return buffered == DELETED ? null : buffered;
         }
         if (cache == null) {
             return engine.get(key);
@@ -110,10 +113,9 @@ final class BufferedStore implements BytesStore {
         if (!engine.admit(key)) {
             return;
         }
-        boolean present = dirty.containsKey(key);
-        byte[] old = dirty.put(key, valueOrNull);
-        if (present) {
-            dirtyBytes -= old == null ? 0 : old.length;
+        byte[] old = dirty.put(key, valueOrNull == null ? DELETED : valueOrNull);
+        if (old != null) {
+            dirtyBytes -= old.length;   // DELETED has length 0
         } else {
             dirtyBytes += key.length;
         }
@@ -143,7 +145,7 @@ final class BufferedStore implements BytesStore {
         }
         List<Map.Entry<byte[], byte[]>> snapshot = new ArrayList<>(view.size());
         for (Map.Entry<byte[], byte[]> e : view.entrySet()) {
-            snapshot.add(ByteArrays.entry(e.getKey(), e.getValue()));
+            snapshot.add(ByteArrays.entry(e.getKey(), valueOf(e.getValue())));
         }
         List<StoreIterator<Map.Entry<byte[], byte[]>>> sources = new ArrayList<>();
         sources.add(listIterator(snapshot));
@@ -187,14 +189,32 @@ final class BufferedStore implements BytesStore {
     public void forEachDirty(BiConsumer<byte[], byte[]> changelogRecord) {
         checkOpen();
         for (Map.Entry<byte[], byte[]> e : dirty.entrySet()) {
-            changelogRecord.accept(e.getKey(), e.getValue());
+            changelogRecord.accept(e.getKey(), valueOf(e.getValue()));
         }
+    }
+
+    private static byte[] valueOf(byte[] buffered) {
+        return buffered == DELETED ? null : buffered;
     }
 
     @Override
     public void commit(long changelogOffset) {
         checkOpen();
-        engine.commit(dirty, changelogOffset);
+        for (Map.Entry<byte[], byte[]> e : dirty.entrySet()) {
+            if (e.getValue() == DELETED) {
+                e.setValue(null);   // engines take null for a delete
+            }
+        }
+        try {
+            engine.commit(dirty, changelogOffset);
+        } catch (RuntimeException e) {
+            for (Map.Entry<byte[], byte[]> d : dirty.entrySet()) {
+                if (d.getValue() == null) {
+                    d.setValue(DELETED);   // the buffer stays as it was: nothing is lost
+                }
+            }
+            throw e;
+        }
         if (cache != null) {
             for (Map.Entry<byte[], byte[]> e : dirty.entrySet()) {
                 byte[] committed = e.getValue() == null ? ABSENT : e.getValue();

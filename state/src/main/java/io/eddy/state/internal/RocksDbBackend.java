@@ -54,6 +54,8 @@ import org.rocksdb.WriteOptions;
  * <p>Corruption: {@link #open} refuses a directory that is not a RocksDB database of the right
  * kind, or whose CURRENT/MANIFEST cannot be read, with a {@link CorruptStoreException}; a
  * directory that is merely locked (another instance) is a plain {@link StateStoreException}.
+ * A corrupt data block is only found when read: the read writes {@value #CORRUPT_MARKER} into the
+ * directory and throws {@link CorruptStoreException}, and the next open refuses the directory.
  *
  * <p>Native resources: the store owns its {@code DBOptions}, {@code ColumnFamilyOptions}, write
  * options, column family handles, the database and any open iterators (each with its
@@ -66,6 +68,8 @@ final class RocksDbBackend implements Backend {
 
     static final String META_CF = "eddy-meta";
     private static final String SEGMENT_PREFIX = "segment-";
+    /** Written into the directory when a read finds corruption; the next open refuses the directory. */
+    static final String CORRUPT_MARKER = "EDDY-CORRUPT";
     private static final String FORMAT_KEY = "format";
 
     private final String name;
@@ -117,6 +121,10 @@ final class RocksDbBackend implements Backend {
         }
         try {
             Files.createDirectories(dir);
+            if (Files.exists(dir.resolve(CORRUPT_MARKER))) {
+                throw new CorruptStoreException(where + " was found corrupt while in use: "
+                        + Files.readString(dir.resolve(CORRUPT_MARKER)).strip(), null);
+            }
             if (!Files.exists(dir.resolve("CURRENT"))) {
                 try (Stream<Path> entries = Files.list(dir)) {
                     // A RocksDB directory always has CURRENT; anything else with files in it is foreign.
@@ -206,7 +214,20 @@ final class RocksDbBackend implements Backend {
     }
 
     private StateStoreException failure(String action, RocksDBException e) {
-        return new StateStoreException("Cannot " + action + " " + describe() + ": " + e.getMessage(), e);
+        String message = "Cannot " + action + " " + describe() + ": " + e.getMessage();
+        Status status = e.getStatus();
+        if (status != null && status.getCode() == Status.Code.Corruption) {
+            // Corruption inside a data block is only seen when the block is read. The marker makes
+            // the next open refuse the directory, so the store is moved aside and restored.
+            try {
+                Files.writeString(dir.resolve(CORRUPT_MARKER), message + System.lineSeparator());
+            } catch (IOException io) {
+                e.addSuppressed(io);
+            }
+            return new CorruptStoreException(message + " (the store is marked corrupt: it will be moved aside "
+                    + "and restored from its changelog when it is next opened)", e);
+        }
+        return new StateStoreException(message, e);
     }
 
     private void checkOpen() {

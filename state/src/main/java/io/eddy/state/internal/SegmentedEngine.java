@@ -24,7 +24,8 @@ import java.util.function.ToLongFunction;
  * stream time is stored with the offset, and an aborted batch falls back to it. Stores opened
  * with {@link StoreOptions#withExplicitStreamTime()} instead advance stream time only when told
  * ({@link #advanceStreamTime}): event-time operators pass their watermark, so that what expires
- * is exactly what is closed, however far ahead of the watermark the writes run.
+ * is exactly what is closed, however far ahead of the watermark the writes run. Told before a
+ * restore, it also bounds the restore: records already expired are not written.
  */
 final class SegmentedEngine extends Engine {
 
@@ -166,7 +167,10 @@ final class SegmentedEngine extends Engine {
 
     @Override
     void restore(List<Map.Entry<byte[], byte[]>> records, long lastOffset) {
-        long streamTime = committedStreamTime;
+        // A store with explicit stream time may have been told its owner's committed watermark
+        // before restore: records that expired by then are skipped, so a changelog holding every
+        // past window does not rebuild (and then drop) one segment per interval of its history.
+        long streamTime = Math.max(committedStreamTime, observedStreamTime);
         Map<Long, TreeMap<byte[], byte[]>> perSegment = new HashMap<>();
         for (Map.Entry<byte[], byte[]> r : records) {
             long t = timeOf.applyAsLong(r.getKey());

@@ -424,6 +424,29 @@ class BytesStoreContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("setups")
+    void aWindowStoreToldItsWatermarkBeforeRestoreSkipsTheExpiredHistory(StoreSetup setup) {
+        if (env == null) {
+            env = setup.newEnvironment();
+        }
+        BytesStore bytes = env.openWindow(root.resolve("explicit"), "explicit", 100, 50,
+                setup.options().withExplicitStreamTime());
+        byte[] k = b("k");
+        List<Map.Entry<byte[], byte[]>> history = new ArrayList<>();
+        for (long t = 0; t < 10_000; t += 10) {      // 200 intervals of history, never tombstoned
+            history.add(ByteArrays.entry(WindowKeys.windowKey(k, t), b(Long.toString(t))));
+        }
+        bytes.advanceStreamTime(9_950);                // the previous owner's committed watermark
+        bytes.restore(history, history.size() - 1);
+        SegmentedEngine engine = (SegmentedEngine) ((BufferedStore) bytes).engine();
+        assertThat(engine.segmentCount()).isLessThanOrEqualTo(3);
+        assertThat(bytes.droppedExpiredWrites()).isEqualTo(985);   // t < 9_850
+        assertThat(s(bytes.get(WindowKeys.windowKey(k, 9_850)))).isEqualTo("9850");
+        assertThat(bytes.get(WindowKeys.windowKey(k, 9_840))).isNull();
+        bytes.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setups")
     void findSessionsReturnsOverlappingSessionsOfTheKeyOnly(StoreSetup setup) {
         BytesStore bytes = session(setup, 10_000, 100);
         SessionStore<String, Long> store = Stores.session(bytes, Serdes.string(), Serdes.longs(), 10_000);

@@ -106,6 +106,37 @@ class RocksDbLifecycleTest {
     }
 
     @Test
+    void aCorruptDataBlockFoundByAReadMarksTheStoreSoTheNextOpenRefusesIt() throws IOException {
+        Path dir = root.resolve("block");
+        try (BytesStore store = env.openKeyValue(dir, "block", StoreOptions.DEFAULT)) {
+            for (int i = 0; i < 100; i++) {
+                store.put(b("key-" + i), b("value-" + i));
+            }
+            store.commit(0);
+        }
+        env.openKeyValue(dir, "block", StoreOptions.DEFAULT).close();   // recovery turns the log into a table file
+        Path sst;
+        try (Stream<Path> files = Files.list(dir)) {
+            sst = files.filter(p -> p.toString().endsWith(".sst")).findFirst().orElseThrow();
+        }
+        try (var file = new java.io.RandomAccessFile(sst.toFile(), "rw")) {
+            file.seek(16);
+            file.write(new byte[64]);   // inside the first data block; footer and index intact
+        }
+        env.close();
+        env = StateEnvironment.rocksDb(16L << 20);   // a cold block cache: the block must be read
+
+        BytesStore reopened = env.openKeyValue(dir, "block", StoreOptions.DEFAULT);   // opening cannot tell
+        assertThatThrownBy(() -> reopened.get(b("key-1")))
+                .isInstanceOf(CorruptStoreException.class)
+                .hasMessageContaining(dir.toString()).hasMessageContaining("moved aside");
+        reopened.close();
+        assertThatThrownBy(() -> env.openKeyValue(dir, "block", StoreOptions.DEFAULT))
+                .isInstanceOf(CorruptStoreException.class)
+                .hasMessageContaining("found corrupt while in use");
+    }
+
+    @Test
     void lockedDirectoryIsNotReportedAsCorrupt() {
         Path dir = root.resolve("locked");
         try (BytesStore first = env.openKeyValue(dir, "locked", StoreOptions.DEFAULT)) {
