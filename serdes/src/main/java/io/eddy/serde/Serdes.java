@@ -1,6 +1,8 @@
 package io.eddy.serde;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,7 +17,23 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Serdes {
 
+    // big-endian views of byte arrays: no ByteBuffer per call on the per-record path
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
     private Serdes() {
+    }
+
+    private static byte[] intBytes(int value) {
+        byte[] bytes = new byte[Integer.BYTES];
+        INTS.set(bytes, 0, value);
+        return bytes;
+    }
+
+    private static byte[] longBytes(long value) {
+        byte[] bytes = new byte[Long.BYTES];
+        LONGS.set(bytes, 0, value);
+        return bytes;
     }
 
     /** UTF-8 strings. */
@@ -92,7 +110,7 @@ public final class Serdes {
 
         @Override
         public byte[] serialize(String topic, Long value) {
-            return value == null ? null : ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+            return value == null ? null : longBytes(value);
         }
 
         @Override
@@ -101,7 +119,7 @@ public final class Serdes {
                 return null;
             }
             requireLength("a long", bytes, Long.BYTES);
-            return ByteBuffer.wrap(bytes).getLong();
+            return (long) LONGS.get(bytes, 0);
         }
 
         @Override
@@ -115,7 +133,7 @@ public final class Serdes {
 
         @Override
         public byte[] serialize(String topic, Integer value) {
-            return value == null ? null : ByteBuffer.allocate(Integer.BYTES).putInt(value).array();
+            return value == null ? null : intBytes(value);
         }
 
         @Override
@@ -124,7 +142,7 @@ public final class Serdes {
                 return null;
             }
             requireLength("an int", bytes, Integer.BYTES);
-            return ByteBuffer.wrap(bytes).getInt();
+            return (int) INTS.get(bytes, 0);
         }
 
         @Override
@@ -138,7 +156,7 @@ public final class Serdes {
 
         @Override
         public byte[] serialize(String topic, Double value) {
-            return value == null ? null : ByteBuffer.allocate(Double.BYTES).putDouble(value).array();
+            return value == null ? null : longBytes(Double.doubleToRawLongBits(value));
         }
 
         @Override
@@ -147,7 +165,7 @@ public final class Serdes {
                 return null;
             }
             requireLength("a double", bytes, Double.BYTES);
-            return ByteBuffer.wrap(bytes).getDouble();
+            return Double.longBitsToDouble((long) LONGS.get(bytes, 0));
         }
 
         @Override

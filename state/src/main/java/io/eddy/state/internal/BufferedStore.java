@@ -218,7 +218,7 @@ final class BufferedStore implements BytesStore {
         if (cache != null) {
             for (Map.Entry<byte[], byte[]> e : dirty.entrySet()) {
                 byte[] committed = e.getValue() == null ? ABSENT : e.getValue();
-                cache.asMap().computeIfPresent(Bytes.wrap(e.getKey()), (k, old) -> committed);
+                cache.asMap().replace(Bytes.wrap(e.getKey()), committed);   // cheaper than computeIfPresent
             }
         }
         clearDirty();
