@@ -87,8 +87,10 @@ public final class WindowNodes {
         final BytesStore store;
         final Timers timers;
         final String storeTopic;
-        /** Windows changed in the batch: composite store key → the key object. */
+        /** Windows changed in the batch, kept only for UPDATE output: composite store key → the key object. */
         final Map<ByteBuffer, Object> changed = new LinkedHashMap<>();
+        /** Whether any window changed in the batch (COMPLETE output is emitted only then). */
+        private boolean changedAny;
         private Node late;
 
         WindowNode(String name, TaskContext task, Spec spec) {
@@ -159,12 +161,19 @@ public final class WindowNodes {
                 throw new NullPointerException("the aggregator returned null");
             }
             store.put(storeKey, spec.aggregateSerde.serialize(storeTopic, aggregate));
-            changed.put(ByteBuffer.wrap(storeKey), key);
+            noteChanged(key, storeKey);
         }
 
         final void remove(Object key, byte[] storeKey) {
             store.put(storeKey, null);
-            changed.put(ByteBuffer.wrap(storeKey), key);
+            noteChanged(key, storeKey);
+        }
+
+        private void noteChanged(Object key, byte[] storeKey) {
+            changedAny = true;
+            if (emits(OutputMode.UPDATE)) {   // FINAL-only nodes skip the per-record map insert
+                changed.put(ByteBuffer.wrap(storeKey), key);
+            }
         }
 
         final void closeAt(long time, byte[] storeKey) {
@@ -188,7 +197,7 @@ public final class WindowNodes {
         @Override
         void flush() {
             long wm = task.time().watermark();
-            boolean something = !changed.isEmpty();
+            boolean something = changedAny;
             try {
                 if (!changed.isEmpty() && emits(OutputMode.UPDATE)) {
                     for (Map.Entry<ByteBuffer, Object> e : changed.entrySet()) {
@@ -215,6 +224,7 @@ public final class WindowNodes {
                 throw failed(e);
             }
             changed.clear();
+            changedAny = false;
             advanceStores(wm);
         }
 
@@ -259,6 +269,7 @@ public final class WindowNodes {
         @Override
         void abort(Throwable cause) {
             changed.clear();
+            changedAny = false;
         }
     }
 
