@@ -164,7 +164,7 @@ public final class Task {
         if (isRetriable(error)) {
             throw new RetriableProcessingException(ctx);
         }
-        if (causedBy(error, StateStoreException.class)) {
+        if (causeOfType(error, StateStoreException.class) != null) {
             // the record is not at fault, the task's state is: never the user's skip or dead letter
             throw new ProcessingFailedException(ctx);
         }
@@ -187,13 +187,14 @@ public final class Task {
         }
     }
 
-    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    /** The first throwable in {@code error}'s cause chain (itself included) of {@code type}, or null. */
+    static <T extends Throwable> T causeOfType(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
     }
 
     private static boolean isRetriable(Throwable error) {

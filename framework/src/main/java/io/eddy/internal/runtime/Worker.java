@@ -4,12 +4,12 @@ import io.eddy.BatchProgress;
 import io.eddy.Guarantee;
 import io.eddy.OffsetRange;
 import io.eddy.ProcessingFailedException;
-import io.eddy.state.CorruptStoreException;
 import io.eddy.dsl.StartingOffsets;
 import io.eddy.internal.plan.Plan;
 import io.eddy.internal.plan.SourceSpec;
 import io.eddy.kafka.internal.ProducerSink;
 import io.eddy.kafka.internal.RebalanceObserver;
+import io.eddy.state.CorruptStoreException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -661,12 +661,7 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
      * @return false if {@code e} is not caused by a corrupt store, or the limit is reached
      */
     private boolean rejoinAfterCorruptStore(RuntimeException e) {
-        CorruptStoreException corrupt = null;
-        for (Throwable t = e; t != null && corrupt == null; t = t.getCause()) {
-            if (t instanceof CorruptStoreException c) {
-                corrupt = c;
-            }
-        }
+        CorruptStoreException corrupt = Task.causeOfType(e, CorruptStoreException.class);
         if (corrupt == null || app.failed() || corruptStoreRejoins >= MAX_CORRUPT_STORE_REJOINS) {
             return false;
         }

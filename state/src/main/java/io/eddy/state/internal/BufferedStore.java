@@ -20,8 +20,8 @@ import org.apache.kafka.common.utils.Bytes;
  * <h2>Design</h2>
  *
  * <p><b>Dirty buffer.</b> Every {@link #put} lands in a sorted map from key to the last value
- * written (a sentinel for a delete, so that each read or write is one map traversal), so a batch that updates a key a thousand times produces one
- * changelog record and one engine write. Reads consult the buffer first. {@link #commit} hands the
+ * written (a sentinel for a delete, so that each read or write is one map traversal), so a batch
+ * that updates a key a thousand times produces one changelog record and one engine write. Reads consult the buffer first. {@link #commit} hands the
  * whole buffer to the engine as one atomic write together with the changelog offset; only then is
  * the buffer cleared, so a failed engine write loses nothing. {@link #abort} just clears it.
  *
