@@ -38,6 +38,8 @@ public final class TaskTime {
         final String topic;
         final long delayMs;
         long maxEventTime = Long.MIN_VALUE;
+        /** {@link #maxEventTime} as of the last commit: an aborted batch's records must not count. */
+        long committedMaxEventTime = Long.MIN_VALUE;
         long lastRecordAt;
 
         PartitionClock(String topic, long delayMs, long now) {
@@ -119,11 +121,19 @@ public final class TaskTime {
     /** The batch committed: its watermark is the new fallback for {@link #rollback}. */
     void committed() {
         committedWatermark = watermark;
+        for (PartitionClock p : partitions) {
+            p.committedMaxEventTime = p.maxEventTime;
+        }
     }
 
     /** The batch aborted: its records will be processed again under the watermark they first saw. */
     void rollback() {
         watermark = committedWatermark;
+        // the retried batch may hold fewer records; a watermark computed from event times the
+        // aborted attempt saw would run ahead of what is committed, and make its records late
+        for (PartitionClock p : partitions) {
+            p.maxEventTime = p.committedMaxEventTime;
+        }
     }
 
     /** What the watermark would become if the batch committed at {@code now}. */

@@ -82,6 +82,22 @@ class TimersAndTaskTimeTest {
     }
 
     @Test
+    void anAbortedBatchsEventTimesDoNotMoveTheWatermarkOfTheBatchThatRetriesIt() {
+        TaskTime time = new TaskTime(60_000, 0);
+        time.register("a", 100, 0);
+        time.active("a", 10);
+        time.observe("a", 1_000);
+        assertThat(time.advance(10)).isEqualTo(900);
+        time.committed();
+        time.observe("a", 50_000);                                 // an attempt that is aborted
+        assertThat(time.advance(20)).isEqualTo(49_900);
+        time.rollback();
+        assertThat(time.watermark()).isEqualTo(900);
+        time.observe("a", 2_000);                                  // the retry holds fewer records
+        assertThat(time.advance(30)).isEqualTo(1_900);             // not 49,900: 2,001..50,000 are not late
+    }
+
+    @Test
     void aQuietTaskFollowsTheWallClockFromItsLastRecord() {
         TaskTime time = new TaskTime(1_000, 0);
         time.register("a", 100, 0);
