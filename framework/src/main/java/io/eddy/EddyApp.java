@@ -143,7 +143,7 @@ public final class EddyApp implements AutoCloseable {
         private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "eddy-state");
         private long stateMemoryBytes = 64L << 20;
         private long maxBatchStateBytes = 32L << 20;
-        private long storeCacheBytes = 1L << 20;
+        private long storeCacheBytes = 2L << 20;
         private Duration idleTimeout = Duration.ofSeconds(10);
         private final List<RestoreListener> restoreListeners = new ArrayList<>();
 
@@ -310,7 +310,10 @@ public final class EddyApp implements AutoCloseable {
             return this;
         }
 
-        /** Size of the read cache of each store (committed values only); 0 turns it off. Default 1 MiB. */
+        /**
+         * Size of the read cache of each store of each task, in bytes of keys, values and a fixed
+         * per-entry overhead of about 112 bytes (committed values only); 0 turns it off. Default 2 MiB.
+         */
         public Builder storeCacheBytes(long bytes) {
             this.storeCacheBytes = bytes;
             return this;

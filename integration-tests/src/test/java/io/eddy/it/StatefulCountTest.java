@@ -59,8 +59,14 @@ class StatefulCountTest extends BrokerTest {
     }
 
     private EddyApp app(String id, String input, String output, Path stateDir, List<RestoreProgress> restores) {
+        return app(id, input, output, stateDir, restores, 32L << 20);
+    }
+
+    private EddyApp app(String id, String input, String output, Path stateDir, List<RestoreProgress> restores,
+                        long maxBatchStateBytes) {
         return EddyApp.builder(id)
                 .bootstrapServers(kafka.bootstrapServers())
+                .maxBatchStateBytes(maxBatchStateBytes)
                 .stateDir(stateDir)
                 .addRestoreListener(restores::add)
                 .pipeline(p -> p.kafka(input, Consumed.with(Serdes.string(), Serdes.string()))
@@ -123,6 +129,37 @@ class StatefulCountTest extends BrokerTest {
         }
         assertThat(restored(restores)).as("restored after deleting the state directory").isPositive();
         assertThat(restores).anyMatch(r -> r.phase() == RestoreProgress.Phase.DONE && r.startOffset() == 0);
+    }
+
+    /**
+     * A restore collapses the changelog's repeated updates of each key before writing them; with
+     * a 1 KiB bound on what it may hold, it must apply its collapsed records in many parts, each
+     * with its own offset, and still end exact.
+     */
+    @Test
+    void aRestoreHoldingMoreThanMaxBatchStateBytesAppliesItInPartsAndStaysExact() throws Exception {
+        kafka.createTopic("sp-in", PARTITIONS);
+        kafka.createTopic("sp-out", PARTITIONS);
+        Path stateDir = tmp.resolve("state");
+        List<RestoreProgress> restores = new CopyOnWriteArrayList<>();
+        try (EddyApp app = app("sp", "sp-in", "sp-out", stateDir, restores)) {
+            app.start();
+            for (int round = 0; round < 5; round++) {   // a batch per round at least: each key updated 5 times
+                io.produce("sp-in", input(round * 4_000, (round + 1) * 4_000));
+                awaitCounts("sp-out", expected((round + 1) * 4_000));
+            }
+        }
+        long changelogSize = io.endOffsets("sp-counts-changelog").values().stream().mapToLong(Long::longValue).sum();
+        assertThat(changelogSize).as("updates of 200 keys").isGreaterThanOrEqualTo(5 * 200);
+
+        deleteRecursively(stateDir);
+        io.produce("sp-in", input(20_000, 25_000));
+        try (EddyApp app = app("sp", "sp-in", "sp-out", stateDir, restores, 1024)) {
+            app.start();
+            awaitCounts("sp-out", expected(25_000));
+        }
+        // the changelog's offsets include a commit marker per transaction
+        assertThat(restored(restores)).as("every changelog record read").isBetween(5L * 200, changelogSize);
     }
 
     @Test

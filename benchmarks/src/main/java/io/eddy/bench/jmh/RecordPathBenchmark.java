@@ -52,7 +52,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *       to upper case, {@code filter} dropping values that start with {@code '0'} (about 10 %),
  *       {@code toKafka}.</li>
  *   <li>{@code count-memory} and {@code count-rocksdb}: {@code groupByKey().count()} on an
- *       in-memory or a RocksDB store (an application's defaults: 64 MiB RocksDB budget, 1 MiB
+ *       in-memory or a RocksDB store (an application's defaults: 64 MiB RocksDB budget, 2 MiB
  *       read cache), its changes emitted with {@code toStream().toKafka} at each commit.</li>
  * </ul>
  *
@@ -142,10 +142,10 @@ public class RecordPathBenchmark {
             if (pipeline.equals("count-rocksdb")) {
                 environment = StateEnvironment.rocksDb(64L << 20);
                 directory = TempDirectory.create("eddy-jmh-task");
-                state = new TaskState(0, plan, environment, directory.path(), 1L << 20);
+                state = new TaskState(0, plan, environment, directory.path(), 2L << 20);
             } else {
                 environment = StateEnvironment.inMemory();
-                state = new TaskState(0, plan, environment, null, 1L << 20);
+                state = new TaskState(0, plan, environment, null, 2L << 20);
             }
         }
         task = new Task(0, plan, sink, ErrorHandler.fail(), System.out, state, null);

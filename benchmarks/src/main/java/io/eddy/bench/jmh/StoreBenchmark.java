@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>Stores are configured by the {@code store} parameter: {@code memory} (the in-memory engine),
  * {@code rocksdb} (RocksDB, no read cache) and {@code rocksdb+cacheNNm} (RocksDB behind an
- * NN MiB read cache; 1 MiB is an application's default per store). RocksDB environments get a
+ * NN MiB read cache; 2 MiB is an application's default per store). RocksDB environments get a
  * 64 MiB budget, an application's default. Key-value stores hold 100,000 committed keys
  * ({@code key-000042}) with 100-byte values, about 11 MB, so RocksDB serves reads from its block
  * cache, never from disk; they are closed and reopened after loading, which moves the data from
@@ -140,7 +140,7 @@ public class StoreBenchmark {
     @State(Scope.Thread)
     public static class Reads {
         /** See the class comment of {@link StoreBenchmark}. */
-        @Param({"memory", "rocksdb", "rocksdb+cache1m", "rocksdb+cache32m"})
+        @Param({"memory", "rocksdb", "rocksdb+cache2m", "rocksdb+cache32m"})
         public String store;
 
         /** {@code uniform} or {@code zipf}; see {@link KeySequence}. */
@@ -166,7 +166,7 @@ public class StoreBenchmark {
 
     /**
      * A committed point read: from the read cache when the store has one and holds the key (with
-     * 32 MiB it holds every key; with 1 MiB about 6 % of them, so most reads miss, go to RocksDB
+     * 32 MiB it holds every key; with 2 MiB about 9 % of them, so most reads miss, go to RocksDB
      * and insert into the cache), else from the engine.
      */
     @Benchmark

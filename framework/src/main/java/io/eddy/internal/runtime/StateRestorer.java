@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +27,18 @@ import org.slf4j.LoggerFactory;
  * <h2>Design</h2>
  * A task whose stores are behind their changelogs is <em>restoring</em>: the worker pauses its
  * input partitions and, each loop iteration, calls {@link #restoreStep}, which polls a separate
- * read_committed consumer (manually assigned to the changelog partitions, no group) and applies
- * what it read to the stores in bulk, each chunk together with its last offset. When every
+ * read_committed consumer (manually assigned to the changelog partitions, no group). When every
  * changelog partition of a task has reached the end offset taken when its restore began (the last
  * stable offset: nobody else writes those partitions while this worker owns the task), the task
  * is complete and the worker resumes its inputs.
+ *
+ * <p><b>Collapsing.</b> A changelog's head is not compacted yet, so it often holds many updates
+ * of each key. Records read are collapsed per partition in a hash map (the last value of each key
+ * wins, a tombstone included) and applied to the store only when the partition reaches its end,
+ * or when the collapsed records of all partitions exceed {@code maxBatchStateBytes}; each apply is
+ * one atomic store write together with the offset of the last record it covers. A changelog of
+ * five million updates of a hundred thousand keys thus costs a hundred thousand store writes, not
+ * five million.
  * <ul>
  *   <li>Restoring runs on the worker thread between polls of the group consumer, so the worker
  *       stays in the group and keeps processing its other tasks; nothing here blocks for long.</li>
@@ -51,6 +59,11 @@ final class StateRestorer implements AutoCloseable {
     private KafkaConsumer<byte[], byte[]> consumer;
     private final Map<Integer, Map<TopicPartition, Restore>> byTask = new HashMap<>();
     private final Map<TopicPartition, Restore> byPartition = new HashMap<>();
+    /** Key, value and map overhead of every collapsed record not applied yet, over all partitions. */
+    private long collapsedBytes;
+    private static final int COLLAPSED_ENTRY_OVERHEAD = 96;
+    /** Stands for a tombstone in the collapsed records; compared by identity. */
+    private static final byte[] TOMBSTONE = new byte[0];
 
     private static final class Restore {
         final TaskState state;
@@ -60,6 +73,10 @@ final class StateRestorer implements AutoCloseable {
         final long startedAt;
         long restored;
         long lastReport;
+        /** Records read but not applied yet: the last value (or {@link #TOMBSTONE}) of each key. */
+        final Map<Bytes, byte[]> collapsed = new HashMap<>();
+        /** The offset of the last record in {@link #collapsed}, or -1 if it is empty. */
+        long collapsedUpTo = -1;
 
         Restore(TaskState state, String store, long start, long end, long now) {
             this.state = state;
@@ -164,23 +181,12 @@ final class StateRestorer implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (TopicPartition tp : records.partitions()) {
             Restore r = byPartition.get(tp);
-            if (r == null) {
-                continue;
+            if (r != null) {
+                collapse(tp, r, records.records(tp));
             }
-            List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
-            List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>(list.size());
-            long last = -1;
-            for (ConsumerRecord<byte[], byte[]> rec : list) {
-                if (rec.offset() >= r.end) {
-                    break;
-                }
-                entries.add(new AbstractMap.SimpleImmutableEntry<>(rec.key(), rec.value()));
-                last = rec.offset();
-            }
-            if (last >= 0) {
-                r.state.restore(tp, entries, last);
-                r.restored += entries.size();
-            }
+        }
+        if (collapsedBytes > options.maxBatchStateBytes()) {
+            byPartition.forEach(this::apply);
         }
         List<Integer> done = new ArrayList<>();
         for (Map.Entry<Integer, Map<TopicPartition, Restore>> e : new ArrayList<>(byTask.entrySet())) {
@@ -188,7 +194,9 @@ final class StateRestorer implements AutoCloseable {
             for (Map.Entry<TopicPartition, Restore> p : e.getValue().entrySet()) {
                 Restore r = p.getValue();
                 boolean reached = consumer.position(p.getKey()) >= r.end;
-                if (!reached) {
+                if (reached) {
+                    apply(p.getKey(), r);
+                } else {
                     complete = false;
                     if (now - r.lastReport >= REPORT_EVERY_MS) {
                         report(r, e.getKey(), RestoreProgress.Phase.RUNNING, now);
@@ -202,6 +210,46 @@ final class StateRestorer implements AutoCloseable {
             }
         }
         return done;
+    }
+
+    private void collapse(TopicPartition tp, Restore r, List<ConsumerRecord<byte[], byte[]>> records) {
+        for (ConsumerRecord<byte[], byte[]> rec : records) {
+            if (rec.offset() >= r.end) {
+                break;
+            }
+            byte[] key = rec.key();
+            if (key == null) {
+                throw new IllegalStateException("changelog " + tp + " holds a record without a key at offset "
+                        + rec.offset() + "; a changelog written by Eddy never does, so the topic is not this "
+                        + "store's changelog or was written by something else");
+            }
+            byte[] value = rec.value() == null ? TOMBSTONE : rec.value();
+            byte[] replaced = r.collapsed.put(Bytes.wrap(key), value);
+            collapsedBytes += value.length
+                    + (replaced == null ? key.length + COLLAPSED_ENTRY_OVERHEAD : -replaced.length);
+            r.collapsedUpTo = rec.offset();
+            r.restored++;
+        }
+    }
+
+    /** Writes the collapsed records of {@code tp} to its store, with the offset of the last one. */
+    private void apply(TopicPartition tp, Restore r) {
+        if (r.collapsedUpTo < 0) {
+            return;
+        }
+        List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>(r.collapsed.size());
+        r.collapsed.forEach((k, v) -> entries.add(
+                new AbstractMap.SimpleImmutableEntry<>(k.get(), v == TOMBSTONE ? null : v)));
+        r.state.restore(tp, entries, r.collapsedUpTo);
+        dropCollapsed(r);
+    }
+
+    private void dropCollapsed(Restore r) {
+        for (Map.Entry<Bytes, byte[]> e : r.collapsed.entrySet()) {
+            collapsedBytes -= e.getKey().get().length + e.getValue().length + COLLAPSED_ENTRY_OVERHEAD;
+        }
+        r.collapsed.clear();
+        r.collapsedUpTo = -1;
     }
 
     private void report(Restore r, int task, RestoreProgress.Phase phase, long now) {
@@ -226,12 +274,16 @@ final class StateRestorer implements AutoCloseable {
         }
     }
 
-    /** Stops restoring {@code task} (revoked, or complete); what it applied so far stays in its stores. */
+    /**
+     * Stops restoring {@code task} (revoked, or complete); what it applied so far stays in its
+     * stores, records read but not applied are dropped (the store's offset does not cover them).
+     */
     void remove(int task) {
         Map<TopicPartition, Restore> removed = byTask.remove(task);
         if (removed == null) {
             return;
         }
+        removed.values().forEach(this::dropCollapsed);
         removed.keySet().forEach(byPartition::remove);
         Set<TopicPartition> still = new HashSet<>(byPartition.keySet());
         consumer.assign(still);
@@ -266,5 +318,6 @@ final class StateRestorer implements AutoCloseable {
         }
         byTask.clear();
         byPartition.clear();
+        collapsedBytes = 0;
     }
 }

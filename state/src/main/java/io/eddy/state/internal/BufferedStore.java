@@ -1,13 +1,16 @@
 package io.eddy.state.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.eddy.state.StateStoreException;
 import io.eddy.state.StoreIterator;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -15,55 +18,76 @@ import org.apache.kafka.common.utils.Bytes;
 
 /**
  * The {@link BytesStore} implementation: a dirty buffer and an optional read cache in front of an
- * {@link Engine}.
+ * {@link Engine}, kept in one hash map.
  *
  * <h2>Design</h2>
  *
- * <p><b>Dirty buffer.</b> Every {@link #put} lands in a sorted map from key to the last value
- * written (a sentinel for a delete, so that each read or write is one map traversal), so a batch
- * that updates a key a thousand times produces one changelog record and one engine write. Reads consult the buffer first. {@link #commit} hands the
- * whole buffer to the engine as one atomic write together with the changelog offset; only then is
- * the buffer cleared, so a failed engine write loses nothing. {@link #abort} just clears it.
+ * <p><b>One map of slots.</b> Each key the store has seen recently has one {@link Slot}: either
+ * <em>dirty</em> (written in this batch: the last value, or a sentinel for a delete) or
+ * <em>clean</em> (a cached committed value, or a sentinel for a cached absence). A
+ * read-modify-write of a key therefore costs one hash lookup for the read and one for the write,
+ * however often the key changes in a batch, and a batch that updates a key a thousand times
+ * produces one changelog record and one engine write. Dirty slots are also kept in a list in the
+ * order they became dirty: that is the order of {@link #forEachDirty} and of the engine write.
  *
- * <p><b>Cache.</b> When enabled, a Caffeine cache bounded by bytes (key + value + a fixed
- * overhead per entry) remembers the results of committed point reads, including absence. It never
- * holds uncommitted data: reads fill it from the engine only, and a commit refreshes entries that
- * are already cached with the committed values (it does not add new ones, so write-only keys do
- * not evict useful entries). Because of that an abort needs no cache work. A restore writes behind
- * its back, so it invalidates the whole cache. Range reads bypass the cache: they merge a snapshot
- * of the buffer's range with the engine's iterators.
+ * <p><b>Commit and abort.</b> {@link #commit} hands the dirty slots to the engine as one atomic
+ * write together with the changelog offset; only then do they become clean (cached) slots, so a
+ * failed engine write loses nothing. {@link #abort} removes the dirty slots: the next read of
+ * those keys goes to the engine, which holds the committed data.
  *
- * <p><b>Expiry.</b> For window and session engines a key can expire while it sits in the buffer or
- * the cache; every read path therefore asks the engine whether the key is still visible.
+ * <p><b>Cache.</b> With a budget above 0, clean slots stay in the map as a read cache, bounded by
+ * bytes (key + value + {@link #ENTRY_OVERHEAD}) and evicted least-recently-used first; clean slots
+ * are linked in a list in access order, dirty slots never are, so eviction never has to skip
+ * them. Without a budget only dirty slots are kept. A restore writes behind the cache's back, so
+ * it drops every clean slot.
  *
- * <p>Single-threaded, like every store.
+ * <p><b>Range reads</b> merge a sorted snapshot of the dirty slots in range with the engine's
+ * iterators; they bypass the cache. The first range read of a batch builds a sorted index of the
+ * dirty slots, which later writes of the batch keep up to date, so stores read by range on every
+ * record (joins, sessions) do not sort per read.
+ *
+ * <p><b>Expiry.</b> For window and session engines a key can expire while it sits in the map;
+ * every read path therefore asks the engine whether the key is still visible.
+ *
+ * <p>Single-threaded, like every store; only the counters behind {@link #addMetrics} are read
+ * from other threads, and a stale figure is acceptable there.
  */
 final class BufferedStore implements BytesStore {
 
-    /** Marks a cached absence; compared by identity. */
+    /** The value of a clean slot whose key is known to be absent; compared by identity. */
     private static final byte[] ABSENT = new byte[0];
-    /** Marks a delete in the dirty buffer, so that one map lookup tells absent from deleted; compared by identity. */
+    /** The value of a dirty slot whose key was deleted; compared by identity. */
     private static final byte[] DELETED = new byte[0];
-    private static final int ENTRY_OVERHEAD = 64;
+    /**
+     * Bytes a cached entry costs beyond its key and value: the slot, the hash map node and key
+     * wrapper, two array headers and its share of the table (measured with compressed oops).
+     */
+    static final int ENTRY_OVERHEAD = 112;
 
     private final String name;
     private final Engine engine;
-    private final Cache<Bytes, byte[]> cache;
+    private final long cacheMaxBytes;
     private final Consumer<BufferedStore> onClose;
-    private final TreeMap<byte[], byte[]> dirty = new TreeMap<>(ByteArrays.ORDER);
+    private final HashMap<Bytes, Slot> slots = new HashMap<>();
+    private final ArrayList<Slot> dirty = new ArrayList<>();
+    /** The dirty slots by key, or null until a range read needs them in this batch. */
+    private TreeMap<byte[], Slot> sortedDirty;
+    /** Sentinel of the circular list of clean slots, least recently used first. */
+    private final Slot clean = new Slot(null, null);
+    private long cleanBytes;
     private long dirtyBytes;
+    private long hits;
+    private long misses;
+    private long evictions;
     private boolean closed;
 
     BufferedStore(String name, Engine engine, StoreOptions options, Consumer<BufferedStore> onClose) {
         this.name = name;
         this.engine = engine;
         this.onClose = onClose;
-        this.cache = options.cacheMaxBytes() <= 0 ? null : Caffeine.newBuilder()
-                .maximumWeight(options.cacheMaxBytes())
-                .weigher((Bytes k, byte[] v) -> k.get().length + v.length + ENTRY_OVERHEAD)
-                .executor(Runnable::run)
-                .recordStats()
-                .build();
+        this.cacheMaxBytes = options.cacheMaxBytes();
+        clean.before = clean;
+        clean.after = clean;
     }
 
     Engine engine() {
@@ -87,20 +111,24 @@ final class BufferedStore implements BytesStore {
         if (!engine.visible(key)) {
             return null;
         }
-        byte[] buffered = dirty.get(key);
-        if (buffered != null) {
-            return buffered == DELETED ? null : buffered;
-        }
-        if (cache == null) {
-            return engine.get(key);
-        }
-        Bytes cacheKey = Bytes.wrap(key);
-        byte[] cached = cache.getIfPresent(cacheKey);
-        if (cached != null) {
-            return cached == ABSENT ? null : cached;
+        Slot slot = slots.get(Bytes.wrap(key));
+        if (slot != null) {
+            if (!slot.dirty) {
+                hits++;
+                unlink(slot);
+                linkLast(slot);
+            }
+            return slot.getValue();
         }
         byte[] value = engine.get(key);
-        cache.put(Bytes.wrap(key.clone()), value == null ? ABSENT : value);
+        if (cacheMaxBytes > 0) {
+            misses++;
+            Slot cached = new Slot(key.clone(), value == null ? ABSENT : value);
+            slots.put(Bytes.wrap(cached.key), cached);
+            linkLast(cached);
+            cleanBytes += cached.weight();
+            evictOverBudget();
+        }
         return value;
     }
 
@@ -113,13 +141,30 @@ final class BufferedStore implements BytesStore {
         if (!engine.admit(key)) {
             return;
         }
-        byte[] old = dirty.put(key, valueOrNull == null ? DELETED : valueOrNull);
-        if (old != null) {
-            dirtyBytes -= old.length;   // DELETED has length 0
+        byte[] value = valueOrNull == null ? DELETED : valueOrNull;
+        Slot slot = slots.get(Bytes.wrap(key));
+        if (slot == null) {
+            slot = new Slot(key, value);
+            slots.put(Bytes.wrap(key), slot);
+            markDirty(slot);
+        } else if (!slot.dirty) {
+            unlink(slot);
+            cleanBytes -= slot.weight();
+            slot.value = value;
+            markDirty(slot);
         } else {
-            dirtyBytes += key.length;
+            dirtyBytes += value.length - slot.value.length;   // the sentinels have length 0
+            slot.value = value;
         }
-        dirtyBytes += valueOrNull == null ? 0 : valueOrNull.length;
+    }
+
+    private void markDirty(Slot slot) {
+        slot.dirty = true;
+        dirty.add(slot);
+        dirtyBytes += slot.key.length + slot.value.length;
+        if (sortedDirty != null) {
+            sortedDirty.put(slot.key, slot);
+        }
     }
 
     @Override
@@ -136,16 +181,24 @@ final class BufferedStore implements BytesStore {
         if (ByteArrays.emptyRange(from, to)) {
             return new MergingIterator(List.of(), null);
         }
-        NavigableMap<byte[], byte[]> view = dirty;
-        if (from != null) {
-            view = view.tailMap(from, true);
-        }
-        if (to != null) {
-            view = view.headMap(to, true);
-        }
-        List<Map.Entry<byte[], byte[]>> snapshot = new ArrayList<>(view.size());
-        for (Map.Entry<byte[], byte[]> e : view.entrySet()) {
-            snapshot.add(ByteArrays.entry(e.getKey(), valueOf(e.getValue())));
+        List<Map.Entry<byte[], byte[]>> snapshot = new ArrayList<>();
+        if (!dirty.isEmpty()) {
+            if (sortedDirty == null) {
+                sortedDirty = new TreeMap<>(ByteArrays.ORDER);
+                for (Slot slot : dirty) {
+                    sortedDirty.put(slot.key, slot);
+                }
+            }
+            NavigableMap<byte[], Slot> view = sortedDirty;
+            if (from != null) {
+                view = view.tailMap(from, true);
+            }
+            if (to != null) {
+                view = view.headMap(to, true);
+            }
+            for (Slot slot : view.values()) {
+                snapshot.add(ByteArrays.entry(slot.key, slot.getValue()));
+            }
         }
         List<StoreIterator<Map.Entry<byte[], byte[]>>> sources = new ArrayList<>();
         sources.add(listIterator(snapshot));
@@ -188,52 +241,80 @@ final class BufferedStore implements BytesStore {
     @Override
     public void forEachDirty(BiConsumer<byte[], byte[]> changelogRecord) {
         checkOpen();
-        for (Map.Entry<byte[], byte[]> e : dirty.entrySet()) {
-            changelogRecord.accept(e.getKey(), valueOf(e.getValue()));
+        for (Slot slot : dirty) {
+            changelogRecord.accept(slot.key, slot.getValue());
         }
-    }
-
-    private static byte[] valueOf(byte[] buffered) {
-        return buffered == DELETED ? null : buffered;
     }
 
     @Override
     public void commit(long changelogOffset) {
         checkOpen();
-        for (Map.Entry<byte[], byte[]> e : dirty.entrySet()) {
-            if (e.getValue() == DELETED) {
-                e.setValue(null);   // engines take null for a delete
-            }
-        }
-        try {
-            engine.commit(dirty, changelogOffset);
-        } catch (RuntimeException e) {
-            for (Map.Entry<byte[], byte[]> d : dirty.entrySet()) {
-                if (d.getValue() == null) {
-                    d.setValue(DELETED);   // the buffer stays as it was: nothing is lost
+        engine.commit(dirtyView, changelogOffset);   // throws before anything changes here
+        for (Slot slot : dirty) {
+            slot.dirty = false;
+            if (cacheMaxBytes > 0) {
+                if (slot.value == DELETED) {
+                    slot.value = ABSENT;
                 }
-            }
-            throw e;
-        }
-        if (cache != null) {
-            for (Map.Entry<byte[], byte[]> e : dirty.entrySet()) {
-                byte[] committed = e.getValue() == null ? ABSENT : e.getValue();
-                cache.asMap().replace(Bytes.wrap(e.getKey()), committed);   // cheaper than computeIfPresent
+                linkLast(slot);
+                cleanBytes += slot.weight();
+            } else {
+                slots.remove(Bytes.wrap(slot.key));
             }
         }
         clearDirty();
+        evictOverBudget();
     }
 
     @Override
     public void abort() {
         checkOpen();
+        for (Slot slot : dirty) {
+            slots.remove(Bytes.wrap(slot.key));
+        }
         clearDirty();
         engine.rollback();
     }
 
     private void clearDirty() {
         dirty.clear();
+        sortedDirty = null;
         dirtyBytes = 0;
+    }
+
+    /** Drops least recently used clean slots until the cache is within its budget. */
+    private void evictOverBudget() {
+        while (cleanBytes > cacheMaxBytes && clean.after != clean) {
+            Slot eldest = clean.after;
+            unlink(eldest);
+            slots.remove(Bytes.wrap(eldest.key));
+            cleanBytes -= eldest.weight();
+            evictions++;
+        }
+    }
+
+    /** Drops every clean slot. */
+    private void dropCache() {
+        for (Slot slot = clean.after; slot != clean; slot = slot.after) {
+            slots.remove(Bytes.wrap(slot.key));
+        }
+        clean.before = clean;
+        clean.after = clean;
+        cleanBytes = 0;
+    }
+
+    private void linkLast(Slot slot) {
+        slot.before = clean.before;
+        slot.after = clean;
+        clean.before.after = slot;
+        clean.before = slot;
+    }
+
+    private static void unlink(Slot slot) {
+        slot.before.after = slot.after;
+        slot.after.before = slot.before;
+        slot.before = null;
+        slot.after = null;
     }
 
     @Override
@@ -252,9 +333,7 @@ final class BufferedStore implements BytesStore {
         try {
             engine.restore(records, lastOffset);
         } finally {
-            if (cache != null) {
-                cache.invalidateAll();
-            }
+            dropCache();
         }
     }
 
@@ -271,13 +350,11 @@ final class BufferedStore implements BytesStore {
 
     /** Adds cache statistics to {@code into}. */
     void addMetrics(Map<String, Long> into) {
-        if (cache != null) {
-            var stats = cache.stats();
-            into.merge("cache.hits", stats.hitCount(), Long::sum);
-            into.merge("cache.misses", stats.missCount(), Long::sum);
-            into.merge("cache.evictions", stats.evictionCount(), Long::sum);
-            into.merge("cache.weight.bytes", cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L),
-                    Long::sum);
+        if (cacheMaxBytes > 0) {
+            into.merge("cache.hits", hits, Long::sum);
+            into.merge("cache.misses", misses, Long::sum);
+            into.merge("cache.evictions", evictions, Long::sum);
+            into.merge("cache.weight.bytes", cleanBytes, Long::sum);
         }
         into.merge("store.dropped-expired-writes", engine.droppedExpiredWrites(), Long::sum);
         engine.backend.addMetrics(into);
@@ -290,13 +367,86 @@ final class BufferedStore implements BytesStore {
         }
         closed = true;
         clearDirty();
-        if (cache != null) {
-            cache.invalidateAll();
-        }
+        slots.clear();
+        clean.before = clean;
+        clean.after = clean;
+        cleanBytes = 0;
         try {
             engine.close();
         } finally {
             onClose.accept(this);
+        }
+    }
+
+    /**
+     * The dirty slots as the map the engine writes: iteration only, in the order the keys became
+     * dirty, with null values for deletes.
+     */
+    private final Map<byte[], byte[]> dirtyView = new AbstractMap<>() {
+        private final Set<Entry<byte[], byte[]>> entries = new AbstractSet<>() {
+            @Override
+            public Iterator<Entry<byte[], byte[]>> iterator() {
+                Iterator<Slot> slotsInOrder = dirty.iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return slotsInOrder.hasNext();
+                    }
+
+                    @Override
+                    public Entry<byte[], byte[]> next() {
+                        return slotsInOrder.next();
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return dirty.size();
+            }
+        };
+
+        @Override
+        public Set<Entry<byte[], byte[]>> entrySet() {
+            return entries;
+        }
+    };
+
+    /**
+     * One key's entry: dirty (its value is the batch's last write, {@link #DELETED} for a delete)
+     * or clean (a cached committed value, {@link #ABSENT} for a cached absence). As a map entry it
+     * reads as the engine wants a change: null for a delete.
+     */
+    private static final class Slot implements Map.Entry<byte[], byte[]> {
+        final byte[] key;
+        byte[] value;
+        boolean dirty;
+        /** Neighbours in the list of clean slots; null while dirty. */
+        Slot before;
+        Slot after;
+
+        Slot(byte[] key, byte[] value) {
+            this.key = key;
+            this.value = value;
+        }
+
+        long weight() {
+            return key.length + value.length + ENTRY_OVERHEAD;
+        }
+
+        @Override
+        public byte[] getKey() {
+            return key;
+        }
+
+        @Override
+        public byte[] getValue() {
+            return value == DELETED || value == ABSENT ? null : value;
+        }
+
+        @Override
+        public byte[] setValue(byte[] ignored) {
+            throw new UnsupportedOperationException();
         }
     }
 }

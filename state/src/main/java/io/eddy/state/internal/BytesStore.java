@@ -64,8 +64,9 @@ public interface BytesStore extends AutoCloseable {
     int dirtyCount();
 
     /**
-     * Calls {@code changelogRecord} once per key in the dirty buffer, in key order, with the last
-     * value written (null for a delete). Does not change the buffer.
+     * Calls {@code changelogRecord} once per key in the dirty buffer, in the order the keys were
+     * first written in this batch, with the last value written (null for a delete). Does not
+     * change the buffer.
      */
     void forEachDirty(BiConsumer<byte[], byte[]> changelogRecord);
 

@@ -3,7 +3,6 @@ package io.eddy.state.internal;
 import io.eddy.state.StoreIterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.function.Predicate;
 
 /**
@@ -39,7 +38,7 @@ abstract class Engine implements AutoCloseable {
     abstract long approximateCount();
 
     /** Applies {@code changes} (null value = delete) and {@code offset} atomically, with the WAL. */
-    abstract void commit(NavigableMap<byte[], byte[]> changes, long offset);
+    abstract void commit(Map<byte[], byte[]> changes, long offset);
 
     /** Applies changelog records in order (null value = delete) and {@code lastOffset}, without the WAL. */
     abstract void restore(List<Map.Entry<byte[], byte[]>> records, long lastOffset);

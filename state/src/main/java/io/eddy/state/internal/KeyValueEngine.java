@@ -3,7 +3,6 @@ package io.eddy.state.internal;
 import io.eddy.state.StoreIterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /** A plain key-value {@link Engine}: all data lives in backend segment 0. */
@@ -32,7 +31,7 @@ final class KeyValueEngine extends Engine {
     }
 
     @Override
-    void commit(NavigableMap<byte[], byte[]> changes, long offset) {
+    void commit(Map<byte[], byte[]> changes, long offset) {
         backend.write(changes.isEmpty() ? Map.of() : Map.of(SEGMENT, changes),
                 Map.of(OFFSET_KEY, ByteArrays.longBytes(offset)), false);
         committed(offset);

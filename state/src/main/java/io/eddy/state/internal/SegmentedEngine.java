@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -144,7 +143,7 @@ final class SegmentedEngine extends Engine {
     }
 
     @Override
-    void commit(NavigableMap<byte[], byte[]> changes, long offset) {
+    void commit(Map<byte[], byte[]> changes, long offset) {
         long streamTime = observedStreamTime;
         Map<Long, TreeMap<byte[], byte[]>> perSegment = new HashMap<>();
         var existing = backend.segments();

@@ -190,17 +190,42 @@ class RocksDbLifecycleTest {
             for (int i = 0; i < 100; i++) {
                 store.put(b("k" + i), b("v" + i));
             }
-            store.commit(0);
+            store.commit(0);   // committed writes stay cached
             store.get(b("k1"));
             store.get(b("k1"));
+            store.get(b("absent"));
             Map<String, Long> metrics = env.metrics();
             assertThat(metrics).containsKeys("rocksdb.block-cache.usage.bytes", "rocksdb.memtable.usage.bytes",
                     "rocksdb.bytes.written", "rocksdb.block-cache.hits", "rocksdb.compaction.bytes.written",
                     "cache.hits", "stores.open");
             assertThat(metrics.get("rocksdb.bytes.written")).isPositive();
             assertThat(metrics.get("rocksdb.memtable.usage.bytes")).isPositive();
-            assertThat(metrics.get("cache.hits")).isEqualTo(1L);
+            assertThat(metrics.get("cache.hits")).isEqualTo(2L);
+            assertThat(metrics.get("cache.misses")).isEqualTo(1L);
             assertThat(metrics.get("stores.open")).isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void theCacheStaysWithinItsBudgetAndNeverEvictsUncommittedWrites() {
+        long budget = 4096;
+        try (BytesStore store = env.openKeyValue(root.resolve("budget"), "budget", new StoreOptions(budget))) {
+            for (int i = 0; i < 1000; i++) {
+                store.put(b("k" + i), b("v" + i));
+            }
+            store.commit(0);
+            assertThat(env.metrics().get("cache.weight.bytes")).isBetween(1L, budget);
+            for (int i = 0; i < 1000; i++) {
+                store.put(b("w" + i), b("x" + i));   // dirty: must survive any number of reads
+                assertThat(store.get(b("k" + (999 - i)))).isEqualTo(b("v" + (999 - i)));
+            }
+            Map<String, Long> metrics = env.metrics();
+            assertThat(metrics.get("cache.weight.bytes")).isBetween(1L, budget);
+            assertThat(metrics.get("cache.evictions")).isPositive();
+            for (int i = 0; i < 1000; i++) {
+                assertThat(store.get(b("w" + i))).isEqualTo(b("x" + i));
+            }
+            assertThat(store.dirtyCount()).isEqualTo(1000);
         }
     }
 
