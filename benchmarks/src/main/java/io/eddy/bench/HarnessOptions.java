@@ -18,7 +18,7 @@ import java.util.Set;
  * --keys 100000         distinct keys (record i has key i mod keys)
  * --partitions 8        partitions of the input and of every output topic
  * --repeats 3           runs of each engine and thread count; the median is reported
- * --warmup-runs 1       unmeasured runs first, to warm the broker up
+ * --warmup-runs 1       unmeasured runs of each workload (W5 excepted) before its measured ones, to warm the broker up
  * --workloads W1,W2,W3,W4,W5,W6   comma-separated
  * --engines eddy,streams,plain
  * --threads 1,2         worker / stream / loop threads per engine run
@@ -50,7 +50,7 @@ import java.util.Set;
  * @param keys distinct keys
  * @param partitions partitions of input and output topics
  * @param repeats runs per engine and thread count
- * @param warmupRuns unmeasured runs before the measured ones
+ * @param warmupRuns unmeasured runs of each workload before its measured ones
  * @param workloads the workloads to run, in order
  * @param engines the engines to run, in the order of the first repeat
  * @param threads thread counts to try

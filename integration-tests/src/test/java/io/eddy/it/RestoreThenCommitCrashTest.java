@@ -24,13 +24,20 @@ class RestoreThenCommitCrashTest {
     @TempDir
     Path tmp;
 
-    /** Child: restore k1 (offsets 0..9), commit k2 at offset 10, say DONE, wait to be killed. */
+    /**
+     * Child: restore k1 (offsets 0..9), commit k2 at offset 10 together with enough other keys to
+     * pass the store's write-behind budget (so the commit reaches RocksDB, with its write-ahead
+     * log, at once), say DONE, wait to be killed.
+     */
     static final class Child {
         public static void main(String[] args) throws Exception {
             StateEnvironment env = StateEnvironment.rocksDb(64L << 20);
             BytesStore store = env.openKeyValue(Path.of(args[0]), "s", StoreOptions.DEFAULT);
             store.restore(List.of(Map.entry(b("k1"), b("restored"))), 9);
             store.put(b("k2"), b("processed"));
+            for (int i = 0; i < 10_000; i++) {
+                store.put(b("filler-" + i), new byte[100]);
+            }
             store.commit(10);
             System.out.println("DONE offset=" + store.committedOffset());
             System.out.flush();
@@ -56,6 +63,7 @@ class RestoreThenCommitCrashTest {
             byte[] k2 = store.get(b("k2"));
             assertThat(offset).isEqualTo(10);
             assertThat(k1).as("k1, restored before the commit of offset 10").isNotNull();
+            assertThat(k2).as("k2, committed at offset 10").isNotNull();
             store.close();
         }
     }

@@ -4,8 +4,8 @@ import io.eddy.state.StateStoreException;
 import io.eddy.state.StoreIterator;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,34 +17,45 @@ import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
- * The {@link BytesStore} implementation: a dirty buffer and an optional read cache in front of an
- * {@link Engine}, kept in one hash map.
+ * The {@link BytesStore} implementation: a dirty buffer, committed changes waiting to be written
+ * behind, and an optional read cache in front of an {@link Engine}, kept in one hash map.
  *
  * <h2>Design</h2>
  *
- * <p><b>One map of slots.</b> Each key the store has seen recently has one {@link Slot}: either
- * <em>dirty</em> (written in this batch: the last value, or a sentinel for a delete) or
- * <em>clean</em> (a cached committed value, or a sentinel for a cached absence). A
- * read-modify-write of a key therefore costs one hash lookup for the read and one for the write,
- * however often the key changes in a batch, and a batch that updates a key a thousand times
- * produces one changelog record and one engine write. Dirty slots are also kept in a list in the
- * order they became dirty: that is the order of {@link #forEachDirty} and of the engine write.
+ * <p><b>One map of slots.</b> Each key the store has seen recently has one {@link Slot}. A slot is
+ * <em>dirty</em> when the key was written in this batch (its value is the last write, or a
+ * sentinel for a delete), <em>pinned</em> when it holds a committed change the engine has not been
+ * given yet (see write-behind), and <em>clean</em> otherwise (a cached committed value, or a
+ * sentinel for a cached absence). A read-modify-write of a key therefore costs one hash lookup for
+ * the read and one for the write, however often the key changes in a batch, and a batch that
+ * updates a key a thousand times produces one changelog record. Dirty slots are kept in a list in
+ * the order they became dirty: that is the order of {@link #forEachDirty}.
  *
- * <p><b>Commit and abort.</b> {@link #commit} hands the dirty slots to the engine as one atomic
- * write together with the changelog offset; only then do they become clean (cached) slots, so a
- * failed engine write loses nothing. {@link #abort} removes the dirty slots: the next read of
- * those keys goes to the engine, which holds the committed data.
+ * <p><b>Commit and abort.</b> {@link #commit} is called once the batch's changelog records are
+ * committed in Kafka. The dirty slots become pinned (write-behind) or are handed to the engine as
+ * one atomic write together with the changelog offset. {@link #abort} puts each dirty slot back to
+ * its committed state: a pinned slot gets its committed value back, any other dirty slot is
+ * removed, so the next read goes to the engine.
+ *
+ * <p><b>Write-behind</b> (key-value stores in RocksDB only). The changelog is the store's log, so the engine
+ * need not receive every commit: committed changes stay pinned in the map and are written to the
+ * engine, collapsed per key, with the offset of the last commit they cover, when they pass a byte
+ * budget ({@link #writeBehindBytes}), when {@link #WRITE_BEHIND_NANOS} have passed since the first
+ * of them, and on close. A key updated in every batch is then written to RocksDB once per interval
+ * instead of once per batch. The engine's data and offset always match (each write is atomic), so
+ * a crash loses only the pinned changes, and restore replays them from the changelog starting at
+ * the engine's offset; the replay after a crash grows by at most the write-behind interval.
  *
  * <p><b>Cache.</b> With a budget above 0, clean slots stay in the map as a read cache, bounded by
- * bytes (key + value + {@link #ENTRY_OVERHEAD}) and evicted least-recently-used first; clean slots
- * are linked in a list in access order, dirty slots never are, so eviction never has to skip
- * them. Without a budget only dirty slots are kept. A restore writes behind the cache's back, so
- * it drops every clean slot.
+ * bytes (key + value + {@link #ENTRY_OVERHEAD}) and evicted least-recently-used first; only clean
+ * slots are linked in the access-order list, so eviction never meets a dirty or pinned one.
+ * Without a budget only dirty and pinned slots are kept. A restore writes behind the cache's back,
+ * so it drops every clean slot.
  *
- * <p><b>Range reads</b> merge a sorted snapshot of the dirty slots in range with the engine's
- * iterators; they bypass the cache. The first range read of a batch builds a sorted index of the
- * dirty slots, which later writes of the batch keep up to date, so stores read by range on every
- * record (joins, sessions) do not sort per read.
+ * <p><b>Range reads</b> merge a sorted snapshot of the slots the engine does not have yet (dirty
+ * and pinned) in range with the engine's iterators; they bypass the cache. The first range read
+ * after a commit builds a sorted index of those slots, which later writes keep up to date, so
+ * stores read by range on every record (joins, sessions) do not sort per read.
  *
  * <p><b>Expiry.</b> For window and session engines a key can expire while it sits in the map;
  * every read path therefore asks the engine whether the key is still visible.
@@ -56,26 +67,38 @@ final class BufferedStore implements BytesStore {
 
     /** The value of a clean slot whose key is known to be absent; compared by identity. */
     private static final byte[] ABSENT = new byte[0];
-    /** The value of a dirty slot whose key was deleted; compared by identity. */
+    /** The value of a dirty or pinned slot whose key was deleted; compared by identity. */
     private static final byte[] DELETED = new byte[0];
     /**
      * Bytes a cached entry costs beyond its key and value: the slot, the hash map node and key
-     * wrapper, two array headers and its share of the table (measured with compressed oops).
+     * wrapper, two array headers and its share of the table (counted with compressed oops).
      */
     static final int ENTRY_OVERHEAD = 112;
+    /** Longest time a committed change waits before the engine gets it. */
+    static final long WRITE_BEHIND_NANOS = 2_000_000_000L;
+    /** Smallest byte budget of pinned slots, whatever the cache budget. */
+    private static final long MIN_WRITE_BEHIND_BYTES = 1L << 20;
 
     private final String name;
     private final Engine engine;
     private final long cacheMaxBytes;
+    /** Byte budget of pinned slots, or 0 when every commit goes to the engine at once. */
+    private final long writeBehindBytes;
     private final Consumer<BufferedStore> onClose;
     private final HashMap<Bytes, Slot> slots = new HashMap<>();
     private final ArrayList<Slot> dirty = new ArrayList<>();
-    /** The dirty slots by key, or null until a range read needs them in this batch. */
-    private TreeMap<byte[], Slot> sortedDirty;
+    /** Pinned slots, in the order they were first committed; may also be dirty again. */
+    private final ArrayList<Slot> pinned = new ArrayList<>();
+    /** The dirty and pinned slots by key, or null until a range read needs them. */
+    private TreeMap<byte[], Slot> sortedUnwritten;
     /** Sentinel of the circular list of clean slots, least recently used first. */
-    private final Slot clean = new Slot(null, null);
+    private final Slot clean = new Slot(new byte[0], null);
     private long cleanBytes;
     private long dirtyBytes;
+    private long pinnedBytes;
+    /** The offset of the last commit whose changes are pinned, or -1 if none are. */
+    private long pinnedOffset = -1;
+    private long pinnedSince;
     private long hits;
     private long misses;
     private long evictions;
@@ -86,6 +109,8 @@ final class BufferedStore implements BytesStore {
         this.engine = engine;
         this.onClose = onClose;
         this.cacheMaxBytes = options.cacheMaxBytes();
+        this.writeBehindBytes = engine instanceof KeyValueEngine && engine.backend instanceof RocksDbBackend
+                ? Math.max(MIN_WRITE_BEHIND_BYTES, cacheMaxBytes) : 0;
         clean.before = clean;
         clean.after = clean;
     }
@@ -114,7 +139,9 @@ final class BufferedStore implements BytesStore {
         Slot slot = slots.get(Bytes.wrap(key));
         if (slot != null) {
             if (!slot.dirty) {
-                hits++;
+                hits++;   // clean or pinned: a committed value served from memory
+            }
+            if (slot.isClean()) {
                 unlink(slot);
                 linkLast(slot);
             }
@@ -147,14 +174,16 @@ final class BufferedStore implements BytesStore {
             slot = new Slot(key, value);
             slots.put(Bytes.wrap(key), slot);
             markDirty(slot);
-        } else if (!slot.dirty) {
-            unlink(slot);
-            cleanBytes -= slot.weight();
-            slot.value = value;
-            markDirty(slot);
-        } else {
+        } else if (slot.dirty) {
             dirtyBytes += value.length - slot.value.length;   // the sentinels have length 0
             slot.value = value;
+        } else {
+            if (slot.isClean()) {
+                unlink(slot);
+                cleanBytes -= slot.weight();
+            }
+            slot.value = value;
+            markDirty(slot);
         }
     }
 
@@ -162,8 +191,8 @@ final class BufferedStore implements BytesStore {
         slot.dirty = true;
         dirty.add(slot);
         dirtyBytes += slot.key.length + slot.value.length;
-        if (sortedDirty != null) {
-            sortedDirty.put(slot.key, slot);
+        if (sortedUnwritten != null) {
+            sortedUnwritten.put(slot.key, slot);
         }
     }
 
@@ -182,14 +211,17 @@ final class BufferedStore implements BytesStore {
             return new MergingIterator(List.of(), null);
         }
         List<Map.Entry<byte[], byte[]>> snapshot = new ArrayList<>();
-        if (!dirty.isEmpty()) {
-            if (sortedDirty == null) {
-                sortedDirty = new TreeMap<>(ByteArrays.ORDER);
+        if (!dirty.isEmpty() || !pinned.isEmpty()) {
+            if (sortedUnwritten == null) {
+                sortedUnwritten = new TreeMap<>(ByteArrays.ORDER);
+                for (Slot slot : pinned) {
+                    sortedUnwritten.put(slot.key, slot);
+                }
                 for (Slot slot : dirty) {
-                    sortedDirty.put(slot.key, slot);
+                    sortedUnwritten.put(slot.key, slot);
                 }
             }
-            NavigableMap<byte[], Slot> view = sortedDirty;
+            NavigableMap<byte[], Slot> view = sortedUnwritten;
             if (from != null) {
                 view = view.tailMap(from, true);
             }
@@ -225,7 +257,7 @@ final class BufferedStore implements BytesStore {
     @Override
     public long approximateCount() {
         checkOpen();
-        return engine.approximateCount();
+        return engine.approximateCount() + pinned.size();   // pinned keys may also be in the engine
     }
 
     @Override
@@ -249,36 +281,95 @@ final class BufferedStore implements BytesStore {
     @Override
     public void commit(long changelogOffset) {
         checkOpen();
-        engine.commit(dirtyView, changelogOffset);   // throws before anything changes here
+        if (writeBehindBytes == 0) {
+            engine.commit(entries(dirty), changelogOffset);   // throws before anything changes here
+            for (Slot slot : dirty) {
+                slot.dirty = false;
+                written(slot);
+            }
+            clearDirty();
+            evictOverBudget();
+            return;
+        }
+        if (pinnedOffset < 0) {
+            pinnedSince = System.nanoTime();
+        }
         for (Slot slot : dirty) {
             slot.dirty = false;
-            if (cacheMaxBytes > 0) {
-                if (slot.value == DELETED) {
-                    slot.value = ABSENT;
-                }
-                linkLast(slot);
-                cleanBytes += slot.weight();
+            if (slot.committed == null) {
+                pinned.add(slot);
+                pinnedBytes += slot.key.length + ENTRY_OVERHEAD;
             } else {
-                slots.remove(Bytes.wrap(slot.key));
+                pinnedBytes -= slot.committed.length;
+            }
+            slot.committed = slot.value;
+            pinnedBytes += slot.value.length;
+        }
+        pinnedOffset = changelogOffset;
+        clearDirty();
+        if (pinnedBytes > writeBehindBytes || System.nanoTime() - pinnedSince >= WRITE_BEHIND_NANOS) {
+            writePinned();
+        }
+    }
+
+    /**
+     * Writes every pinned change to the engine with the offset of the last commit; on failure
+     * nothing changes here and the exception propagates.
+     */
+    private void writePinned() {
+        if (pinnedOffset < 0) {
+            return;
+        }
+        engine.commit(entries(pinned), pinnedOffset);
+        for (Slot slot : pinned) {
+            slot.committed = null;
+            if (!slot.dirty) {
+                written(slot);
             }
         }
-        clearDirty();
+        pinned.clear();
+        pinnedBytes = 0;
+        pinnedOffset = -1;
+        sortedUnwritten = null;   // the written slots left it; rebuilt by the next range read
         evictOverBudget();
+    }
+
+    /** A slot whose value the engine now holds: cached if there is a cache, else forgotten. */
+    private void written(Slot slot) {
+        if (cacheMaxBytes > 0) {
+            if (slot.value == DELETED) {
+                slot.value = ABSENT;
+            }
+            linkLast(slot);
+            cleanBytes += slot.weight();
+        } else {
+            slots.remove(Bytes.wrap(slot.key));
+        }
     }
 
     @Override
     public void abort() {
         checkOpen();
+        dropDirty();
+        engine.rollback();
+    }
+
+    /** Puts every dirty slot back to its committed state. */
+    private void dropDirty() {
         for (Slot slot : dirty) {
-            slots.remove(Bytes.wrap(slot.key));
+            slot.dirty = false;
+            if (slot.committed != null) {
+                slot.value = slot.committed;   // pinned: back to its committed change
+            } else {
+                slots.remove(Bytes.wrap(slot.key));
+            }
         }
         clearDirty();
-        engine.rollback();
     }
 
     private void clearDirty() {
         dirty.clear();
-        sortedDirty = null;
+        sortedUnwritten = null;
         dirtyBytes = 0;
     }
 
@@ -320,7 +411,7 @@ final class BufferedStore implements BytesStore {
     @Override
     public long committedOffset() {
         checkOpen();
-        return engine.committedOffset();
+        return pinnedOffset >= 0 ? pinnedOffset : engine.committedOffset();
     }
 
     @Override
@@ -330,6 +421,7 @@ final class BufferedStore implements BytesStore {
             throw new IllegalStateException("store '" + name + "' cannot restore with " + dirty.size()
                     + " uncommitted writes in its buffer");
         }
+        writePinned();
         try {
             engine.restore(records, lastOffset);
         } finally {
@@ -356,72 +448,91 @@ final class BufferedStore implements BytesStore {
             into.merge("cache.evictions", evictions, Long::sum);
             into.merge("cache.weight.bytes", cleanBytes, Long::sum);
         }
+        into.merge("store.write-behind.bytes", pinnedBytes, Long::sum);
         into.merge("store.dropped-expired-writes", engine.droppedExpiredWrites(), Long::sum);
         engine.backend.addMetrics(into);
     }
 
+    /**
+     * Writes the pinned (committed) changes to the engine, discards the dirty buffer and releases
+     * the engine. If the write fails the engine is still released and the failure is thrown: the
+     * store is then behind its changelog, which the next open restores. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
-        closed = true;
-        clearDirty();
-        slots.clear();
-        clean.before = clean;
-        clean.after = clean;
-        cleanBytes = 0;
         try {
-            engine.close();
+            dropDirty();
+            writePinned();
         } finally {
-            onClose.accept(this);
+            closed = true;
+            clearDirty();
+            pinned.clear();
+            slots.clear();
+            clean.before = clean;
+            clean.after = clean;
+            cleanBytes = 0;
+            pinnedBytes = 0;
+            pinnedOffset = -1;
+            try {
+                engine.close();
+            } finally {
+                onClose.accept(this);
+            }
         }
     }
 
     /**
-     * The dirty slots as the map the engine writes: iteration only, in the order the keys became
-     * dirty, with null values for deletes.
+     * The given slots as the map the engine writes: iteration only, in list order, with each
+     * slot's change to write (its committed change if pinned, else its value) and null for a
+     * delete.
      */
-    private final Map<byte[], byte[]> dirtyView = new AbstractMap<>() {
-        private final Set<Entry<byte[], byte[]>> entries = new AbstractSet<>() {
+    private static Map<byte[], byte[]> entries(List<Slot> list) {
+        return new AbstractMap<>() {
             @Override
-            public Iterator<Entry<byte[], byte[]>> iterator() {
-                Iterator<Slot> slotsInOrder = dirty.iterator();
-                return new Iterator<>() {
+            public Set<Entry<byte[], byte[]>> entrySet() {
+                return new AbstractSet<>() {
                     @Override
-                    public boolean hasNext() {
-                        return slotsInOrder.hasNext();
+                    public Iterator<Entry<byte[], byte[]>> iterator() {
+                        Iterator<Slot> inOrder = list.iterator();
+                        return new Iterator<>() {
+                            @Override
+                            public boolean hasNext() {
+                                return inOrder.hasNext();
+                            }
+
+                            @Override
+                            public Entry<byte[], byte[]> next() {
+                                Slot slot = inOrder.next();
+                                byte[] change = slot.committed != null ? slot.committed : slot.value;
+                                return ByteArrays.entry(slot.key, change == DELETED ? null : change);
+                            }
+                        };
                     }
 
                     @Override
-                    public Entry<byte[], byte[]> next() {
-                        return slotsInOrder.next();
+                    public int size() {
+                        return list.size();
                     }
                 };
             }
-
-            @Override
-            public int size() {
-                return dirty.size();
-            }
         };
-
-        @Override
-        public Set<Entry<byte[], byte[]>> entrySet() {
-            return entries;
-        }
-    };
+    }
 
     /**
-     * One key's entry: dirty (its value is the batch's last write, {@link #DELETED} for a delete)
-     * or clean (a cached committed value, {@link #ABSENT} for a cached absence). As a map entry it
-     * reads as the engine wants a change: null for a delete.
+     * One key's entry: dirty (its value is the batch's last write, {@link #DELETED} for a delete),
+     * pinned ({@link #committed} holds a committed change the engine has not got yet) or clean (a
+     * cached committed value, {@link #ABSENT} for a cached absence; linked in the LRU list).
      */
-    private static final class Slot implements Map.Entry<byte[], byte[]> {
+    private static final class Slot {
         final byte[] key;
         byte[] value;
+        /** The committed change waiting for the engine (write-behind), or null. */
+        byte[] committed;
         boolean dirty;
-        /** Neighbours in the list of clean slots; null while dirty. */
+        /** Neighbours in the list of clean slots; null unless clean. */
         Slot before;
         Slot after;
 
@@ -430,23 +541,17 @@ final class BufferedStore implements BytesStore {
             this.value = value;
         }
 
+        boolean isClean() {
+            return before != null;
+        }
+
         long weight() {
             return key.length + value.length + ENTRY_OVERHEAD;
         }
 
-        @Override
-        public byte[] getKey() {
-            return key;
-        }
-
-        @Override
-        public byte[] getValue() {
+        /** The value a read sees: null for a delete or a cached absence. */
+        byte[] getValue() {
             return value == DELETED || value == ABSENT ? null : value;
-        }
-
-        @Override
-        public byte[] setValue(byte[] ignored) {
-            throw new UnsupportedOperationException();
         }
     }
 }

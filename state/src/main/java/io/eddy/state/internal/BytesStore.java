@@ -71,21 +71,29 @@ public interface BytesStore extends AutoCloseable {
     void forEachDirty(BiConsumer<byte[], byte[]> changelogRecord);
 
     /**
-     * Applies every dirty entry and {@code changelogOffset} to the engine atomically (RocksDB:
-     * one {@code WriteBatch} including the metadata column family), then clears the buffer and
-     * refreshes cached entries of the written keys. On failure the buffer is kept and a
-     * {@link io.eddy.state.StateStoreException} is thrown.
+     * Makes the dirty entries committed: reads keep seeing them and {@link #abort} no longer
+     * drops them. They reach the engine in one atomic write with a changelog offset (RocksDB: one
+     * {@code WriteBatch} including the metadata column family): at once for window and session
+     * stores; for key-value stores possibly later, collapsed with the commits that follow
+     * (write-behind), and at the latest on {@link #close()}. A crash loses what the engine did
+     * not get; the engine's offset says where the changelog replay starts. On a failed engine
+     * write the store keeps what it had and a {@link io.eddy.state.StateStoreException} is
+     * thrown.
      *
      * @param changelogOffset the changelog offset of the last record of this batch
      */
     void commit(long changelogOffset);
 
-    /** Discards the dirty buffer. The cache holds committed data only, so it stays valid. */
+    /**
+     * Puts the store back to its last commit: the dirty buffer is discarded; committed entries,
+     * including those the engine has not got yet, stay.
+     */
     void abort();
 
     /**
      * Returns the changelog offset of the last {@link #commit} or {@link #restore}, or -1 if
-     * none. In-memory stores return -1 after being reopened because nothing persists.
+     * none; just after opening, the offset the engine holds. In-memory stores return -1 after
+     * being reopened because nothing persists.
      */
     long committedOffset();
 
@@ -119,8 +127,9 @@ public interface BytesStore extends AutoCloseable {
     }
 
     /**
-     * Discards the dirty buffer and releases the engine (for RocksDB: iterators, column family
-     * handles, the database and its options). Idempotent.
+     * Discards the dirty buffer, writes committed entries the engine has not got yet, and
+     * releases the engine (for RocksDB: iterators, column family handles, the database and its
+     * options), even if that write fails (the failure is then thrown). Idempotent.
      */
     @Override
     void close();

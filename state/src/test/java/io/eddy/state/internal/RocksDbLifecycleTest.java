@@ -1,6 +1,7 @@
 package io.eddy.state.internal;
 
 import static io.eddy.state.internal.BytesStoreContractTest.b;
+import static io.eddy.state.internal.BytesStoreContractTest.drain;
 import static io.eddy.state.internal.BytesStoreContractTest.s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -209,12 +210,14 @@ class RocksDbLifecycleTest {
     @Test
     void theCacheStaysWithinItsBudgetAndNeverEvictsUncommittedWrites() {
         long budget = 4096;
-        try (BytesStore store = env.openKeyValue(root.resolve("budget"), "budget", new StoreOptions(budget))) {
+        Path dir = root.resolve("budget");
+        try (BytesStore store = env.openKeyValue(dir, "budget", new StoreOptions(budget))) {
             for (int i = 0; i < 1000; i++) {
                 store.put(b("k" + i), b("v" + i));
             }
             store.commit(0);
-            assertThat(env.metrics().get("cache.weight.bytes")).isBetween(1L, budget);
+        }
+        try (BytesStore store = env.openKeyValue(dir, "budget", new StoreOptions(budget))) {
             for (int i = 0; i < 1000; i++) {
                 store.put(b("w" + i), b("x" + i));   // dirty: must survive any number of reads
                 assertThat(store.get(b("k" + (999 - i)))).isEqualTo(b("v" + (999 - i)));
@@ -226,6 +229,40 @@ class RocksDbLifecycleTest {
                 assertThat(store.get(b("w" + i))).isEqualTo(b("x" + i));
             }
             assertThat(store.dirtyCount()).isEqualTo(1000);
+        }
+    }
+
+    /**
+     * Key-value stores write committed changes behind: they stay in memory (and survive the
+     * abort of the next batch) until the write-behind budget, interval or close hands them to
+     * RocksDB with the offset of the last commit.
+     */
+    @Test
+    void committedChangesAreWrittenBehindAndSurviveTheAbortOfTheNextBatch() {
+        Path dir = root.resolve("behind");
+        try (BytesStore store = env.openKeyValue(dir, "behind", StoreOptions.DEFAULT)) {
+            store.put(b("a"), b("1"));
+            store.put(b("gone"), b("x"));
+            store.commit(0);
+            store.put(b("gone"), null);
+            store.commit(1);
+            assertThat(env.metrics().get("store.write-behind.bytes")).isPositive();
+            assertThat(store.committedOffset()).isEqualTo(1);
+
+            store.put(b("a"), b("2"));
+            store.put(b("gone"), b("back"));
+            store.put(b("new"), b("n"));
+            store.abort();
+            assertThat(store.get(b("a"))).isEqualTo(b("1"));
+            assertThat(store.get(b("gone"))).isNull();
+            assertThat(store.get(b("new"))).isNull();
+            assertThat(drain(store.range(null, null))).containsExactly("a=1");
+        }
+        try (BytesStore store = env.openKeyValue(dir, "behind", StoreOptions.DEFAULT)) {
+            assertThat(store.committedOffset()).as("close wrote the pinned changes with their offset").isEqualTo(1);
+            assertThat(store.get(b("a"))).isEqualTo(b("1"));
+            assertThat(store.get(b("gone"))).isNull();
+            assertThat(env.metrics().get("store.write-behind.bytes")).isZero();
         }
     }
 
