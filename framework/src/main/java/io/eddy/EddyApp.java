@@ -287,7 +287,9 @@ public final class EddyApp implements AutoCloseable {
 
         /**
          * How many bytes of state changes a worker may hold in memory before the batch commits
-         * early; the limit keeps uncommitted state bounded under a backlog. Default 32 MiB.
+         * early; the limit keeps uncommitted state bounded under a backlog. It also bounds the
+         * changelog records a restore holds, collapsed per key, before writing them to the
+         * stores. Default 32 MiB.
          */
         public Builder maxBatchStateBytes(long bytes) {
             this.maxBatchStateBytes = bytes;
