@@ -32,19 +32,21 @@ import org.apache.kafka.common.utils.Bytes;
  * the order they became dirty: that is the order of {@link #forEachDirty}.
  *
  * <p><b>Commit and abort.</b> {@link #commit} is called once the batch's changelog records are
- * committed in Kafka. The dirty slots become pinned (write-behind) or are handed to the engine as
- * one atomic write together with the changelog offset. {@link #abort} puts each dirty slot back to
- * its committed state: a pinned slot gets its committed value back, any other dirty slot is
- * removed, so the next read goes to the engine.
+ * committed in Kafka. The dirty slots become pinned, and pinned slots go to the engine in one
+ * atomic write together with the latest changelog offset: at once, or later for stores that
+ * write behind. If that write fails they stay pinned for the next attempt. {@link #abort} puts
+ * each dirty slot back to its committed state: a pinned slot gets its committed value back, any
+ * other dirty slot is removed, so the next read goes to the engine.
  *
- * <p><b>Write-behind</b> (key-value stores in RocksDB only). The changelog is the store's log, so the engine
- * need not receive every commit: committed changes stay pinned in the map and are written to the
- * engine, collapsed per key, with the offset of the last commit they cover, when they pass a byte
- * budget ({@link #writeBehindBytes}), when {@link #WRITE_BEHIND_NANOS} have passed since the first
- * of them, and on close. A key updated in every batch is then written to RocksDB once per interval
- * instead of once per batch. The engine's data and offset always match (each write is atomic), so
- * a crash loses only the pinned changes, and restore replays them from the changelog starting at
- * the engine's offset; the replay after a crash grows by at most the write-behind interval.
+ * <p><b>Write-behind</b> (key-value stores in RocksDB only). The changelog is the store's log,
+ * so the engine need not receive every commit: committed changes stay pinned in the map and are
+ * written to the engine, collapsed per key, with the offset of the last commit they cover, when
+ * they pass a byte budget ({@link #writeBehindBytes}), when {@link #WRITE_BEHIND_NANOS} have
+ * passed since the first of them, and on close. A key updated in every batch is then written to
+ * RocksDB once per interval instead of once per batch. The engine's data and offset always match
+ * (each write is atomic), so a crash loses only the pinned changes, and restore replays them
+ * from the changelog starting at the engine's offset; the replay after a crash grows by at most
+ * the write-behind interval.
  *
  * <p><b>Cache.</b> With a budget above 0, clean slots stay in the map as a read cache, bounded by
  * bytes (key + value + {@link #ENTRY_OVERHEAD}) and evicted least-recently-used first; only clean
@@ -281,16 +283,6 @@ final class BufferedStore implements BytesStore {
     @Override
     public void commit(long changelogOffset) {
         checkOpen();
-        if (writeBehindBytes == 0) {
-            engine.commit(entries(dirty), changelogOffset);   // throws before anything changes here
-            for (Slot slot : dirty) {
-                slot.dirty = false;
-                written(slot);
-            }
-            clearDirty();
-            evictOverBudget();
-            return;
-        }
         if (pinnedOffset < 0) {
             pinnedSince = System.nanoTime();
         }
@@ -307,7 +299,8 @@ final class BufferedStore implements BytesStore {
         }
         pinnedOffset = changelogOffset;
         clearDirty();
-        if (pinnedBytes > writeBehindBytes || System.nanoTime() - pinnedSince >= WRITE_BEHIND_NANOS) {
+        // without write-behind (budget 0) every commit is written at once
+        if (pinnedBytes >= writeBehindBytes || System.nanoTime() - pinnedSince >= WRITE_BEHIND_NANOS) {
             writePinned();
         }
     }
@@ -485,18 +478,17 @@ final class BufferedStore implements BytesStore {
     }
 
     /**
-     * The given slots as the map the engine writes: iteration only, in list order, with each
-     * slot's change to write (its committed change if pinned, else its value) and null for a
-     * delete.
+     * Pinned slots as the map the engine writes: iteration only, in list order, each with its
+     * committed change (null for a delete).
      */
-    private static Map<byte[], byte[]> entries(List<Slot> list) {
+    private static Map<byte[], byte[]> entries(List<Slot> pinnedSlots) {
         return new AbstractMap<>() {
             @Override
             public Set<Entry<byte[], byte[]>> entrySet() {
                 return new AbstractSet<>() {
                     @Override
                     public Iterator<Entry<byte[], byte[]>> iterator() {
-                        Iterator<Slot> inOrder = list.iterator();
+                        Iterator<Slot> inOrder = pinnedSlots.iterator();
                         return new Iterator<>() {
                             @Override
                             public boolean hasNext() {
@@ -506,15 +498,14 @@ final class BufferedStore implements BytesStore {
                             @Override
                             public Entry<byte[], byte[]> next() {
                                 Slot slot = inOrder.next();
-                                byte[] change = slot.committed != null ? slot.committed : slot.value;
-                                return ByteArrays.entry(slot.key, change == DELETED ? null : change);
+                                return ByteArrays.entry(slot.key, slot.committed == DELETED ? null : slot.committed);
                             }
                         };
                     }
 
                     @Override
                     public int size() {
-                        return list.size();
+                        return pinnedSlots.size();
                     }
                 };
             }
