@@ -45,6 +45,7 @@ public final class AppRuntime {
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong aborted = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong refusedCommits = new AtomicLong();
     private final Map<String, java.util.concurrent.atomic.LongAdder> lateByOperator =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<TopicPartition> drained = ConcurrentHashMap.newKeySet();
@@ -217,6 +218,16 @@ public final class AppRuntime {
 
     void batchRetried() {
         retried.incrementAndGet();
+    }
+
+    /** A worker's commit was refused because its group was rebalancing; the batch runs again after the rejoin. */
+    void commitRefused() {
+        refusedCommits.incrementAndGet();
+    }
+
+    /** Commits refused because a group was rebalancing, since start. */
+    public long refusedCommits() {
+        return refusedCommits.get();
     }
 
     void restoreProgress(io.eddy.RestoreProgress progress) {

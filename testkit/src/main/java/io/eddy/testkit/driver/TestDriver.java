@@ -1,42 +1,45 @@
 package io.eddy.testkit.driver;
 
+import io.eddy.BatchProgress;
 import io.eddy.ErrorHandler;
 import io.eddy.ProcessingFailedException;
 import io.eddy.dsl.Pipeline;
 import io.eddy.internal.plan.PipelineBuilder;
 import io.eddy.internal.plan.Plan;
-import io.eddy.internal.runtime.ChangelogSink;
+import io.eddy.internal.runtime.BatchLoop;
 import io.eddy.internal.runtime.GlobalTables;
 import io.eddy.internal.runtime.Task;
+import io.eddy.internal.runtime.TaskHost;
 import io.eddy.internal.runtime.TaskState;
-import io.eddy.state.internal.StateEnvironment;
-import java.util.AbstractMap;
-import org.apache.kafka.common.TopicPartition;
 import io.eddy.kafka.internal.RecordSink;
+import io.eddy.kafka.internal.TaskCheckpoint;
 import io.eddy.kafka.internal.TopicAdmin;
 import io.eddy.serde.Serde;
+import io.eddy.state.internal.StateEnvironment;
+import io.eddy.testkit.driver.MemoryTopics.StoredRecord;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Runs a pipeline with no broker: in-memory topics with several partitions, a manual clock, and
- * explicit batch boundaries. It builds the same {@code Task}s, with the same operator code, error
- * policy and batch lifecycle, as the Kafka runtime; only the source of records and the place the
- * output goes differ.
+ * explicit batch boundaries. It drives the same batch loop as the Kafka runtime (the same tasks,
+ * operator code, error policy, commit and abort rules, checkpoints and timer-only batches) over
+ * in-memory input and commit ports; only the source of records and the place the output goes
+ * differ, and the caller cuts the batches instead of a trigger.
  *
  * <pre>{@code
  * try (TestDriver driver = TestDriver.builder()
@@ -60,23 +63,17 @@ public final class TestDriver implements AutoCloseable {
     private final Plan plan;
     private final ErrorHandler errorHandler;
     private final PrintStream console;
-    private final Map<String, Integer> partitionCounts;
-    private final int defaultPartitions;
+    private final long idleTimeoutMs;
     private Instant now;
 
-    private final Map<String, List<List<StoredRecord>>> topics = new HashMap<>();
-    private final Map<String, List<StoredRecord>> committedOutput = new HashMap<>();
-    private final List<StoredRecord> pendingOutput = new ArrayList<>();
-    /** Next unprocessed offset per input partition. */
-    private final Map<String, int[]> positions = new HashMap<>();
-    private final Map<Integer, Task> tasks = new TreeMap<>();
-    private final Map<String, Integer> roundRobin = new HashMap<>();
+    private final MemoryTopics topics;
+    private final MemoryInput input;
+    private final MemoryCommit commit;
+    private final BatchLoop loop;
+
     private long batches;
     private long skipped;
     private final Map<String, Long> lateRecords = new TreeMap<>();
-    /** Per task, the watermark its last committed batch stored (as the Kafka runtime stores it with the offsets). */
-    private final Map<Integer, Long> committedWatermarks = new HashMap<>();
-    private final long idleTimeoutMs;
 
     private StateEnvironment stateEnvironment = StateEnvironment.inMemory();
     private final GlobalTables globalTables;
@@ -87,20 +84,26 @@ public final class TestDriver implements AutoCloseable {
         this.globalTables = plan.globalTables().isEmpty() ? null : new GlobalTables(plan.globalTables());
         this.errorHandler = b.errorHandler;
         this.console = b.console;
-        this.defaultPartitions = b.defaultPartitions;
         this.now = b.start;
         this.idleTimeoutMs = b.idleTimeout.toMillis();
         Map<String, Integer> inputs = new TreeMap<>();
         for (String t : plan.fixedTopics()) {
             if (!plan.repartitionTopics().contains(t)) {
-                inputs.put(t, b.partitions.getOrDefault(t, defaultPartitions));
+                inputs.put(t, b.partitions.getOrDefault(t, b.defaultPartitions));
             }
         }
         int taskCount = TopicAdmin.requireCoPartitioned(inputs);
         Map<String, Integer> counts = new HashMap<>(b.partitions);
         plan.repartitionTopics().forEach(t -> counts.put(t, taskCount));
         plan.changelogTopics().forEach(t -> counts.put(t, taskCount));
-        this.partitionCounts = Map.copyOf(counts);
+        this.topics = new MemoryTopics(counts, b.defaultPartitions);
+        this.commit = new MemoryCommit(topics, Set.copyOf(plan.repartitionTopics()), () -> now.toEpochMilli());
+        this.input = new MemoryInput(topics, this::inputTopics, commit.committed());
+        BatchLoop.Settings settings = new BatchLoop.Settings(b.applicationId + "-driver", Long.MAX_VALUE,
+                Integer.MAX_VALUE, Long.MAX_VALUE, null, null, () -> now.toEpochMilli());
+        this.loop = new BatchLoop(settings, plan.stateful(), new DriverTaskHost(), new Counters());
+        input.listener(loop);
+        loop.attach(input, commit);
     }
 
     /** A builder; {@link Builder#pipeline} is required. */
@@ -131,7 +134,7 @@ public final class TestDriver implements AutoCloseable {
         now = now.plus(duration);
     }
 
-    /** Batches committed so far. */
+    /** Batches committed so far (a {@link #runBatch()} with nothing to do commits none). */
     public long committedBatches() {
         return batches;
     }
@@ -153,11 +156,19 @@ public final class TestDriver implements AutoCloseable {
 
     /**
      * The watermark task {@code partition} committed last, or empty if the task has committed
-     * none (or tracks no event time).
+     * none (or tracks no event time). Read from the checkpoints stored with its committed offsets,
+     * as a new owner of the task reads it.
      */
-    public java.util.Optional<Instant> watermark(int partition) {
-        Long wm = committedWatermarks.get(partition);
-        return wm == null || wm == Long.MIN_VALUE ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochMilli(wm));
+    public Optional<Instant> watermark(int partition) {
+        List<TaskCheckpoint> checkpoints = new ArrayList<>();
+        commit.committed().forEach((tp, c) -> {
+            if (tp.partition() == partition) {
+                checkpoints.add(c.checkpoint());
+            }
+        });
+        return TaskCheckpoint.latest(checkpoints)
+                .filter(c -> c.watermark() != TaskCheckpoint.NO_WATERMARK)
+                .map(c -> Instant.ofEpochMilli(c.watermark()));
     }
 
     /**
@@ -177,53 +188,28 @@ public final class TestDriver implements AutoCloseable {
 
     /**
      * Simulates a crash and a restart: every task is dropped with its in-memory stores, and new
-     * tasks restore their stores from the changelog topics the committed batches wrote, as a
-     * restarted application does. Processing resumes after the last committed batch.
+     * tasks restore their stores from the changelog topics the committed batches wrote, and their
+     * batch ids and watermarks from the committed checkpoints, as a restarted application does.
+     * Processing resumes after the last committed batch.
      */
     public void restart() {
-        Set<Integer> had = new java.util.TreeSet<>(tasks.keySet());
-        tasks.values().forEach(Task::close);
-        tasks.clear();
+        Set<Integer> had = input.assignedTasks();
+        loop.abortBatch(new IllegalStateException("restart"));
+        loop.dropTasks();
         stateEnvironment.close();
         stateEnvironment = StateEnvironment.inMemory();
-        had.forEach(this::task);   // as the runtime does: assigned tasks exist, input or not (their timers run)
+        input.reassign(had);   // as the runtime does: assigned tasks exist, input or not (their timers run)
     }
 
     /** The committed records of a changelog or repartition topic, for tests of the state protocol. */
     public List<byte[]> internalTopicValues(String topic) {
         List<byte[]> values = new ArrayList<>();
-        for (List<StoredRecord> partition : topics.getOrDefault(topic, List.of())) {
-            partition.forEach(r -> values.add(r.value));
+        if (topics.exists(topic)) {
+            for (List<StoredRecord> partition : topics.log(topic)) {
+                partition.forEach(r -> values.add(r.value()));
+            }
         }
         return values;
-    }
-
-    private Task task(int p) {
-        Task task = tasks.get(p);
-        if (task == null) {
-            TaskState state = null;
-            if (plan.stateful()) {
-                state = new TaskState(p, plan, stateEnvironment, null, 0);
-                for (Map.Entry<TopicPartition, Long> e : state.restoreOffsets().entrySet()) {
-                    List<StoredRecord> log = log(e.getKey().topic()).get(p);
-                    List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>();
-                    for (int i = (int) (long) e.getValue(); i < log.size(); i++) {
-                        entries.add(new AbstractMap.SimpleImmutableEntry<>(log.get(i).key, log.get(i).value));
-                    }
-                    if (!entries.isEmpty()) {
-                        state.restore(e.getKey(), entries, log.size() - 1);
-                    }
-                }
-            }
-            task = new Task(p, plan, sink, errorHandler, console, state, globalTables, idleTimeoutMs,
-                    () -> now.toEpochMilli());
-            Long wm = committedWatermarks.get(p);
-            if (wm != null) {
-                task.restoreWatermark(wm);
-            }
-            tasks.put(p, task);
-        }
-        return task;
     }
 
     private void applyGlobalTables() {
@@ -233,17 +219,20 @@ public final class TestDriver implements AutoCloseable {
         for (var spec : plan.globalTables()) {
             int done = globalApplied.getOrDefault(spec.topic(), 0);
             List<StoredRecord> all = new ArrayList<>();
-            topics.getOrDefault(spec.topic(), List.of()).forEach(all::addAll);
+            if (topics.exists(spec.topic())) {
+                topics.log(spec.topic()).forEach(all::addAll);
+            }
             for (int i = done; i < all.size(); i++) {
-                globalTables.apply(spec.topic(), all.get(i).key, all.get(i).value);
+                globalTables.apply(spec.topic(), all.get(i).key(), all.get(i).value());
             }
             globalApplied.put(spec.topic(), all.size());
         }
     }
 
     /**
-     * Processes every input record not yet processed, task by task and, within a task, partition
-     * by partition in offset order, then commits the batch. Records the batch writes to
+     * Runs one batch through the same {@code BatchLoop} as the Kafka runtime: processes every
+     * input record not yet processed, topic by topic and, within a topic, partition by partition in
+     * offset order, adds the tasks whose timers are due, and commits. Records the batch writes to
      * repartition topics are processed by the next batch.
      *
      * @return the number of records processed
@@ -251,138 +240,116 @@ public final class TestDriver implements AutoCloseable {
      *         output is discarded and its records stay unprocessed
      */
     public long runBatch() {
-        Map<String, int[]> start = new HashMap<>();
-        positions.forEach((t, p) -> start.put(t, p.clone()));
-        Set<Task> participants = new LinkedHashSet<>();
-        long records = 0;
-        List<StoredRecord> changelog = new ArrayList<>();
-        Map<TopicPartition, Integer> changelogSent = new HashMap<>();
-        ChangelogSink changelogSink = (topic, partition, key, value) -> {
-            changelog.add(new StoredRecord(topic, partition, key, value, now.toEpochMilli(), null));
-            int sent = changelogSent.merge(new TopicPartition(topic, partition), 1, Integer::sum);
-            int offset = log(topic).get(partition).size() + sent - 1;
-            return () -> offset;
-        };
         applyGlobalTables();
-        try {
-            for (String topic : inputTopics()) {
-                List<List<StoredRecord>> partitions = topics.get(topic);
-                int[] pos = positions.computeIfAbsent(topic, t -> new int[partitions.size()]);
-                for (int p = 0; p < partitions.size(); p++) {
-                    List<StoredRecord> log = partitions.get(p);
-                    if (pos[p] >= log.size()) {
-                        continue;
-                    }
-                    Task task = task(p);
-                    participants.add(task);
-                    Object source = task.sourceFor(topic);
-                    task.inputActive(topic, now.toEpochMilli());
-                    for (; pos[p] < log.size(); pos[p]++) {
-                        StoredRecord r = log.get(pos[p]);
-                        task.process(source, new ConsumerRecord<>(topic, p, pos[p], r.timestamp, TimestampType.CREATE_TIME,
-                                r.key == null ? -1 : r.key.length, r.value == null ? -1 : r.value.length, r.key, r.value,
-                                r.headers, java.util.Optional.empty()));
-                        records++;
-                    }
-                }
-            }
-            for (Task t : tasks.values()) {
-                if (!participants.contains(t) && t.timersDue(now.toEpochMilli())) {
-                    participants.add(t);   // a batch without records: the watermark closes windows
-                }
-            }
-            participants.forEach(t -> t.prepareCommit(changelogSink));
-        } catch (RuntimeException e) {
-            participants.forEach(t -> t.aborted(e));
-            pendingOutput.clear();
-            positions.clear();
-            positions.putAll(start);
-            throw e;
-        }
-        for (StoredRecord r : pendingOutput) {
-            if (plan.repartitionTopics().contains(r.topic)) {
-                log(r.topic).get(r.partition).add(r);   // input of the next batch
-            } else {
-                committedOutput.computeIfAbsent(r.topic, t -> new ArrayList<>()).add(r);
-            }
-        }
-        for (StoredRecord r : changelog) {
-            log(r.topic).get(r.partition).add(r);
-        }
-        pendingOutput.clear();
-        for (Task t : participants) {
-            skipped += t.skippedInBatch();
-            t.lateInBatch().forEach((op, n) -> lateRecords.merge(op, n, Long::sum));
-            if (t.tracksEventTime()) {
-                committedWatermarks.put(t.id(), t.watermark());
-            }
-            t.committed();
-        }
-        batches++;
-        return records;
+        return loop.runBatch();
     }
 
     private List<String> inputTopics() {
         List<String> inputs = new ArrayList<>();
-        for (String topic : new java.util.TreeSet<>(topics.keySet())) {
-            if (plan.changelogTopics().contains(topic)) {
-                continue;
-            }
-            if (plan.sourceFor(topic).isPresent()) {
+        for (String topic : topics.names()) {
+            if (!plan.changelogTopics().contains(topic) && plan.sourceFor(topic).isPresent()) {
                 inputs.add(topic);
             }
         }
         return inputs;
     }
 
-    private final RecordSink sink = (topic, key, value, timestamp, headers) ->
-            pendingOutput.add(new StoredRecord(topic, partitionFor(topic, -1, key), key, value, timestamp, headers));
-
     void append(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
-        int p = partitionFor(topic, partition, key);
-        log(topic).get(p).add(new StoredRecord(topic, p, key, value, timestamp, headers));
-    }
-
-    private List<List<StoredRecord>> log(String topic) {
-        return topics.computeIfAbsent(topic, t -> {
-            List<List<StoredRecord>> partitions = new ArrayList<>();
-            for (int i = 0; i < partitionsOf(t); i++) {
-                partitions.add(new ArrayList<>());
-            }
-            return partitions;
-        });
-    }
-
-    private int partitionsOf(String topic) {
-        return partitionCounts.getOrDefault(topic, defaultPartitions);
-    }
-
-    private int partitionFor(String topic, int requested, byte[] key) {
-        int count = partitionsOf(topic);
-        if (requested >= 0) {
-            if (requested >= count) {
-                throw new IllegalArgumentException("topic " + topic + " has " + count + " partitions, no partition " + requested);
-            }
-            return requested;
-        }
-        if (key == null) {
-            return roundRobin.merge(topic, 1, Integer::sum) % count;
-        }
-        return Utils.toPositive(Utils.murmur2(key)) % count;
+        int p = topics.partitionFor(topic, partition, key);
+        topics.append(new StoredRecord(topic, p, key, value, timestamp, headers));
     }
 
     List<StoredRecord> committed(String topic) {
-        return committedOutput.getOrDefault(topic, List.of());
+        return topics.committed(topic);
     }
 
     @Override
     public void close() {
-        tasks.values().forEach(Task::close);
-        tasks.clear();
+        loop.dropTasks();
         stateEnvironment.close();
     }
 
-    record StoredRecord(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
+    /** Tasks with in-memory stores, restored from the in-memory changelogs when created. */
+    private final class DriverTaskHost implements TaskHost {
+        @Override
+        public Task create(int p, RecordSink sink) {
+            TaskState state = null;
+            if (plan.stateful()) {
+                state = new TaskState(p, plan, stateEnvironment, null, 0);
+                for (Map.Entry<TopicPartition, Long> e : state.restoreOffsets().entrySet()) {
+                    List<StoredRecord> log = topics.log(e.getKey().topic()).get(p);
+                    List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>();
+                    for (int i = (int) (long) e.getValue(); i < log.size(); i++) {
+                        entries.add(new AbstractMap.SimpleImmutableEntry<>(log.get(i).key(), log.get(i).value()));
+                    }
+                    if (!entries.isEmpty()) {
+                        state.restore(e.getKey(), entries, log.size() - 1);
+                    }
+                }
+            }
+            return new Task(p, plan, sink, errorHandler, console, state, globalTables, idleTimeoutMs,
+                    () -> now.toEpochMilli());
+        }
+
+        @Override
+        public boolean startRestore(Task task) {
+            return false;   // restored in create
+        }
+
+        @Override
+        public boolean restoring() {
+            return false;
+        }
+
+        @Override
+        public boolean restoring(int id) {
+            return false;
+        }
+
+        @Override
+        public Collection<Integer> restoreStep() {
+            return List.of();
+        }
+
+        @Override
+        public void remove(Task task) {
+            task.close();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** The driver's counters, fed by the loop. */
+    private final class Counters implements BatchLoop.Listener {
+        @Override
+        public void committed(BatchProgress progress, Map<String, Long> lateByOperator) {
+            batches++;
+            skipped += progress.skipped();
+            lateByOperator.forEach((op, n) -> lateRecords.merge(op, n, Long::sum));
+        }
+
+        @Override
+        public void aborted() {
+        }
+
+        @Override
+        public void retried() {
+        }
+
+        @Override
+        public void commitRefused() {
+        }
+
+        @Override
+        public void drained(Collection<TopicPartition> partitions) {
+        }
+
+        @Override
+        public boolean applicationFailed() {
+            return false;
+        }
     }
 
     /** Options of a {@link TestDriver}. */

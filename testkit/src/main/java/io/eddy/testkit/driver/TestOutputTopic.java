@@ -25,10 +25,10 @@ public final class TestOutputTopic<K, V> {
 
     /** The records committed since the last read. */
     public List<TestRecord<K, V>> readRecords() {
-        List<TestDriver.StoredRecord> log = driver.committed(topic);
+        List<MemoryTopics.StoredRecord> log = driver.committed(topic);
         List<TestRecord<K, V>> out = new ArrayList<>();
         for (; position < log.size(); position++) {
-            TestDriver.StoredRecord r = log.get(position);
+            MemoryTopics.StoredRecord r = log.get(position);
             out.add(new TestRecord<>(keySerde.deserialize(topic, r.headers(), r.key()),
                     valueSerde.deserialize(topic, r.headers(), r.value()), r.partition(), r.timestamp(), r.headers()));
         }
