@@ -623,7 +623,7 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
     private void connect() {
         Map<String, Object> producerConfig = ClientConfigs.producer(options, name, transactionalId);
         while (!stopRequested) {
-            producer = new KafkaProducer<>(producerConfig);
+            producer = KafkaClients.workerProducer(options, producerConfig);
             try {
                 if (exactlyOnce) {
                     producer.initTransactions();
@@ -640,7 +640,7 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
             return;
         }
         sink = new ProducerSink(producer);
-        consumer = new KafkaConsumer<>(ClientConfigs.consumer(options, name, groupInstanceId, this));
+        consumer = KafkaClients.workerConsumer(options, ClientConfigs.consumer(options, name, groupInstanceId, this));
         if (plan.patterns().isEmpty()) {
             consumer.subscribe(plan.fixedTopics(), this);
         } else {
