@@ -6,6 +6,8 @@ import io.eddy.internal.plan.Plan;
 import io.eddy.internal.runtime.AppOptions;
 import io.eddy.internal.runtime.AppRuntime;
 import io.eddy.internal.runtime.ClientConfigs;
+import io.eddy.kafka.KafkaClientFactory;
+import io.eddy.kafka.internal.SecretSettings;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
  * A stream processing application: a pipeline run by worker threads that are members of the
@@ -137,6 +140,9 @@ public final class EddyApp implements AutoCloseable {
         private final List<ProgressListener> progressListeners = new ArrayList<>();
         private final Map<String, Object> consumerOverrides = new HashMap<>();
         private final Map<String, Object> producerOverrides = new HashMap<>();
+        private final Map<String, Object> clientOverrides = new HashMap<>();
+        private final Map<String, Object> adminOverrides = new HashMap<>();
+        private KafkaClientFactory clientFactory = KafkaClientFactory.defaultFactory();
         private Clock clock = Clock.systemUTC();
         private PrintStream console = System.out;
         private Consumer<? super Pipeline> pipeline;
@@ -230,9 +236,44 @@ public final class EddyApp implements AutoCloseable {
         }
 
         /**
-         * Passes a setting to every worker's Kafka consumer. Settings Eddy's guarantees depend on
-         * (group id, isolation level, auto commit, deserializers, assignment strategy, group
-         * instance id, group protocol) are refused by {@link #build()}.
+         * Passes a setting to every Kafka client the application creates: the workers' consumers
+         * and producers, the restore and global-table consumers, the store registry's clients, the
+         * end-offset lookup and the admin client. This is where the settings of a secured cluster
+         * go, once: {@code security.protocol}, {@code sasl.*}, {@code ssl.*}, and also
+         * {@code client.rack} and the like. A setting a client kind does not know is ignored by it
+         * (Kafka logs it as unused).
+         *
+         * <p>Eddy's own settings for each role (client ids, isolation level, fetch sizes, timeouts)
+         * are applied on top of the common ones, and the role overrides ({@link #consumerOverride},
+         * {@link #producerOverride}, {@link #adminOverride}) on top of those. Settings Eddy's
+         * guarantees depend on (those refused by {@code consumerOverride} and
+         * {@code producerOverride}) and {@code bootstrap.servers} (see {@link #bootstrapServers})
+         * are refused by {@link #build()}.
+         *
+         * <p>The values of secret settings (names containing {@code password}, {@code secret},
+         * {@code token}, {@code sasl.jaas.config}, or ending in {@code .key}, …) never appear in
+         * exception messages, logs or {@code toString()}.
+         *
+         * <pre>{@code
+         * builder.clientOverride("security.protocol", "SASL_SSL")
+         *        .clientOverride("sasl.mechanism", "SCRAM-SHA-512")
+         *        .clientOverride("sasl.jaas.config", jaasConfig);
+         * }</pre>
+         *
+         * @param key a Kafka client setting; not null
+         * @param value its value, as Kafka's client configuration accepts it; not null
+         */
+        public Builder clientOverride(String key, Object value) {
+            clientOverrides.put(key, value);
+            return this;
+        }
+
+        /**
+         * Passes a setting to every worker's Kafka consumer, on top of the common settings
+         * ({@link #clientOverride}). Settings Eddy's guarantees depend on (group id, isolation level,
+         * auto commit, deserializers, assignment strategy, group instance id, group protocol) are
+         * refused by {@link #build()}. The other consumers (restore, global tables, store registry,
+         * end offsets) get the common settings only.
          */
         public Builder consumerOverride(String key, Object value) {
             consumerOverrides.put(key, value);
@@ -240,11 +281,39 @@ public final class EddyApp implements AutoCloseable {
         }
 
         /**
-         * Passes a setting to every worker's Kafka producer. Settings Eddy's guarantees depend on
-         * (transactional id, idempotence, acks, serializers) are refused by {@link #build()}.
+         * Passes a setting to every worker's Kafka producer, on top of the common settings
+         * ({@link #clientOverride}). Settings Eddy's guarantees depend on (transactional id,
+         * idempotence, acks, serializers) are refused by {@link #build()}. The store registry's
+         * producer gets the common settings only.
          */
         public Builder producerOverride(String key, Object value) {
             producerOverrides.put(key, value);
+            return this;
+        }
+
+        /**
+         * Passes a setting to the admin client that checks the inputs and creates the internal
+         * topics at start, on top of the common settings ({@link #clientOverride}) and of Eddy's
+         * timeouts for it (derived from {@link #startTimeout}). {@code bootstrap.servers} is refused
+         * by {@link #build()}.
+         */
+        public Builder adminOverride(String key, Object value) {
+            adminOverrides.put(key, value);
+            return this;
+        }
+
+        /**
+         * Where the application's Kafka clients come from; default
+         * {@link KafkaClientFactory#defaultFactory()}, which creates real clients. Every client the
+         * application creates is asked of this factory with its {@link io.eddy.kafka.ClientRole}
+         * and its final settings; see {@link KafkaClientFactory} for the contract (thread-safety,
+         * who closes the clients). Tests give one that returns mock clients or records what Eddy
+         * asked for.
+         *
+         * @param clientFactory not null
+         */
+        public Builder clientFactory(KafkaClientFactory clientFactory) {
+            this.clientFactory = clientFactory;
             return this;
         }
 
@@ -359,8 +428,11 @@ public final class EddyApp implements AutoCloseable {
             require("errorHandler", errorHandler);
             require("clock", clock);
             require("console", console);
+            checkOverrides("clientOverride", clientOverrides, ClientConfigs.RESERVED_COMMON);
             checkOverrides("consumerOverride", consumerOverrides, ClientConfigs.RESERVED_CONSUMER);
             checkOverrides("producerOverride", producerOverrides, ClientConfigs.RESERVED_PRODUCER);
+            checkOverrides("adminOverride", adminOverrides, Set.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
+            require("clientFactory", clientFactory);
             require("pipeline", pipeline);
             require("stateDir", stateDir);
             if (stateMemoryBytes < (8L << 20)) {
@@ -385,7 +457,8 @@ public final class EddyApp implements AutoCloseable {
                     maxRecordsPerBatch, commitTimeout, startTimeout, instanceId, errorHandler,
                     List.copyOf(stateListeners), List.copyOf(progressListeners), Map.copyOf(consumerOverrides),
                     Map.copyOf(producerOverrides), clock, console, plan, stateDir, stateMemoryBytes, maxBatchStateBytes,
-                    storeCacheBytes, List.copyOf(restoreListeners), idleTimeout));
+                    storeCacheBytes, List.copyOf(restoreListeners), idleTimeout, Map.copyOf(clientOverrides),
+                    Map.copyOf(adminOverrides), clientFactory));
         }
 
         private static void require(String option, Object value) {
@@ -402,8 +475,14 @@ public final class EddyApp implements AutoCloseable {
 
         private static void checkOverrides(String option, Map<String, Object> overrides, Set<String> reserved) {
             for (Map.Entry<String, Object> e : overrides.entrySet()) {
+                // the value goes into the message: never a secret's
+                Object shown = SecretSettings.shown(e.getKey(), e.getValue());
+                if (CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG.equals(e.getKey()) && reserved.contains(e.getKey())) {
+                    throw new InvalidConfigException(option + "(" + e.getKey() + ")", shown,
+                            "set the bootstrap servers with bootstrapServers(...)");
+                }
                 if (e.getKey() == null || reserved.contains(e.getKey())) {
-                    throw new InvalidConfigException(option + "(" + e.getKey() + ")", e.getValue(),
+                    throw new InvalidConfigException(option + "(" + e.getKey() + ")", shown,
                             "Eddy sets this itself to keep its processing guarantee");
                 }
                 if (e.getValue() == null) {

@@ -50,6 +50,25 @@ class EddyAppBuilderTest {
                         "consumerOverride(isolation.level)", "'read_uncommitted'"),
                 Arguments.of("reserved producer setting", (UnaryOperator<EddyApp.Builder>)
                         b -> b.producerOverride("transactional.id", "x"), "producerOverride(transactional.id)", "'x'"),
+                Arguments.of("reserved consumer setting for every client", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.clientOverride("group.id", "other"), "clientOverride(group.id)", "'other'"),
+                Arguments.of("isolation level for every client", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.clientOverride("isolation.level", "read_uncommitted"),
+                        "clientOverride(isolation.level)", "'read_uncommitted'"),
+                Arguments.of("reserved producer setting for every client", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.clientOverride("transactional.id", "t"), "clientOverride(transactional.id)", "'t'"),
+                Arguments.of("acks for every client", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.clientOverride("acks", "1"), "clientOverride(acks)", "'1'"),
+                Arguments.of("bootstrap servers for every client", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.clientOverride("bootstrap.servers", "other:9092"),
+                        "clientOverride(bootstrap.servers)", "'other:9092'"),
+                Arguments.of("bootstrap servers for the admin client", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.adminOverride("bootstrap.servers", "other:9092"),
+                        "adminOverride(bootstrap.servers)", "'other:9092'"),
+                Arguments.of("common setting without value", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.clientOverride("client.rack", null), "clientOverride(client.rack)", "null"),
+                Arguments.of("missing client factory", (UnaryOperator<EddyApp.Builder>) b -> b.clientFactory(null),
+                        "clientFactory", "null"),
                 Arguments.of("missing guarantee", (UnaryOperator<EddyApp.Builder>) b -> b.guarantee(null),
                         "guarantee", "null"),
                 Arguments.of("missing pipeline", (UnaryOperator<EddyApp.Builder>) b -> b.pipeline(null),
@@ -73,6 +92,30 @@ class EddyAppBuilderTest {
         assertThat(app.state()).isEqualTo(AppState.CREATED);
         assertThat(app.close(Duration.ofSeconds(1))).isTrue();
         assertThat(app.state()).isEqualTo(AppState.STOPPED);
+    }
+
+    @Test
+    void commonClientSettingsAndARoleOverrideBuild() {
+        EddyApp app = valid("app").clientOverride("security.protocol", "SASL_SSL")
+                .clientOverride("sasl.mechanism", "PLAIN")
+                .clientOverride("sasl.jaas.config", "x required username=\"u\" password=\"p\";")
+                .clientOverride("client.rack", "rack-a")
+                .adminOverride("request.timeout.ms", 5_000)
+                .clientFactory(io.eddy.kafka.KafkaClientFactory.defaultFactory())
+                .build();
+        assertThat(app.state()).isEqualTo(AppState.CREATED);
+        app.close(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aRefusedSettingNeverShowsASecretValue() {
+        EddyApp.Builder unnamed = valid("app").clientOverride("security.protocol", "SASL_SSL")
+                .clientOverride("sasl.jaas.config", "x required username=\"u\" password=\"hunter2\";")
+                .clientOverride(null, "hunter2");
+        assertThatThrownBy(unnamed::build).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("clientOverride(null)")
+                .hasMessageNotContaining("hunter2")
+                .satisfies(e -> assertThat(((InvalidConfigException) e).value()).isEqualTo("[hidden]"));
     }
 
     @Test

@@ -6,13 +6,18 @@ import io.eddy.ProgressListener;
 import io.eddy.StateListener;
 import io.eddy.Trigger;
 import io.eddy.internal.plan.Plan;
+import io.eddy.kafka.KafkaClientFactory;
+import io.eddy.kafka.internal.SecretSettings;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The validated options of one application; built by {@code EddyApp.Builder#build()}. */
+/**
+ * The validated options of one application; built by {@code EddyApp.Builder#build()}.
+ * {@link #toString()} hides the values of secret client settings.
+ */
 public record AppOptions(
         String applicationId,
         String bootstrapServers,
@@ -36,5 +41,24 @@ public record AppOptions(
         long maxBatchStateBytes,
         long storeCacheBytes,
         List<io.eddy.RestoreListener> restoreListeners,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        Map<String, Object> clientOverrides,
+        Map<String, Object> adminOverrides,
+        KafkaClientFactory clientFactory) {
+
+    @Override
+    public String toString() {
+        return "AppOptions[applicationId=" + applicationId + ", bootstrapServers=" + bootstrapServers
+                + ", threads=" + threads + ", guarantee=" + guarantee + ", trigger=" + trigger
+                + ", maxRecordsPerBatch=" + maxRecordsPerBatch + ", commitTimeout=" + commitTimeout
+                + ", startTimeout=" + startTimeout + ", instanceId=" + instanceId + ", errorHandler=" + errorHandler
+                + ", stateListeners=" + stateListeners + ", progressListeners=" + progressListeners
+                + ", consumerOverrides=" + SecretSettings.shown(consumerOverrides)
+                + ", producerOverrides=" + SecretSettings.shown(producerOverrides)
+                + ", clock=" + clock + ", console=" + console + ", plan=" + plan + ", stateDir=" + stateDir
+                + ", stateMemoryBytes=" + stateMemoryBytes + ", maxBatchStateBytes=" + maxBatchStateBytes
+                + ", storeCacheBytes=" + storeCacheBytes + ", restoreListeners=" + restoreListeners
+                + ", idleTimeout=" + idleTimeout + ", clientOverrides=" + SecretSettings.shown(clientOverrides)
+                + ", adminOverrides=" + SecretSettings.shown(adminOverrides) + ", clientFactory=" + clientFactory + "]";
+    }
 }

@@ -6,11 +6,11 @@ import io.eddy.BatchProgress;
 import io.eddy.ProgressListener;
 import io.eddy.StateListener;
 import io.eddy.internal.plan.Plan;
+import io.eddy.kafka.ClientRole;
 import io.eddy.kafka.internal.TopicAdmin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,11 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,10 +108,7 @@ public final class AppRuntime {
 
     private Map<String, Integer> checkInputs() {
         Plan plan = options.plan();
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) options.startTimeout().toMillis(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(options.startTimeout().toMillis(), 30_000));
-        Admin admin = Admin.create(config);
+        Admin admin = KafkaClients.admin(options, ClientRole.ADMIN, ClientConfigs.admin(options));
         try {
             TopicAdmin topics = new TopicAdmin(admin, options.startTimeout());
             Set<String> inputs = new TreeSet<>(plan.fixedTopics());
@@ -135,12 +129,14 @@ public final class AppRuntime {
             if (plan.stateful()) {
                 topics.ensureInternalTopics(Map.of(StoreRegistry.topic(options.applicationId()),
                         Map.of("cleanup.policy", "compact")), 1, (short) -1);
-                StoreRegistry.checkAndRecord(plan, options.bootstrapServers(), options.startTimeout());
+                StoreRegistry.checkAndRecord(plan, options);
             }
             Map<String, Integer> all = new TreeMap<>(counts);
             plan.repartitionTopics().forEach(t -> all.put(t, partitions));
             if (!plan.globalTables().isEmpty()) {
-                globalTables.start(options.bootstrapServers(), options.applicationId() + "-global", options.startTimeout());
+                globalTables.start(KafkaClients.consumer(options, ClientRole.GLOBAL_TABLE_CONSUMER,
+                        ClientConfigs.globalTableConsumer(options)), options.applicationId() + "-global",
+                        options.startTimeout());
             }
             return all;
         } finally {
@@ -250,12 +246,8 @@ public final class AppRuntime {
                 partitions.add(new TopicPartition(topic, p));
             }
         });
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+        try (Consumer<byte[], byte[]> consumer = KafkaClients.consumer(options, ClientRole.END_OFFSETS_CONSUMER,
+                ClientConfigs.endOffsetsConsumer(options))) {
             return Map.copyOf(consumer.endOffsets(partitions, options.startTimeout()));
         }
     }

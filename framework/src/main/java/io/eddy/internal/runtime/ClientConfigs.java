@@ -1,21 +1,36 @@
 package io.eddy.internal.runtime;
 
 import io.eddy.Guarantee;
+import io.eddy.kafka.ClientRole;
 import io.eddy.kafka.internal.RebalanceObserver;
 import io.eddy.kafka.internal.TaskAssignor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The Kafka client settings of a worker. Eddy owns the settings its guarantees depend on; a user
- * override of one of them is refused at build time ({@link #RESERVED_CONSUMER},
- * {@link #RESERVED_PRODUCER}).
+ * The settings of every Kafka client Eddy creates, one method per {@link ClientRole}. Each client's
+ * settings are assembled in the same order, later layers winning:
+ * <ol>
+ *   <li>the bootstrap servers;</li>
+ *   <li>the application's common overrides ({@code EddyApp.Builder.clientOverride}): security,
+ *       rack and the like, for every client;</li>
+ *   <li>Eddy's own settings for the role (client id, isolation level, transactional id, fetch
+ *       sizes, timeouts, byte-array serializers or deserializers);</li>
+ *   <li>the user's overrides for the role, where the role has some ({@code consumerOverride} for
+ *       the worker consumer, {@code producerOverride} for the worker producer, {@code adminOverride}
+ *       for the admin client).</li>
+ * </ol>
+ * Eddy owns the settings its guarantees depend on; a user override of one of them is refused at
+ * build time ({@link #RESERVED_CONSUMER}, {@link #RESERVED_PRODUCER}, {@link #RESERVED_COMMON}).
+ * The clients themselves come from {@link KafkaClients}.
  */
 public final class ClientConfigs {
 
@@ -28,14 +43,95 @@ public final class ClientConfigs {
             ProducerConfig.TRANSACTIONAL_ID_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
             ProducerConfig.ACKS_CONFIG, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+    /**
+     * Settings a common override may not set: those reserved for consumers or producers, and the
+     * bootstrap servers, which have an option of their own.
+     */
+    public static final Set<String> RESERVED_COMMON = reservedCommon();
 
     private ClientConfigs() {
     }
 
-    static Map<String, Object> consumer(AppOptions o, String memberName, String instanceId,
-                                        RebalanceObserver observer) {
+    private static Set<String> reservedCommon() {
+        Set<String> reserved = new TreeSet<>(RESERVED_CONSUMER);
+        reserved.addAll(RESERVED_PRODUCER);
+        reserved.add(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        return Set.copyOf(reserved);
+    }
+
+    /** The first two layers, which every client gets: the bootstrap servers and the common overrides. */
+    static Map<String, Object> common(AppOptions o) {
         Map<String, Object> c = new HashMap<>();
         c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers());
+        c.putAll(o.clientOverrides());
+        return c;
+    }
+
+    /** A consumer that reads to the end of what is committed, outside any group, of byte arrays. */
+    private static Map<String, Object> readCommittedConsumer(AppOptions o) {
+        Map<String, Object> c = common(o);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return c;
+    }
+
+    /** {@link ClientRole#RESTORE_CONSUMER} of the worker {@code memberName}. */
+    static Map<String, Object> restoreConsumer(AppOptions o, String memberName) {
+        Map<String, Object> c = readCommittedConsumer(o);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, memberName + "-restore");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
+        return c;
+    }
+
+    /** {@link ClientRole#GLOBAL_TABLE_CONSUMER}. */
+    static Map<String, Object> globalTableConsumer(AppOptions o) {
+        Map<String, Object> c = readCommittedConsumer(o);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, o.applicationId() + "-global");
+        return c;
+    }
+
+    /** {@link ClientRole#STORE_REGISTRY_CONSUMER}. */
+    static Map<String, Object> storeRegistryConsumer(AppOptions o) {
+        Map<String, Object> c = readCommittedConsumer(o);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, o.applicationId() + "-store-registry-reader");
+        return c;
+    }
+
+    /** {@link ClientRole#STORE_REGISTRY_PRODUCER}. */
+    static Map<String, Object> storeRegistryProducer(AppOptions o) {
+        Map<String, Object> p = common(o);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, o.applicationId() + "-store-registry-writer");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return p;
+    }
+
+    /** {@link ClientRole#END_OFFSETS_CONSUMER}. */
+    static Map<String, Object> endOffsetsConsumer(AppOptions o) {
+        Map<String, Object> c = readCommittedConsumer(o);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, o.applicationId() + "-end-offsets");
+        return c;
+    }
+
+    /** {@link ClientRole#ADMIN}: its calls are bounded by the start timeout. */
+    static Map<String, Object> admin(AppOptions o) {
+        Map<String, Object> a = common(o);
+        a.put(AdminClientConfig.CLIENT_ID_CONFIG, o.applicationId() + "-admin");
+        a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) o.startTimeout().toMillis());
+        a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(o.startTimeout().toMillis(), 30_000));
+        a.putAll(o.adminOverrides());
+        return a;
+    }
+
+    /** {@link ClientRole#WORKER_CONSUMER} of the worker {@code memberName}. */
+    static Map<String, Object> consumer(AppOptions o, String memberName, String instanceId,
+                                        RebalanceObserver observer) {
+        Map<String, Object> c = common(o);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, o.applicationId());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, memberName + "-consumer");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -54,9 +150,9 @@ public final class ClientConfigs {
         return c;
     }
 
+    /** {@link ClientRole#WORKER_PRODUCER} of the worker {@code memberName}. */
     static Map<String, Object> producer(AppOptions o, String memberName, String transactionalId) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers());
+        Map<String, Object> p = common(o);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, memberName + "-producer");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -9,13 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +37,7 @@ public final class GlobalTables implements AutoCloseable {
     private final Map<String, GlobalTableSpec> specs = new HashMap<>();
     private final Map<String, ConcurrentHashMap<Bytes, byte[]>> rows = new HashMap<>();
     private final AtomicLong ignored = new AtomicLong();
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile Consumer<byte[], byte[]> consumer;
     private volatile boolean closed;
     private Thread updater;
 
@@ -85,29 +83,42 @@ public final class GlobalTables implements AutoCloseable {
     }
 
     /**
-     * Loads every table to the end of its topic (read_committed), then keeps them up to date on a
-     * background thread.
+     * Loads every table to the end of its topic with {@code c}, a read_committed consumer of byte
+     * arrays, then keeps them up to date with it on a background thread named {@code threadName}.
+     * This object owns {@code c} from then on and closes it when it fails or is closed.
      *
      * @throws org.apache.kafka.common.errors.TimeoutException if the load does not finish within {@code timeout}
+     * @throws IllegalStateException if a table's topic does not exist
      */
-    public void start(String bootstrapServers, String clientId, Duration timeout) {
+    public void start(Consumer<byte[], byte[]> c, String threadName, Duration timeout) {
         if (specs.isEmpty()) {
+            c.close();
             return;
         }
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config);
         consumer = c;
+        long loaded;
+        try {
+            loaded = load(c, timeout);
+        } catch (RuntimeException e) {
+            consumer = null;
+            try {
+                c.close(Duration.ZERO);
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        log.info("global tables {} loaded: {} records", specs.keySet(), loaded);
+        updater = new Thread(this::update, threadName);
+        updater.setDaemon(true);
+        updater.start();
+    }
+
+    private long load(Consumer<byte[], byte[]> c, Duration timeout) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : specs.keySet()) {
             List<PartitionInfo> infos = c.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
-                c.close();
                 throw new IllegalStateException("global table topic '" + topic + "' does not exist");
             }
             infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
@@ -119,7 +130,6 @@ public final class GlobalTables implements AutoCloseable {
         long loaded = 0;
         while (!reached(c, end)) {
             if (System.nanoTime() > deadline) {
-                c.close();
                 throw new org.apache.kafka.common.errors.TimeoutException("global tables " + specs.keySet()
                         + " not loaded within " + timeout);
             }
@@ -128,13 +138,10 @@ public final class GlobalTables implements AutoCloseable {
                 loaded++;
             }
         }
-        log.info("global tables {} loaded: {} records", specs.keySet(), loaded);
-        updater = new Thread(this::update, clientId);
-        updater.setDaemon(true);
-        updater.start();
+        return loaded;
     }
 
-    private static boolean reached(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
+    private static boolean reached(Consumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (c.position(e.getKey()) < e.getValue()) {
                 return false;
@@ -144,7 +151,7 @@ public final class GlobalTables implements AutoCloseable {
     }
 
     private void update() {
-        KafkaConsumer<byte[], byte[]> c = consumer;
+        Consumer<byte[], byte[]> c = consumer;
         try {
             while (!closed) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
@@ -165,7 +172,7 @@ public final class GlobalTables implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        KafkaConsumer<byte[], byte[]> c = consumer;
+        Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }

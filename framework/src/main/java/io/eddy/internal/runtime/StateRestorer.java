@@ -1,6 +1,7 @@
 package io.eddy.internal.runtime;
 
 import io.eddy.RestoreProgress;
+import io.eddy.kafka.ClientRole;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -11,12 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +54,7 @@ final class StateRestorer implements AutoCloseable {
     private final String name;
     private final AppOptions options;
     private final Consumer<RestoreProgress> listener;
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private final Map<Integer, Map<TopicPartition, Restore>> byTask = new HashMap<>();
     private final Map<TopicPartition, Restore> byPartition = new HashMap<>();
     /** Key, value and map overhead of every collapsed record not applied yet, over all partitions. */
@@ -289,19 +287,10 @@ final class StateRestorer implements AutoCloseable {
         consumer.assign(still);
     }
 
-    private KafkaConsumer<byte[], byte[]> consumer() {
+    private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer() {
         if (consumer == null) {
-            Map<String, Object> config = new HashMap<>();
-            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-            config.put(ConsumerConfig.CLIENT_ID_CONFIG, name + "-restore");
-            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-            config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
-            config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
-            config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            consumer = new KafkaConsumer<>(config);
+            consumer = KafkaClients.consumer(options, ClientRole.RESTORE_CONSUMER,
+                    ClientConfigs.restoreConsumer(options, name));
         }
         return consumer;
     }

@@ -2,6 +2,7 @@ package io.eddy.internal.runtime;
 
 import io.eddy.internal.plan.Plan;
 import io.eddy.internal.plan.StoreSpec;
+import io.eddy.kafka.ClientRole;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,15 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Remembers, in the compacted topic {@code <application id>-eddy-stores}, which stores an
@@ -48,9 +45,9 @@ final class StoreRegistry {
      *
      * @throws IllegalStateException naming the store and why, if the pipeline's state no longer matches
      */
-    static void checkAndRecord(Plan plan, String bootstrapServers, Duration timeout) {
+    static void checkAndRecord(Plan plan, AppOptions options) {
         String topic = topic(plan.applicationId());
-        Map<String, String> recorded = read(topic, bootstrapServers, timeout);
+        Map<String, String> recorded = read(topic, options);
         Map<String, String> current = new TreeMap<>();
         plan.stores().forEach(s -> current.put(s.name(), s.descriptor()));
         List<String> problems = new ArrayList<>();
@@ -74,17 +71,14 @@ final class StoreRegistry {
                     + "Named.as(...), or reset the application (delete its internal topics, state directories "
                     + "and consumer group) to start from scratch");
         }
-        write(topic, bootstrapServers, current, recorded, timeout);
+        write(topic, options, current, recorded);
     }
 
-    private static Map<String, String> read(String topic, String bootstrapServers, Duration timeout) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    private static Map<String, String> read(String topic, AppOptions options) {
+        Duration timeout = options.startTimeout();
         Map<String, String> stores = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (Consumer<byte[], byte[]> consumer = KafkaClients.consumer(options, ClientRole.STORE_REGISTRY_CONSUMER,
+                ClientConfigs.storeRegistryConsumer(options))) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -107,8 +101,8 @@ final class StoreRegistry {
         return stores;
     }
 
-    private static void write(String topic, String bootstrapServers, Map<String, String> current,
-                              Map<String, String> recorded, Duration timeout) {
+    private static void write(String topic, AppOptions options, Map<String, String> current,
+                              Map<String, String> recorded) {
         Map<String, String> changes = new TreeMap<>();
         current.forEach((name, descriptor) -> {
             if (!descriptor.equals(recorded.get(name))) {
@@ -118,11 +112,8 @@ final class StoreRegistry {
         if (changes.isEmpty()) {
             return;
         }
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (Producer<byte[], byte[]> producer = KafkaClients.producer(options, ClientRole.STORE_REGISTRY_PRODUCER,
+                ClientConfigs.storeRegistryProducer(options))) {
             changes.forEach((name, descriptor) -> producer.send(new ProducerRecord<>(topic, 0,
                     name.getBytes(StandardCharsets.UTF_8), descriptor.getBytes(StandardCharsets.UTF_8))));
             producer.flush();

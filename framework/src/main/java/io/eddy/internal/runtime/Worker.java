@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -135,7 +133,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
     private void connect() {
         Map<String, Object> producerConfig = ClientConfigs.producer(options, name, transactionalId);
         while (!stopRequested) {
-            producer = new KafkaProducer<>(producerConfig);
+            producer = KafkaClients.workerProducer(options, producerConfig);
             try {
                 if (exactlyOnce) {
                     producer.initTransactions();
@@ -151,7 +149,8 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
         if (producer == null) {
             return;
         }
-        KafkaInput in = new KafkaInput(new KafkaConsumer<>(ClientConfigs.consumer(options, name, groupInstanceId, this)),
+        KafkaInput in = new KafkaInput(
+                KafkaClients.workerConsumer(options, ClientConfigs.consumer(options, name, groupInstanceId, this)),
                 this, this::startOf);
         loop.attach(in, new KafkaCommitPort(producer, in.consumer(), exactlyOnce, options.commitTimeout()));
         input = in;

@@ -1,0 +1,56 @@
+package io.eddy.kafka;
+
+/**
+ * What a Kafka client Eddy asks a {@link KafkaClientFactory} for is used for. The role tells a
+ * factory which settings it is looking at (a worker's transactional producer, a consumer that only
+ * reads a changelog, …) so that it can, say, pick credentials per role or count clients per role.
+ *
+ * <p>Each role names the kind of client it is for: a factory is asked for a consumer only with a
+ * consumer role, and so on ({@link #kind()}). More roles may be added in later versions; a factory
+ * should handle a role it does not know like the others of its kind.
+ */
+public enum ClientRole {
+    /** A worker's group member: reads the input and repartition topics. One per worker thread. */
+    WORKER_CONSUMER(Kind.CONSUMER),
+    /**
+     * A worker's producer: writes output, repartition and changelog records, transactionally under
+     * exactly-once. One per worker thread.
+     */
+    WORKER_PRODUCER(Kind.PRODUCER),
+    /** Replays changelog topics into local state stores when tasks are assigned. One per worker thread. */
+    RESTORE_CONSUMER(Kind.CONSUMER),
+    /** Loads the global tables at start, then keeps them up to date. One per application instance. */
+    GLOBAL_TABLE_CONSUMER(Kind.CONSUMER),
+    /** Reads the registry of the application's state stores at start (stateful applications only). */
+    STORE_REGISTRY_CONSUMER(Kind.CONSUMER),
+    /** Records the application's state stores in the registry at start (stateful applications only). */
+    STORE_REGISTRY_PRODUCER(Kind.PRODUCER),
+    /**
+     * Takes the end offsets of the inputs at start when the trigger is
+     * {@code Trigger.availableNow()}.
+     */
+    END_OFFSETS_CONSUMER(Kind.CONSUMER),
+    /** Lists and checks the input topics and creates the internal topics at start. */
+    ADMIN(Kind.ADMIN);
+
+    /** The kinds of Kafka client, one per method of {@link KafkaClientFactory}. */
+    public enum Kind {
+        /** A {@code org.apache.kafka.clients.consumer.Consumer}. */
+        CONSUMER,
+        /** A {@code org.apache.kafka.clients.producer.Producer}. */
+        PRODUCER,
+        /** An {@code org.apache.kafka.clients.admin.Admin}. */
+        ADMIN
+    }
+
+    private final Kind kind;
+
+    ClientRole(Kind kind) {
+        this.kind = kind;
+    }
+
+    /** The kind of client this role is for. */
+    public Kind kind() {
+        return kind;
+    }
+}
