@@ -8,7 +8,11 @@ import io.eddy.ErrorHandler;
 import io.eddy.OffsetRange;
 import io.eddy.ProcessingFailedException;
 import io.eddy.dsl.Consumed;
+import io.eddy.dsl.Grouped;
+import io.eddy.dsl.OutputMode;
 import io.eddy.dsl.Produced;
+import io.eddy.dsl.TumblingWindows;
+import io.eddy.dsl.WindowedSerde;
 import io.eddy.internal.plan.PipelineBuilder;
 import io.eddy.internal.plan.Plan;
 import io.eddy.kafka.internal.AssignmentListener;
@@ -62,6 +66,16 @@ class CommitProtocolTest {
             .kafka("in", Consumed.with(Serdes.string(), Serdes.string()))
             .mapValues(v -> v.toUpperCase(Locale.ROOT))
             .toKafka("out", Produced.with(Serdes.string(), Serdes.string())));
+
+    /** Stateful, with event-time timers: records counted per key in tumbling windows of 10 s, emitted when closed. */
+    private static final Plan WINDOWED_COUNT = PipelineBuilder.define("protocol", p -> p
+            .kafka("in", Consumed.with(Serdes.string(), Serdes.string()))
+            .withEventTime(Duration.ZERO)
+            .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
+            .window(TumblingWindows.of(Duration.ofSeconds(10)))
+            .count()
+            .emit(OutputMode.FINAL)
+            .toKafka("out", Produced.with(WindowedSerde.of(Serdes.string()), Serdes.longs())));
 
     // ---- 1. exactly-once, the happy path
 
@@ -171,6 +185,42 @@ class CommitProtocolTest {
         }
         assertThat(rig.loop.rejoinNeeded()).isTrue();
         rig.assertNothingCommitted();
+    }
+
+    @Test
+    void timerBatchesAfterARefusedCommitWaitForTheRejoinToo() {
+        // regression: with a batch's input paused for the rejoin, a task whose timers were due ran a
+        // batch without records at every turn of the loop, each refused, so that waiting for a
+        // rejoin spun through MAX_REFUSED_COMMITS and replaced the clients
+        Rig rig = new Rig(WINDOWED_COUNT, true, true, 100, null, null);
+        rig.append(TP0, "a");
+        rig.runOnce();
+        rig.commitDue();                                                    // the window [t, t + 10 s) holds "a"
+        assertThat(rig.producer.commitCount()).isEqualTo(1);
+        int sent = rig.producer.history().size();
+
+        rig.elapse(IDLE_TIMEOUT_MS + 10_000);                               // quiet input: the watermark follows the clock
+        rig.producer.commitTransactionException = new CommitFailedException();
+        rig.runOnce();                                                      // a batch without records closes the window
+        assertThat(rig.count("refused")).isEqualTo(1);
+        assertThat(rig.consumer.paused()).containsExactlyInAnyOrder(TP0, TP1);
+
+        for (int i = 0; i < 5; i++) {
+            rig.elapse(BatchLoop.BACKOFF_MIN_MS / 10);
+            rig.runOnce();
+        }
+        assertThat(rig.count("refused")).isEqualTo(1);
+        assertThat(rig.producer.transactionInFlight()).isFalse();
+
+        rig.producer.commitTransactionException = null;
+        rig.rebalanceOnNextPoll(TP0, TP1);
+        rig.runOnce();                                                      // rejoined: the timers fire now
+        assertThat(rig.producer.commitCount()).isEqualTo(2);
+        assertThat(rig.producer.history().subList(sent, rig.producer.history().size()))
+                .extracting(ProducerRecord::topic).contains("out");
+        // the quiet partition's watermark is its last event time plus the time since: the clock's now
+        assertThat(rig.offsetCommits()).last().isEqualTo(Map.of(TP0, offset(1, "eddy:batch=1;wm=" + rig.clock.get())));
+        rig.closeTasks();
     }
 
     // ---- 3. fenced
