@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Refused: the group is rebalancing.</b> The batch is aborted, the partitions still owned
  *       are rewound to its start, and every input is paused until the member has rejoined (the
- *       next assignment event) or a backoff ends, whichever is first; the backoff doubles from
+ *       next assignment event) or a backoff ends, whichever is first (batches without records, for
+ *       due timers, wait too); the backoff doubles from
  *       {@value #BACKOFF_MIN_MS} ms up to {@value #BACKOFF_MAX_MS} ms. Re-running the batch at once
  *       would be refused again until the rebalance completes. After {@value #MAX_REFUSED_COMMITS}
  *       refusals in a row the member gives up its tasks and rejoins with new clients.</li>
@@ -239,8 +240,8 @@ public final class BatchLoop implements AssignmentListener {
         if (settings.targets() != null && !open && !rejoinNeeded) {
             reportReachedTargets();
         }
-        if (!open && !rejoinNeeded && stateful) {
-            commitDueTimers();
+        if (!open && !rejoinNeeded && stateful && pausedUntil == 0) {
+            commitDueTimers();   // not while input waits for a rejoin or a backoff: that commit would be refused too
         }
     }
 
