@@ -46,9 +46,26 @@ import org.apache.kafka.clients.CommonClientConfigs;
 public final class EddyApp implements AutoCloseable {
 
     private final AppRuntime runtime;
+    private final PipelineDescription description;
 
     private EddyApp(AppOptions options) {
         this.runtime = new AppRuntime(options);
+        this.description = options.plan().describe();
+    }
+
+    /**
+     * The application's pipeline as readable text: sources, operators in processing order with
+     * their names and kinds, state stores and their changelog topics, internal topics and sinks.
+     * Available before {@link #start()}; the same for every build of the same pipeline.
+     *
+     * <pre>{@code
+     * System.out.println(app.describe());
+     * }</pre>
+     *
+     * @return the description; never null
+     */
+    public PipelineDescription describe() {
+        return description;
     }
 
     /**
@@ -152,6 +169,7 @@ public final class EddyApp implements AutoCloseable {
         private long storeCacheBytes = 2L << 20;
         private Duration idleTimeout = Duration.ofSeconds(10);
         private final List<RestoreListener> restoreListeners = new ArrayList<>();
+        private boolean requireNamedState;
 
         private Builder(String applicationId) {
             this.applicationId = applicationId;
@@ -390,6 +408,18 @@ public final class EddyApp implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether every stateful operator must be named with its {@link io.eddy.dsl.Named} argument
+         * (see {@link io.eddy.dsl.Named}). When false (the default), an unnamed one gets a name
+         * derived from its kind and position and is logged at WARN by {@link #build()}; when true,
+         * {@link #build()} refuses it. Turn it on for applications whose state must survive
+         * pipeline changes.
+         */
+        public Builder requireNamedState(boolean required) {
+            this.requireNamedState = required;
+            return this;
+        }
+
         /** Adds a listener told how restoring stores from their changelogs progresses. */
         public Builder addRestoreListener(RestoreListener listener) {
             restoreListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -401,7 +431,8 @@ public final class EddyApp implements AutoCloseable {
          *
          * @throws InvalidConfigException naming the first bad option and its value
          * @throws IllegalArgumentException if the pipeline is invalid (no source, no sink, a topic
-         *         read twice, an operator name used twice)
+         *         read twice, an operator name used twice, an unnamed stateful operator when
+         *         {@link #requireNamedState(boolean) named state is required})
          */
         public EddyApp build() {
             if (applicationId == null || !LEGAL_ID.matcher(applicationId).matches()) {
@@ -448,7 +479,7 @@ public final class EddyApp implements AutoCloseable {
             if (idleTimeout.isNegative() || idleTimeout.isZero()) {
                 throw new InvalidConfigException("idleTimeout", idleTimeout, "must be positive");
             }
-            Plan plan = PipelineBuilder.define(applicationId, pipeline);
+            Plan plan = PipelineBuilder.define(applicationId, pipeline, requireNamedState);
             if (trigger.isAvailableNow() && !plan.repartitionTopics().isEmpty()) {
                 throw new InvalidConfigException("trigger", trigger, "availableNow is not supported yet by pipelines "
                         + "that repartition (groupBy, or groupByKey after a key change): use Trigger.every(...)");

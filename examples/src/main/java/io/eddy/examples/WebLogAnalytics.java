@@ -127,7 +127,7 @@ public final class WebLogAnalytics {
                 .mapValues(WebLogLine::parse).named("parse")
                 .withEventTime(WebLogLine::timestamp, ALLOWED_DELAY)           // event time: the logged time
                 .groupBy((client, line) -> line.path(),
-                        Grouped.with(Serdes.string(), WebLogLine.serde()).named("by-url"))
+                        Grouped.with(Serdes.string(), WebLogLine.serde()), Named.as("by-url"))
                 .window(TumblingWindows.of(WINDOW).grace(GRACE))
                 .onLateRecords(late -> late                                    // instead of dropping them
                         .toKafka(topics.late(), Produced.with(Serdes.string(), WebLogLine.serde())))

@@ -6,10 +6,11 @@ import java.util.Objects;
 /**
  * How records are grouped for an aggregation: the serdes of the grouping key and of the values
  * (used for the state store and, when records must move to the task that owns their key, for the
- * repartition topic), and optionally the repartition topic's name. Immutable.
+ * repartition topic). The repartition topic is named by the {@link Named} argument of
+ * {@link RecordStream#groupBy(java.util.function.BiFunction, Grouped, Named)}. Immutable.
  *
  * <pre>{@code
- * stream.groupBy((k, order) -> order.region(), Grouped.with(Serdes.string(), orderSerde).named("by-region"))
+ * stream.groupBy((k, order) -> order.region(), Grouped.with(Serdes.string(), orderSerde), Named.as("by-region"))
  * }</pre>
  */
 public final class Grouped<K, V> {
@@ -28,7 +29,14 @@ public final class Grouped<K, V> {
         return new Grouped<>(keySerde, valueSerde, null);
     }
 
-    /** A copy whose repartition topic is {@code <application id>-<name>-repartition}. */
+    /**
+     * A copy whose repartition topic is {@code <application id>-<name>-repartition}.
+     *
+     * @deprecated name the repartition topic like every stateful operator, with the last argument
+     *     of {@link RecordStream#groupBy(java.util.function.BiFunction, Grouped, Named)} or
+     *     {@link RecordStream#groupByKey(Grouped, Named)}, which win over this name
+     */
+    @Deprecated
     public Grouped<K, V> named(String name) {
         return new Grouped<>(keySerde, valueSerde, Named.as(name));
     }
@@ -43,7 +51,12 @@ public final class Grouped<K, V> {
         return valueSerde;
     }
 
-    /** The given name, or null for a derived one. */
+    /**
+     * The name given with {@link #named}, or null.
+     *
+     * @deprecated see {@link #named}
+     */
+    @Deprecated
     public Named name() {
         return name;
     }

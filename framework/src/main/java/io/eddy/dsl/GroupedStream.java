@@ -15,14 +15,26 @@ import java.util.function.Supplier;
  */
 public interface GroupedStream<K, V> {
 
-    /** Counts records per key. */
+    /** Counts records per key, in the store {@code name}. */
     Table<K, Long> count(Named name);
 
-    /** Counts records per key, in a store with a derived name ({@code count-<n>}). */
+    /**
+     * Counts records per key, in a store with a derived name ({@code count-<n>}), logged as unnamed
+     * when the pipeline is built; prefer {@link #count(Named)}.
+     */
     Table<K, Long> count();
 
-    /** Combines the values of each key with {@code reducer}; the first value is the initial aggregate. */
+    /**
+     * Combines the values of each key with {@code reducer}, in the store {@code name}; the first
+     * value is the initial aggregate. Null values are ignored; the reducer must not return null.
+     */
     Table<K, V> reduce(BinaryOperator<V> reducer, Named name);
+
+    /**
+     * Like {@link #reduce(BinaryOperator, Named)}, in a store with a derived name
+     * ({@code reduce-<n>}), logged as unnamed when the pipeline is built.
+     */
+    Table<K, V> reduce(BinaryOperator<V> reducer);
 
     /**
      * Folds the values of each key into an aggregate that starts as {@code initializer.get()}.
@@ -31,6 +43,13 @@ public interface GroupedStream<K, V> {
      */
     <A> Table<K, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
                               Serde<A> aggregateSerde, Named name);
+
+    /**
+     * Like {@link #aggregate(Supplier, Aggregator, Serde, Named)}, in a store with a derived name
+     * ({@code aggregate-<n>}), logged as unnamed when the pipeline is built.
+     */
+    <A> Table<K, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
+                              Serde<A> aggregateSerde);
 
     /**
      * Cuts the grouped stream into event-time windows; see {@link Windows} for the kinds and

@@ -28,11 +28,12 @@ public interface Pipeline {
     /**
      * Reads a compacted topic as a table: the latest value per key, a null value deleting the key.
      * The topic is an input like any other (co-partitioned with the others); the table is stored
-     * under the name {@code table-<topic>}.
+     * under the derived name {@code table-<topic>}, logged as unnamed when the pipeline is built;
+     * prefer {@link #table(String, Consumed, Named)}.
      */
     <K, V> Table<K, V> table(String topic, Consumed<K, V> consumed);
 
-    /** Like {@link #table(String, Consumed)}, stored under {@code name}. */
+    /** Like {@link #table(String, Consumed)}, stored under {@code name} (see {@link Named}). */
     <K, V> Table<K, V> table(String topic, Consumed<K, V> consumed, Named name);
 
     /**

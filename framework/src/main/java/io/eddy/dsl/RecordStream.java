@@ -13,8 +13,9 @@ import java.util.function.Supplier;
  * <p>Functions given to operators run on worker threads, one task's records at a time and in
  * offset order per input partition. They must not block for long. An exception they throw is
  * attributed to the operator (see {@link #named}) and handled by the application's
- * {@link io.eddy.ErrorHandler}. Each operator gets a default name, {@code <kind>-<n>}; give stable
- * names with {@link #named} to make errors and, later, state easy to recognise.
+ * {@link io.eddy.ErrorHandler}. Each operator gets a default name, {@code <kind>-<n>}. Name a
+ * stateless operator with {@link #named}; a stateful one (it owns a store or an internal topic)
+ * with the {@link Named} last argument of the method that creates it, see {@link Named}.
  *
  * <p>Timestamps and headers of the input record travel with everything derived from it, and are
  * written to Kafka sinks.
@@ -24,7 +25,13 @@ import java.util.function.Supplier;
  */
 public interface RecordStream<K, V> {
 
-    /** Names the operator that produced this stream; names are unique within a pipeline. */
+    /**
+     * Names the stateless operator that produced this stream; names are unique within a pipeline.
+     *
+     * @throws IllegalArgumentException if {@code name} is null or blank, or if the operator is
+     *         stateful (an aggregation, table, join or deduplication), which is named by its
+     *         {@link Named} argument instead
+     */
     RecordStream<K, V> named(String name);
 
     /** Replaces each record by the key-value pair {@code mapper} returns. */
@@ -33,12 +40,33 @@ public interface RecordStream<K, V> {
     /** Replaces each value by what {@code mapper} returns; the key is unchanged. */
     <V2> RecordStream<K, V2> mapValues(Function<? super V, ? extends V2> mapper);
 
+    /**
+     * Replaces each value by what {@code mapper(key, value)} returns. The mapper sees the key
+     * but cannot change it, so a stream keyed as its input stays so (no repartition is needed
+     * to group or join it). The key passed may be null if the record has none.
+     *
+     * <pre>{@code
+     * orders.mapValues((customer, order) -> order.withCustomer(customer))
+     * }</pre>
+     *
+     * <p>A lambda picks its overload by its number of parameters. A method reference to an
+     * overloaded method that fits both shapes (such as {@code String::toUpperCase}, which also has
+     * a one-argument form) is ambiguous; write a lambda instead ({@code v -> v.toUpperCase()}).
+     */
+    <V2> RecordStream<K, V2> mapValues(BiFunction<? super K, ? super V, ? extends V2> mapper);
+
     /** Replaces each record by zero or more key-value pairs. */
     <K2, V2> RecordStream<K2, V2> flatMap(
             BiFunction<? super K, ? super V, ? extends Iterable<KeyValue<K2, V2>>> mapper);
 
     /** Replaces each value by zero or more values under the same key. */
     <V2> RecordStream<K, V2> flatMapValues(Function<? super V, ? extends Iterable<? extends V2>> mapper);
+
+    /**
+     * Replaces each value by the zero or more values {@code mapper(key, value)} returns (null: none),
+     * under the same key; as {@link #mapValues(BiFunction)}, the key is seen but not changed.
+     */
+    <V2> RecordStream<K, V2> flatMapValues(BiFunction<? super K, ? super V, ? extends Iterable<? extends V2>> mapper);
 
     /** Keeps the records {@code predicate} accepts. */
     RecordStream<K, V> filter(BiPredicate<? super K, ? super V> predicate);
@@ -64,6 +92,13 @@ public interface RecordStream<K, V> {
     GroupedStream<K, V> groupByKey(Grouped<K, V> grouped);
 
     /**
+     * Like {@link #groupByKey(Grouped)}; if the records must be repartitioned, the repartition
+     * topic is {@code <application id>-<name>-repartition}. Without a name, a repartitioning
+     * {@code groupByKey} derives one and is logged as unnamed.
+     */
+    GroupedStream<K, V> groupByKey(Grouped<K, V> grouped, Named name);
+
+    /**
      * Groups the records by the key {@code keySelector} computes; they go through the repartition
      * topic {@code <application id>-<name>-repartition}, written within the batch's transaction and
      * read as input of the next stage. A null grouping key is an error of this operator.
@@ -72,10 +107,26 @@ public interface RecordStream<K, V> {
                                       Grouped<K2, V> grouped);
 
     /**
-     * The latest value per key of this stream as a table stored under {@code name}; a null value
-     * deletes the key.
+     * Like {@link #groupBy(BiFunction, Grouped)}, through the repartition topic
+     * {@code <application id>-<name>-repartition}. Without a name, the topic's name is derived
+     * ({@code groupBy-<n>}) and the operator is logged as unnamed.
      */
-    Table<K, V> toTable(Named name, io.eddy.serde.Serde<K> keySerde, io.eddy.serde.Serde<V> valueSerde);
+    <K2> GroupedStream<K2, V> groupBy(BiFunction<? super K, ? super V, ? extends K2> keySelector,
+                                      Grouped<K2, V> grouped, Named name);
+
+    /**
+     * The latest value per key of this stream as a table stored under {@code name}; a null value
+     * deletes the key. The key must not have been changed since the source.
+     *
+     * @throws IllegalArgumentException if an operator upstream may have changed the key
+     */
+    Table<K, V> toTable(io.eddy.serde.Serde<K> keySerde, io.eddy.serde.Serde<V> valueSerde, Named name);
+
+    /**
+     * Like {@link #toTable(io.eddy.serde.Serde, io.eddy.serde.Serde, Named)}, stored under a derived
+     * name ({@code toTable-<n>}), logged as unnamed when the pipeline is built.
+     */
+    Table<K, V> toTable(io.eddy.serde.Serde<K> keySerde, io.eddy.serde.Serde<V> valueSerde);
 
     /**
      * Joins each record with the row of {@code table} under the same key, dropping records with no
@@ -85,8 +136,20 @@ public interface RecordStream<K, V> {
      */
     <VT, R> RecordStream<K, R> join(Table<K, VT> table, BiFunction<? super V, ? super VT, ? extends R> joiner);
 
+    /**
+     * Like {@link #join(Table, BiFunction)}, the join operator named {@code name}. The join reads
+     * the table's store and keeps none of its own, so an unnamed one ({@code join-<n>}) is not
+     * logged.
+     */
+    <VT, R> RecordStream<K, R> join(Table<K, VT> table, BiFunction<? super V, ? super VT, ? extends R> joiner,
+                                    Named name);
+
     /** Like {@link #join(Table, BiFunction)} but keeps every record; {@code joiner} gets null when there is no row. */
     <VT, R> RecordStream<K, R> leftJoin(Table<K, VT> table, BiFunction<? super V, ? super VT, ? extends R> joiner);
+
+    /** Like {@link #leftJoin(Table, BiFunction)}, the join operator named {@code name}. */
+    <VT, R> RecordStream<K, R> leftJoin(Table<K, VT> table, BiFunction<? super V, ? super VT, ? extends R> joiner,
+                                        Named name);
 
     /**
      * Joins each record with the row of a global table found under the key {@code keyMapper}
@@ -156,7 +219,7 @@ public interface RecordStream<K, V> {
     <D> RecordStream<K, V> dropDuplicates(BiFunction<? super K, ? super V, ? extends D> id,
                                           io.eddy.serde.Serde<D> idSerde);
 
-    /** Like {@link #dropDuplicates(BiFunction, io.eddy.serde.Serde)}, with a named store. */
+    /** Like {@link #dropDuplicates(BiFunction, io.eddy.serde.Serde)}, with the store {@code name}. */
     <D> RecordStream<K, V> dropDuplicates(BiFunction<? super K, ? super V, ? extends D> id,
                                           io.eddy.serde.Serde<D> idSerde, Named name);
 
@@ -165,10 +228,21 @@ public interface RecordStream<K, V> {
      * each stream, whose event times are at most the window's maximum difference apart, emits
      * {@code joiner(value, otherValue)} as soon as the second of the two arrives, with the later
      * of the two timestamps. Both streams must read co-partitioned topics with unchanged keys.
+     * The join's stores get a derived name ({@code join-<n>}), logged as unnamed when the pipeline
+     * is built; prefer {@link #join(RecordStream, BiFunction, JoinWindows, StreamJoined, Named)}.
      */
     <VO, R> RecordStream<K, R> join(RecordStream<K, VO> other,
                                     BiFunction<? super V, ? super VO, ? extends R> joiner,
                                     JoinWindows windows, StreamJoined<K, V, VO> serdes);
+
+    /**
+     * Like {@link #join(RecordStream, BiFunction, JoinWindows, StreamJoined)}, with the stores
+     * {@code <name>-left}, {@code <name>-right} (and, for outer sides, {@code <name>-left-timers},
+     * {@code <name>-right-timers}); {@code name} must be unique among the application's state names.
+     */
+    <VO, R> RecordStream<K, R> join(RecordStream<K, VO> other,
+                                    BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                    JoinWindows windows, StreamJoined<K, V, VO> serdes, Named name);
 
     /**
      * Like {@link #join(RecordStream, BiFunction, JoinWindows, StreamJoined)}, and also emits
@@ -179,6 +253,11 @@ public interface RecordStream<K, V> {
                                         BiFunction<? super V, ? super VO, ? extends R> joiner,
                                         JoinWindows windows, StreamJoined<K, V, VO> serdes);
 
+    /** Like {@link #leftJoin(RecordStream, BiFunction, JoinWindows, StreamJoined)}, with stores named after {@code name}. */
+    <VO, R> RecordStream<K, R> leftJoin(RecordStream<K, VO> other,
+                                        BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                        JoinWindows windows, StreamJoined<K, V, VO> serdes, Named name);
+
     /**
      * Like {@link #leftJoin(RecordStream, BiFunction, JoinWindows, StreamJoined)} for both sides:
      * an unmatched record of the other stream gives {@code joiner(null, otherValue)}.
@@ -186,6 +265,11 @@ public interface RecordStream<K, V> {
     <VO, R> RecordStream<K, R> outerJoin(RecordStream<K, VO> other,
                                          BiFunction<? super V, ? super VO, ? extends R> joiner,
                                          JoinWindows windows, StreamJoined<K, V, VO> serdes);
+
+    /** Like {@link #outerJoin(RecordStream, BiFunction, JoinWindows, StreamJoined)}, with stores named after {@code name}. */
+    <VO, R> RecordStream<K, R> outerJoin(RecordStream<K, VO> other,
+                                         BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                         JoinWindows windows, StreamJoined<K, V, VO> serdes, Named name);
 
     /**
      * Writes each record to {@code topic}, within the batch's transaction under exactly-once.

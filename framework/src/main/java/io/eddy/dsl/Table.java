@@ -34,9 +34,24 @@ public interface Table<K, V> {
      */
     <VO, R> Table<K, R> join(Table<K, VO> other, BiFunction<? super V, ? super VO, ? extends R> joiner);
 
+    /**
+     * Like {@link #join(Table, BiFunction)}, the join operator named {@code name}. The joined table
+     * is computed from both sides' stores and keeps none of its own, so an unnamed join gets a
+     * derived name ({@code tableJoin-<n>}) without a warning.
+     */
+    <VO, R> Table<K, R> join(Table<K, VO> other, BiFunction<? super V, ? super VO, ? extends R> joiner, Named name);
+
     /** Like {@link #join} but keeps every key of this table; {@code joiner} gets null for a missing other row. */
     <VO, R> Table<K, R> leftJoin(Table<K, VO> other, BiFunction<? super V, ? super VO, ? extends R> joiner);
 
+    /** Like {@link #leftJoin(Table, BiFunction)}, the join operator named {@code name}. */
+    <VO, R> Table<K, R> leftJoin(Table<K, VO> other, BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                 Named name);
+
     /** Keeps every key of either table; {@code joiner} gets null for the missing side. */
     <VO, R> Table<K, R> outerJoin(Table<K, VO> other, BiFunction<? super V, ? super VO, ? extends R> joiner);
+
+    /** Like {@link #outerJoin(Table, BiFunction)}, the join operator named {@code name}. */
+    <VO, R> Table<K, R> outerJoin(Table<K, VO> other, BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                  Named name);
 }

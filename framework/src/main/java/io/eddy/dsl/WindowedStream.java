@@ -20,14 +20,23 @@ import java.util.function.Supplier;
  */
 public interface WindowedStream<K, V> {
 
-    /** Counts records per key and window. */
+    /** Counts records per key and window, in the store {@code name}. */
     Table<Windowed<K>, Long> count(Named name);
 
-    /** Counts records per key and window, in a store with a derived name ({@code window-count-<n>}). */
+    /**
+     * Counts records per key and window, in a store with a derived name ({@code window-count-<n>}),
+     * logged as unnamed when the pipeline is built; prefer {@link #count(Named)}.
+     */
     Table<Windowed<K>, Long> count();
 
-    /** Combines the values of each key and window; sessions merge with the same reducer. */
+    /** Combines the values of each key and window, in the store {@code name}; sessions merge with the same reducer. */
     Table<Windowed<K>, V> reduce(BinaryOperator<V> reducer, Named name);
+
+    /**
+     * Like {@link #reduce(BinaryOperator, Named)}, in a store with a derived name
+     * ({@code window-reduce-<n>}), logged as unnamed when the pipeline is built.
+     */
+    Table<Windowed<K>, V> reduce(BinaryOperator<V> reducer);
 
     /**
      * Folds the values of each key and window into an aggregate. Not for session windows, whose
@@ -38,9 +47,25 @@ public interface WindowedStream<K, V> {
     <A> Table<Windowed<K>, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
                                         Serde<A> aggregateSerde, Named name);
 
+    /**
+     * Like {@link #aggregate(Supplier, Aggregator, Serde, Named)}, in a store with a derived name
+     * ({@code window-aggregate-<n>}), logged as unnamed when the pipeline is built.
+     *
+     * @throws IllegalArgumentException for session windows
+     */
+    <A> Table<Windowed<K>, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
+                                        Serde<A> aggregateSerde);
+
     /** Folds the values of each key and window; {@code merger} combines sessions a record joins. */
     <A> Table<Windowed<K>, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
                                         Merger<? super K, A> merger, Serde<A> aggregateSerde, Named name);
+
+    /**
+     * Like {@link #aggregate(Supplier, Aggregator, Merger, Serde, Named)}, in a store with a derived
+     * name ({@code window-aggregate-<n>}), logged as unnamed when the pipeline is built.
+     */
+    <A> Table<Windowed<K>, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
+                                        Merger<? super K, A> merger, Serde<A> aggregateSerde);
 
     /**
      * Routes late records, those that fall only into closed windows, to a stream instead of

@@ -51,7 +51,7 @@ final class StatefulCrashMain {
                     }
                 })
                 .pipeline(p -> p.kafka(args[1], Consumed.with(Serdes.string(), Serdes.string()))
-                        .groupBy((k, v) -> v, Grouped.with(Serdes.string(), Serdes.string()).named("by-item"))
+                        .groupBy((k, v) -> v, Grouped.with(Serdes.string(), Serdes.string()), Named.as("by-item"))
                         .count(Named.as("counts"))
                         .toStream()
                         .toKafka(args[2], Produced.with(Serdes.string(), Serdes.longs())))

@@ -5,7 +5,6 @@ import io.eddy.dsl.Grouped;
 import io.eddy.dsl.GroupedStream;
 import io.eddy.dsl.Named;
 import io.eddy.dsl.Table;
-import io.eddy.internal.runtime.StatefulNodes;
 import io.eddy.serde.Serde;
 import io.eddy.serde.Serdes;
 import java.util.List;
@@ -36,24 +35,37 @@ final class GroupedImpl<K, V> implements GroupedStream<K, V> {
 
     @Override
     public Table<K, Long> count(Named name) {
-        return aggregate(() -> 0L, (k, v, n) -> n + 1, Serdes.longs(), name, "count");
+        return aggregate(() -> 0L, (k, v, n) -> n + 1, Serdes.longs(), Objects.requireNonNull(name, "name"), "count");
     }
 
     @Override
     public Table<K, Long> count() {
-        return count(Named.as(builder.derivedName("count")));
+        return count(builder.nameOf(null, "count", null, "count(Named.as(\"...\"))"));
     }
 
     @Override
     public Table<K, V> reduce(BinaryOperator<V> reducer, Named name) {
         Objects.requireNonNull(reducer, "reducer");
-        return add(name, "reduce", grouped.valueSerde(), store -> StatefulNodes.reduce(store, reducer, maxKeys));
+        Objects.requireNonNull(name, "name");
+        return add(name, "reduce", grouped.valueSerde(), store -> new OperatorSpec.Reduce(store, reducer, maxKeys));
+    }
+
+    @Override
+    public Table<K, V> reduce(BinaryOperator<V> reducer) {
+        return reduce(reducer, builder.nameOf(null, "reduce", null, "reduce(reducer, Named.as(\"...\"))"));
     }
 
     @Override
     public <A> Table<K, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
                                      Serde<A> aggregateSerde, Named name) {
-        return aggregate(initializer, aggregator, aggregateSerde, name, "aggregate");
+        return aggregate(initializer, aggregator, aggregateSerde, Objects.requireNonNull(name, "name"), "aggregate");
+    }
+
+    @Override
+    public <A> Table<K, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
+                                     Serde<A> aggregateSerde) {
+        return aggregate(initializer, aggregator, aggregateSerde, builder.nameOf(null, "aggregate", null,
+                "aggregate(initializer, aggregator, serde, Named.as(\"...\"))"));
     }
 
     private <A> Table<K, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
@@ -61,15 +73,15 @@ final class GroupedImpl<K, V> implements GroupedStream<K, V> {
         Objects.requireNonNull(initializer, "initializer");
         Objects.requireNonNull(aggregator, "aggregator");
         Objects.requireNonNull(aggregateSerde, "aggregateSerde");
-        return add(name, kind, aggregateSerde, store -> StatefulNodes.aggregate(store, initializer, aggregator, maxKeys));
+        return add(name, kind, aggregateSerde, store -> new OperatorSpec.Aggregate(store, initializer, aggregator, maxKeys));
     }
 
     private <A> Table<K, A> add(Named name, String kind, Serde<A> valueSerde,
-                                java.util.function.Function<StoreSpec, io.eddy.internal.runtime.Nodes.Factory> factory) {
-        Objects.requireNonNull(name, "name");
+                                java.util.function.Function<StoreSpec, OperatorSpec> operator) {
         StoreSpec store = builder.addStore(name.name(), StoreSpec.Kind.KEY_VALUE, grouped.keySerde(), valueSerde, 0, 0, kind);
-        PlanNode table = builder.addNamed(List.of(node), kind, name.name(), factory.apply(store), false);
-        return new TableImpl<>(builder, table, null, maxKeys);
+        PlanNode table = builder.addNamed(List.of(node), kind, name.name(), operator.apply(store), false);
+        table.namedByArgument = true;
+        return new TableImpl<>(builder, table, false, maxKeys);
     }
 
     @Override

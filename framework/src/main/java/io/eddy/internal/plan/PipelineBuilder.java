@@ -6,7 +6,6 @@ import io.eddy.dsl.Named;
 import io.eddy.dsl.Table;
 import io.eddy.dsl.Pipeline;
 import io.eddy.dsl.RecordStream;
-import io.eddy.internal.runtime.Nodes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,31 +20,73 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records what a pipeline definition declares and turns it into a {@link Plan}, checking what the
  * types cannot: topics consumed twice, duplicate operator names, a pipeline without sink.
+ *
+ * <h2>Names of stateful operators</h2>
+ * An operator that owns a state store or an internal topic (aggregations, tables, windowed
+ * joins, deduplication, repartitioning) is named by the trailing {@link Named} argument of the
+ * DSL method that creates it. Without one, it gets a name derived from its kind and position
+ * ({@code count-2}), which changes when an unnamed stateful operator is added before it, and so
+ * silently moves its state to a new store. Such operators are listed by {@link Plan#unnamedState()}
+ * and logged at WARN when the plan is built, or refused when names are required.
  */
 public final class PipelineBuilder implements Pipeline {
+    private static final Logger log = LoggerFactory.getLogger(PipelineBuilder.class);
+
     private final String applicationId;
+    private final boolean requireNamedState;
+    private final List<UnnamedState> unnamed = new ArrayList<>();
     private final List<SourceSpec> sources = new ArrayList<>();
     private final List<PlanNode> nodes = new ArrayList<>();
     private final List<StoreSpec> stores = new ArrayList<>();
     private final List<GlobalTableSpec> globalTables = new ArrayList<>();
     private final Map<String, Integer> counters = new HashMap<>();
 
-    private PipelineBuilder(String applicationId) {
+    private PipelineBuilder(String applicationId, boolean requireNamedState) {
         this.applicationId = applicationId;
+        this.requireNamedState = requireNamedState;
     }
 
     /**
      * Runs {@code definition} on a fresh builder and returns the checked plan; internal topic names
-     * start with {@code applicationId}.
+     * start with {@code applicationId}. Unnamed stateful operators are logged at WARN.
      */
     public static Plan define(String applicationId, Consumer<? super Pipeline> definition) {
-        PipelineBuilder builder = new PipelineBuilder(applicationId);
+        return define(applicationId, definition, false);
+    }
+
+    /**
+     * Like {@link #define(String, Consumer)}; with {@code requireNamedState}, an unnamed stateful
+     * operator is refused instead of logged.
+     *
+     * @throws IllegalArgumentException if the pipeline is invalid, or if {@code requireNamedState}
+     *         and a stateful operator has no name (the message names its kind and derived name)
+     */
+    public static Plan define(String applicationId, Consumer<? super Pipeline> definition, boolean requireNamedState) {
+        PipelineBuilder builder = new PipelineBuilder(applicationId, requireNamedState);
         definition.accept(builder);
         return builder.build();
+    }
+
+    /**
+     * The name of a stateful operator the user named, or else a derived one ({@code <kind>-<n>}
+     * unless {@code derived} is given), noted as unnamed.
+     *
+     * @param operator the DSL method, for messages ({@code "count"})
+     * @param howToName how to name it, for messages ({@code "count(Named.as(\"...\"))"})
+     */
+    Named nameOf(Named given, String operator, String derived, String howToName) {
+        if (given != null) {
+            return given;
+        }
+        Named name = Named.as(derived != null ? derived : derivedName(operator));
+        unnamed.add(new UnnamedState(operator, name.name(), howToName));
+        return name;
     }
 
     @Override
@@ -65,7 +106,10 @@ public final class PipelineBuilder implements Pipeline {
 
     @Override
     public <K, V> Table<K, V> table(String topic, Consumed<K, V> consumed) {
-        return table(topic, consumed, Named.as("table-" + Objects.requireNonNull(topic, "topic")));
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(consumed, "consumed");
+        return table(topic, consumed, nameOf(null, "table", "table-" + topic,
+                "table(\"" + topic + "\", consumed, Named.as(\"...\"))"));
     }
 
     @Override
@@ -97,7 +141,9 @@ public final class PipelineBuilder implements Pipeline {
      */
     <K, V> PlanNode addRepartitionSource(String name, Consumed<K, V> consumed) {
         String topic = repartitionTopic(name);
-        PlanNode root = new PlanNode(name + "-source", "source", null, false);
+        PlanNode root = new PlanNode(name + "-source", "source",
+                new OperatorSpec.Source(consumed.keySerde(), consumed.valueSerde()), false);
+        root.namedByArgument = true;
         nodes.add(root);
         sources.add(new SourceSpec(root, List.of(topic), null, consumed, true));
         return root;
@@ -125,8 +171,8 @@ public final class PipelineBuilder implements Pipeline {
     }
 
     /** Adds a node with a given name under one or more parents. */
-    PlanNode addNamed(List<PlanNode> parents, String kind, String name, Nodes.Factory factory, boolean sink) {
-        PlanNode node = new PlanNode(name, kind, factory, sink);
+    PlanNode addNamed(List<PlanNode> parents, String kind, String name, OperatorSpec operator, boolean sink) {
+        PlanNode node = new PlanNode(name, kind, operator, sink);
         parents.forEach(p -> p.children.add(node));
         nodes.add(node);
         return node;
@@ -141,21 +187,22 @@ public final class PipelineBuilder implements Pipeline {
 
     private <K, V> RecordStream<K, V> addSource(List<String> topics, Pattern pattern, Consumed<K, V> consumed,
                                                 String name) {
-        PlanNode root = new PlanNode(name, "source", null, false);
+        PlanNode root = new PlanNode(name, "source", new OperatorSpec.Source(consumed.keySerde(),
+                consumed.valueSerde()), false);
         nodes.add(root);
         sources.add(new SourceSpec(root, topics, pattern, consumed, false));
         return new StreamImpl<>(this, root);
     }
 
-    PlanNode add(PlanNode parent, String kind, Nodes.Factory factory, boolean sink) {
-        PlanNode node = new PlanNode(nextName(kind), kind, factory, sink);
+    PlanNode add(PlanNode parent, String kind, OperatorSpec operator, boolean sink) {
+        PlanNode node = new PlanNode(nextName(kind), kind, operator, sink);
         parent.children.add(node);
         nodes.add(node);
         return node;
     }
 
     PlanNode addMerged(List<PlanNode> parents, String kind) {
-        PlanNode node = new PlanNode(nextName(kind), kind, Nodes.passThrough(), false);
+        PlanNode node = new PlanNode(nextName(kind), kind, new OperatorSpec.PassThrough(), false);
         parents.forEach(p -> p.children.add(node));
         nodes.add(node);
         return node;
@@ -192,7 +239,22 @@ public final class PipelineBuilder implements Pipeline {
         if (!reachesSink()) {
             throw new IllegalArgumentException("the pipeline has no sink: end a stream with toKafka, foreach or console");
         }
-        return new Plan(applicationId, sources, stores, globalTables, flushOrder(), eventTimeDelays());
+        checkNamedState();
+        return new Plan(applicationId, sources, stores, globalTables, flushOrder(), eventTimeDelays(), unnamed);
+    }
+
+    /** Refuses or logs the stateful operators that got a derived name. */
+    private void checkNamedState() {
+        for (UnnamedState u : unnamed) {
+            if (requireNamedState) {
+                throw new IllegalArgumentException("the " + u.operator() + " operator has no name and would be named '"
+                        + u.derivedName() + "' after its position in the pipeline, but named state is required "
+                        + "(requireNamedState): name it, e.g. " + u.howToName());
+            }
+            log.warn("Unnamed stateful operator: {} was given the derived name '{}', which names its state and "
+                    + "internal topics and changes when an unnamed stateful operator is added before it, losing "
+                    + "that state. Name it, e.g. {}", u.operator(), u.derivedName(), u.howToName());
+        }
     }
 
     /**

@@ -20,9 +20,11 @@ public final class Plan {
     private final List<GlobalTableSpec> globalTables;
     private final List<PlanNode> flushOrder;
     private final java.util.Map<SourceSpec, Long> eventTimeDelays;
+    private final List<UnnamedState> unnamedState;
 
     Plan(String applicationId, List<SourceSpec> sources, List<StoreSpec> stores, List<GlobalTableSpec> globalTables,
-         List<PlanNode> flushOrder, java.util.Map<SourceSpec, Long> eventTimeDelays) {
+         List<PlanNode> flushOrder, java.util.Map<SourceSpec, Long> eventTimeDelays, List<UnnamedState> unnamedState) {
+        this.unnamedState = List.copyOf(unnamedState);
         this.eventTimeDelays = java.util.Collections.unmodifiableMap(new java.util.IdentityHashMap<>(eventTimeDelays));
         this.applicationId = applicationId;
         this.sources = List.copyOf(sources);
@@ -51,6 +53,16 @@ public final class Plan {
     /** Every operator, parents before children: the order in which operators flush at commit. */
     public List<PlanNode> flushOrder() {
         return flushOrder;
+    }
+
+    /** The readable, stable description of this plan (see {@link io.eddy.PipelineDescription}). */
+    public io.eddy.PipelineDescription describe() {
+        return PlanDescriber.describe(this);
+    }
+
+    /** The stateful operators defined without a name, in definition order (see {@link PipelineBuilder}). */
+    public List<UnnamedState> unnamedState() {
+        return unnamedState;
     }
 
     /** Whether any source feeds an event-time operator, so tasks keep a watermark. */

@@ -1,14 +1,14 @@
 package io.eddy.internal.plan;
 
-import io.eddy.internal.runtime.Nodes;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One operator of the logical plan: its name, how to build it per task, and its children. */
+/** One operator of the logical plan: its name and kind, the description of what it does, and its children. */
 public final class PlanNode {
     String name;
     final String kind;
-    final Nodes.Factory factory;
+    /** What the operator does; replaced only while the pipeline is defined (a FINAL output adds a timer store). */
+    OperatorSpec operator;
     final List<PlanNode> children = new ArrayList<>();
     final boolean sink;
     /**
@@ -20,10 +20,13 @@ public final class PlanNode {
     /** The output mode of children that are not plain {@code UPDATE} consumers of this table node. */
     final java.util.Map<PlanNode, io.eddy.dsl.OutputMode> childModes = new java.util.IdentityHashMap<>();
 
-    PlanNode(String name, String kind, Nodes.Factory factory, boolean sink) {
+    /** Whether the operator owns state or an internal topic, so only its {@code Named} argument may name it. */
+    boolean namedByArgument;
+
+    PlanNode(String name, String kind, OperatorSpec operator, boolean sink) {
         this.name = name;
         this.kind = kind;
-        this.factory = factory;
+        this.operator = java.util.Objects.requireNonNull(operator, "operator");
         this.sink = sink;
     }
 
@@ -31,8 +34,9 @@ public final class PlanNode {
         return name;
     }
 
-    public Nodes.Factory factory() {
-        return factory;
+    /** What the operator does. */
+    public OperatorSpec operator() {
+        return operator;
     }
 
     public List<PlanNode> children() {

@@ -11,9 +11,9 @@ import io.eddy.dsl.GlobalTable;
 import io.eddy.dsl.GroupedStream;
 import io.eddy.dsl.Grouped;
 import io.eddy.dsl.Named;
+import io.eddy.dsl.JoinWindows;
+import io.eddy.dsl.StreamJoined;
 import io.eddy.dsl.Table;
-import io.eddy.internal.runtime.Nodes;
-import io.eddy.internal.runtime.StatefulNodes;
 import io.eddy.serde.Serde;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,12 +50,12 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
         this.eventTimeDelayMs = eventTimeDelayMs;
     }
 
-    private <K2, V2> RecordStream<K2, V2> then(String kind, Nodes.Factory factory) {
-        return new StreamImpl<>(builder, builder.add(node, kind, factory, false), keyChanged, eventTimeDelayMs);
+    private <K2, V2> RecordStream<K2, V2> then(String kind, OperatorSpec operator) {
+        return new StreamImpl<>(builder, builder.add(node, kind, operator, false), keyChanged, eventTimeDelayMs);
     }
 
-    private <K2, V2> RecordStream<K2, V2> rekeyed(String kind, Nodes.Factory factory) {
-        return new StreamImpl<>(builder, builder.add(node, kind, factory, false), true, eventTimeDelayMs);
+    private <K2, V2> RecordStream<K2, V2> rekeyed(String kind, OperatorSpec operator) {
+        return new StreamImpl<>(builder, builder.add(node, kind, operator, false), true, eventTimeDelayMs);
     }
 
     /** The larger of two declared delays; null if neither stream declared one. */
@@ -75,42 +75,76 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
 
     @Override
     public GroupedStream<K, V> groupByKey(Grouped<K, V> grouped) {
+        return groupByKeyAs(grouped, null);
+    }
+
+    @Override
+    public GroupedStream<K, V> groupByKey(Grouped<K, V> grouped, Named name) {
+        return groupByKeyAs(grouped, Objects.requireNonNull(name, "name"));
+    }
+
+    /** Groups by key under {@code name}, else the deprecated {@code Grouped} name, else a derived one. */
+    @SuppressWarnings("deprecation")
+    private GroupedStream<K, V> groupByKeyAs(Grouped<K, V> grouped, Named name) {
         Objects.requireNonNull(grouped, "grouped");
         if (!keyChanged) {
             return new GroupedImpl<>(builder, node, grouped, eventTimeDelayMs);
         }
-        return repartition(grouped, grouped.name() != null ? grouped.name().name() : builder.derivedName("groupByKey"));
+        return repartition(grouped, builder.nameOf(name != null ? name : grouped.name(), "groupByKey", null,
+                "groupByKey(grouped, Named.as(\"...\"))").name());
     }
 
     @Override
     public <K2> GroupedStream<K2, V> groupBy(BiFunction<? super K, ? super V, ? extends K2> keySelector,
                                              Grouped<K2, V> grouped) {
+        return groupByAs(keySelector, grouped, null);
+    }
+
+    @Override
+    public <K2> GroupedStream<K2, V> groupBy(BiFunction<? super K, ? super V, ? extends K2> keySelector,
+                                             Grouped<K2, V> grouped, Named name) {
+        return groupByAs(keySelector, grouped, Objects.requireNonNull(name, "name"));
+    }
+
+    /** Groups by the selected key under {@code name}, else the deprecated {@code Grouped} name, else a derived one. */
+    @SuppressWarnings("deprecation")
+    private <K2> GroupedStream<K2, V> groupByAs(BiFunction<? super K, ? super V, ? extends K2> keySelector,
+                                                Grouped<K2, V> grouped, Named name) {
         Objects.requireNonNull(keySelector, "keySelector");
         Objects.requireNonNull(grouped, "grouped");
-        String name = grouped.name() != null ? grouped.name().name() : builder.derivedName("groupBy");
-        StreamImpl<K2, V> selected = (StreamImpl<K2, V>) rekeyed("selectKey", Nodes.selectKey(keySelector));
-        return selected.repartition(grouped, name);
+        String repartition = builder.nameOf(name != null ? name : grouped.name(), "groupBy", null,
+                "groupBy(keySelector, grouped, Named.as(\"...\"))").name();
+        StreamImpl<K2, V> selected = (StreamImpl<K2, V>) rekeyed("selectKey", new OperatorSpec.SelectKey(keySelector));
+        return selected.repartition(grouped, repartition);
     }
 
     private GroupedStream<K, V> repartition(Grouped<K, V> grouped, String name) {
         String topic = builder.repartitionTopic(name);
         builder.addNamed(List.of(node), "repartition", name + "-sink",
-                StatefulNodes.repartitionSink(topic, grouped.keySerde(), grouped.valueSerde()), false);
+                new OperatorSpec.RepartitionSink(topic, grouped.keySerde(), grouped.valueSerde()), false);
         PlanNode source = builder.addRepartitionSource(name, Consumed.with(grouped.keySerde(), grouped.valueSerde()));
         return new GroupedImpl<>(builder, source, grouped, eventTimeDelayMs);
     }
 
     @Override
-    public Table<K, V> toTable(Named name, Serde<K> keySerde, Serde<V> valueSerde) {
+    public Table<K, V> toTable(Serde<K> keySerde, Serde<V> valueSerde, Named name) {
+        Objects.requireNonNull(keySerde, "keySerde");
+        Objects.requireNonNull(valueSerde, "valueSerde");
         Objects.requireNonNull(name, "name");
         requireKeyUnchanged("toTable");
-        return materialize(name, "toTable", Objects.requireNonNull(keySerde, "keySerde"),
-                Objects.requireNonNull(valueSerde, "valueSerde"));
+        return materialize(name, "toTable", keySerde, valueSerde);
+    }
+
+    @Override
+    public Table<K, V> toTable(Serde<K> keySerde, Serde<V> valueSerde) {
+        return toTable(keySerde, valueSerde, builder.nameOf(null, "toTable", null,
+                "toTable(keySerde, valueSerde, Named.as(\"...\"))"));
     }
 
     Table<K, V> materialize(Named name, String kind, Serde<K> keySerde, Serde<V> valueSerde) {
         StoreSpec store = builder.addStore(name.name(), StoreSpec.Kind.KEY_VALUE, keySerde, valueSerde, 0, 0, kind);
-        PlanNode table = builder.addNamed(List.of(node), kind, name.name(), StatefulNodes.materialize(store), false);
+        PlanNode table = builder.addNamed(List.of(node), kind, name.name(), new OperatorSpec.Materialize(store), false);
+        table.namedByArgument = true;
         return new TableImpl<>(builder, table);
     }
 
@@ -124,22 +158,40 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
 
     @Override
     public <VT, R> RecordStream<K, R> join(Table<K, VT> table, BiFunction<? super V, ? super VT, ? extends R> joiner) {
-        return streamTableJoin(table, joiner, false);
+        return streamTableJoin(table, joiner, false, null);
+    }
+
+    @Override
+    public <VT, R> RecordStream<K, R> join(Table<K, VT> table, BiFunction<? super V, ? super VT, ? extends R> joiner,
+                                           Named name) {
+        return streamTableJoin(table, joiner, false, Objects.requireNonNull(name, "name"));
     }
 
     @Override
     public <VT, R> RecordStream<K, R> leftJoin(Table<K, VT> table,
                                                 BiFunction<? super V, ? super VT, ? extends R> joiner) {
-        return streamTableJoin(table, joiner, true);
+        return streamTableJoin(table, joiner, true, null);
     }
 
-    private <VT, R> RecordStream<K, R> streamTableJoin(Table<K, VT> table, BiFunction<?, ?, ?> joiner, boolean left) {
+    @Override
+    public <VT, R> RecordStream<K, R> leftJoin(Table<K, VT> table,
+                                                BiFunction<? super V, ? super VT, ? extends R> joiner, Named name) {
+        return streamTableJoin(table, joiner, true, Objects.requireNonNull(name, "name"));
+    }
+
+    /** A stream-table join reads the table's state and owns none, so an unnamed one is not warned about. */
+    private <VT, R> RecordStream<K, R> streamTableJoin(Table<K, VT> table, BiFunction<?, ?, ?> joiner, boolean left,
+                                                       Named name) {
         Objects.requireNonNull(joiner, "joiner");
         if (!(table instanceof TableImpl<?, ?> t) || t.builder != builder) {
             throw new IllegalArgumentException("can only join a table of the same pipeline");
         }
-        requireKeyUnchanged(left ? "leftJoin" : "join");
-        return then(left ? "leftJoin" : "join", StatefulNodes.streamTableJoin(t.node, joiner, left));
+        String kind = left ? "leftJoin" : "join";
+        requireKeyUnchanged(kind);
+        OperatorSpec join = new OperatorSpec.StreamTableJoin(t.node, joiner, left);
+        PlanNode joined = name == null ? builder.add(node, kind, join, false)
+                : builder.addNamed(List.of(node), kind, name.name(), join, false);
+        return new StreamImpl<>(builder, joined, keyChanged, eventTimeDelayMs);
     }
 
     @Override
@@ -163,7 +215,7 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
         if (!(table instanceof PipelineBuilder.GlobalTableImpl<?, ?> g)) {
             throw new IllegalArgumentException("can only join a global table of the same pipeline");
         }
-        return then(left ? "leftJoin" : "join", StatefulNodes.globalJoin(g.spec().topic(), keyMapper, joiner, left));
+        return then(left ? "leftJoin" : "join", new OperatorSpec.GlobalJoin(g.spec().topic(), keyMapper, joiner, left));
     }
 
     // ---- event time
@@ -185,14 +237,15 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
         if (allowedDelay.isNegative()) {
             throw new IllegalArgumentException("allowedDelay must be >= 0, was " + allowedDelay);
         }
-        PlanNode assign = builder.add(node, "withEventTime", io.eddy.internal.runtime.EventTimeNodes.assign(eventTime), false);
+        PlanNode assign = builder.add(node, "withEventTime", new OperatorSpec.AssignEventTime(eventTime), false);
         assign.eventTimeDelayMs = allowedDelay.toMillis();
         return new StreamImpl<>(builder, assign, keyChanged, allowedDelay.toMillis());
     }
 
     @Override
     public <D> RecordStream<K, V> dropDuplicates(BiFunction<? super K, ? super V, ? extends D> id, Serde<D> idSerde) {
-        return dropDuplicates(id, idSerde, Named.as(builder.derivedName("dropDuplicates")));
+        return dropDuplicates(id, idSerde, builder.nameOf(null, "dropDuplicates", null,
+                "dropDuplicates(id, idSerde, Named.as(\"...\"))"));
     }
 
     @Override
@@ -205,35 +258,55 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
         StoreSpec store = builder.addStore(name.name(), StoreSpec.Kind.WINDOW, idSerde, io.eddy.serde.Serdes.bytes(),
                 0, 0, "dropDuplicates");
         PlanNode dedup = builder.addNamed(List.of(node), "dropDuplicates", name.name(),
-                io.eddy.internal.runtime.EventTimeNodes.dedup(store, id, idSerde), false);
+                new OperatorSpec.DropDuplicates(store, id, idSerde), false);
+        dedup.namedByArgument = true;
         dedup.eventTimeDelayMs = eventTimeDelayOrZero();
         return new StreamImpl<>(builder, dedup, keyChanged, eventTimeDelayMs);
     }
 
     @Override
     public <VO, R> RecordStream<K, R> join(RecordStream<K, VO> other, BiFunction<? super V, ? super VO, ? extends R> joiner,
-                                           io.eddy.dsl.JoinWindows windows, io.eddy.dsl.StreamJoined<K, V, VO> serdes) {
-        return streamJoin(other, joiner, windows, serdes, io.eddy.internal.runtime.EventTimeNodes.JoinType.INNER);
+                                           JoinWindows windows, StreamJoined<K, V, VO> serdes) {
+        return streamJoin(other, joiner, windows, serdes, JoinType.INNER, null);
+    }
+
+    @Override
+    public <VO, R> RecordStream<K, R> join(RecordStream<K, VO> other, BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                           JoinWindows windows, StreamJoined<K, V, VO> serdes, Named name) {
+        return streamJoin(other, joiner, windows, serdes, JoinType.INNER, Objects.requireNonNull(name, "name"));
     }
 
     @Override
     public <VO, R> RecordStream<K, R> leftJoin(RecordStream<K, VO> other,
                                                BiFunction<? super V, ? super VO, ? extends R> joiner,
-                                               io.eddy.dsl.JoinWindows windows, io.eddy.dsl.StreamJoined<K, V, VO> serdes) {
-        return streamJoin(other, joiner, windows, serdes, io.eddy.internal.runtime.EventTimeNodes.JoinType.LEFT);
+                                               JoinWindows windows, StreamJoined<K, V, VO> serdes) {
+        return streamJoin(other, joiner, windows, serdes, JoinType.LEFT, null);
+    }
+
+    @Override
+    public <VO, R> RecordStream<K, R> leftJoin(RecordStream<K, VO> other,
+                                               BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                               JoinWindows windows, StreamJoined<K, V, VO> serdes, Named name) {
+        return streamJoin(other, joiner, windows, serdes, JoinType.LEFT, Objects.requireNonNull(name, "name"));
     }
 
     @Override
     public <VO, R> RecordStream<K, R> outerJoin(RecordStream<K, VO> other,
                                                 BiFunction<? super V, ? super VO, ? extends R> joiner,
-                                                io.eddy.dsl.JoinWindows windows, io.eddy.dsl.StreamJoined<K, V, VO> serdes) {
-        return streamJoin(other, joiner, windows, serdes, io.eddy.internal.runtime.EventTimeNodes.JoinType.OUTER);
+                                                JoinWindows windows, StreamJoined<K, V, VO> serdes) {
+        return streamJoin(other, joiner, windows, serdes, JoinType.OUTER, null);
+    }
+
+    @Override
+    public <VO, R> RecordStream<K, R> outerJoin(RecordStream<K, VO> other,
+                                                BiFunction<? super V, ? super VO, ? extends R> joiner,
+                                                JoinWindows windows, StreamJoined<K, V, VO> serdes, Named name) {
+        return streamJoin(other, joiner, windows, serdes, JoinType.OUTER, Objects.requireNonNull(name, "name"));
     }
 
     private <VO, R> RecordStream<K, R> streamJoin(RecordStream<K, VO> other, BiFunction<?, ?, ?> joiner,
-                                                  io.eddy.dsl.JoinWindows windows,
-                                                  io.eddy.dsl.StreamJoined<K, V, VO> serdes,
-                                                  io.eddy.internal.runtime.EventTimeNodes.JoinType type) {
+                                                  JoinWindows windows, StreamJoined<K, V, VO> serdes, JoinType type,
+                                                  Named given) {
         Objects.requireNonNull(joiner, "joiner");
         Objects.requireNonNull(windows, "windows");
         Objects.requireNonNull(serdes, "serdes");
@@ -245,36 +318,35 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
         }
         requireKeyUnchanged("join");
         o.requireKeyUnchanged("join (other stream)");
-        String name = serdes.name() != null ? serdes.name() : builder.derivedName("join");
+        String method = switch (type) {
+            case INNER -> "join";
+            case LEFT -> "leftJoin";
+            case OUTER -> "outerJoin";
+        };
+        String name = builder.nameOf(given, "join", null,
+                method + "(other, joiner, windows, streamJoined, Named.as(\"...\"))").name();
         long d = windows.maxDifference().toMillis();
-        long retention = d + 1 + windows.grace().toMillis();
-        var spec = new io.eddy.internal.runtime.EventTimeNodes.JoinSpec();
-        spec.type = type;
-        spec.maxDifferenceMs = d;
-        spec.graceMs = windows.grace().toMillis();
-        spec.keySerde = serdes.keySerde();
-        spec.leftSerde = serdes.valueSerde();
-        spec.rightSerde = serdes.otherValueSerde();
-        spec.joiner = joiner;
-        spec.leftStore = builder.addStore(name + "-left", StoreSpec.Kind.WINDOW, serdes.keySerde(),
-                io.eddy.serde.Serdes.bytes(), retention, 0, type.name().toLowerCase(java.util.Locale.ROOT) + " join");
-        spec.rightStore = builder.addStore(name + "-right", StoreSpec.Kind.WINDOW, serdes.keySerde(),
-                io.eddy.serde.Serdes.bytes(), retention, 0, type.name().toLowerCase(java.util.Locale.ROOT) + " join");
-        if (type != io.eddy.internal.runtime.EventTimeNodes.JoinType.INNER) {
-            spec.leftTimers = builder.addStore(name + "-left-timers", StoreSpec.Kind.KEY_VALUE, io.eddy.serde.Serdes.bytes(),
-                    io.eddy.serde.Serdes.bytes(), 0, 0, "join timers");
-        }
-        if (type == io.eddy.internal.runtime.EventTimeNodes.JoinType.OUTER) {
-            spec.rightTimers = builder.addStore(name + "-right-timers", StoreSpec.Kind.KEY_VALUE, io.eddy.serde.Serdes.bytes(),
-                    io.eddy.serde.Serdes.bytes(), 0, 0, "join timers");
-        }
+        long graceMs = windows.grace().toMillis();
+        long retention = d + 1 + graceMs;
+        String what = type.name().toLowerCase(java.util.Locale.ROOT) + " join";
+        StoreSpec leftStore = builder.addStore(name + "-left", StoreSpec.Kind.WINDOW, serdes.keySerde(),
+                io.eddy.serde.Serdes.bytes(), retention, 0, what);
+        StoreSpec rightStore = builder.addStore(name + "-right", StoreSpec.Kind.WINDOW, serdes.keySerde(),
+                io.eddy.serde.Serdes.bytes(), retention, 0, what);
+        StoreSpec leftTimers = type == JoinType.INNER ? null : builder.addStore(name + "-left-timers",
+                StoreSpec.Kind.KEY_VALUE, io.eddy.serde.Serdes.bytes(), io.eddy.serde.Serdes.bytes(), 0, 0, "join timers");
+        StoreSpec rightTimers = type != JoinType.OUTER ? null : builder.addStore(name + "-right-timers",
+                StoreSpec.Kind.KEY_VALUE, io.eddy.serde.Serdes.bytes(), io.eddy.serde.Serdes.bytes(), 0, 0, "join timers");
+        StreamJoinSpec spec = new StreamJoinSpec(type, d, graceMs, leftStore, rightStore, leftTimers, rightTimers,
+                serdes.keySerde(), serdes.valueSerde(), serdes.otherValueSerde(), joiner);
         PlanNode left = builder.addNamed(List.of(node), "joinThis", name + "-this",
-                io.eddy.internal.runtime.EventTimeNodes.joinSide(spec, true), false);
+                new OperatorSpec.StreamJoinSide(spec, true), false);
         left.eventTimeDelayMs = eventTimeDelayOrZero();
         PlanNode right = builder.addNamed(List.of(o.node), "joinOther", name + "-other",
-                io.eddy.internal.runtime.EventTimeNodes.joinSide(spec, false), false);
+                new OperatorSpec.StreamJoinSide(spec, false), false);
         right.eventTimeDelayMs = o.eventTimeDelayOrZero();
-        PlanNode merged = builder.addNamed(List.of(left, right), "join", name, Nodes.passThrough(), false);
+        PlanNode merged = builder.addNamed(List.of(left, right), "join", name, new OperatorSpec.PassThrough(), false);
+        merged.namedByArgument = true;
         Long delay = maxDelay(eventTimeDelayMs, o.eventTimeDelayMs);
         return new StreamImpl<>(builder, merged, false, delay);
     }
@@ -284,44 +356,64 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("an operator name must not be blank, got '" + name + "'");
         }
+        if (node.namedByArgument) {
+            throw new IllegalArgumentException("named(\"" + name + "\") on '" + node.name + "', a " + node.kind
+                    + " operator: a stateful operator is named by the Named argument of the method that creates it, "
+                    + "e.g. count(Named.as(\"" + name + "\")), so that its state and internal topics get the name too");
+        }
         node.name = name;
         return this;
     }
 
     @Override
     public <K2, V2> RecordStream<K2, V2> map(BiFunction<? super K, ? super V, KeyValue<K2, V2>> mapper) {
-        return rekeyed("map", Nodes.map(Objects.requireNonNull(mapper, "mapper")));
+        return rekeyed("map", new OperatorSpec.Map(Objects.requireNonNull(mapper, "mapper")));
     }
 
     @Override
     public <V2> RecordStream<K, V2> mapValues(Function<? super V, ? extends V2> mapper) {
-        return then("mapValues", Nodes.mapValues(Objects.requireNonNull(mapper, "mapper")));
+        Objects.requireNonNull(mapper, "mapper");
+        BiFunction<K, V, V2> withKey = (k, v) -> mapper.apply(v);
+        return then("mapValues", new OperatorSpec.MapValues(withKey));
+    }
+
+    @Override
+    public <V2> RecordStream<K, V2> mapValues(BiFunction<? super K, ? super V, ? extends V2> mapper) {
+        return then("mapValues", new OperatorSpec.MapValues(Objects.requireNonNull(mapper, "mapper")));
     }
 
     @Override
     public <K2, V2> RecordStream<K2, V2> flatMap(
             BiFunction<? super K, ? super V, ? extends Iterable<KeyValue<K2, V2>>> mapper) {
-        return rekeyed("flatMap", Nodes.flatMap(Objects.requireNonNull(mapper, "mapper")));
+        return rekeyed("flatMap", new OperatorSpec.FlatMap(Objects.requireNonNull(mapper, "mapper")));
     }
 
     @Override
     public <V2> RecordStream<K, V2> flatMapValues(Function<? super V, ? extends Iterable<? extends V2>> mapper) {
-        return then("flatMapValues", Nodes.flatMapValues(Objects.requireNonNull(mapper, "mapper")));
+        Objects.requireNonNull(mapper, "mapper");
+        BiFunction<K, V, Iterable<? extends V2>> withKey = (k, v) -> mapper.apply(v);
+        return then("flatMapValues", new OperatorSpec.FlatMapValues(withKey));
+    }
+
+    @Override
+    public <V2> RecordStream<K, V2> flatMapValues(
+            BiFunction<? super K, ? super V, ? extends Iterable<? extends V2>> mapper) {
+        return then("flatMapValues", new OperatorSpec.FlatMapValues(Objects.requireNonNull(mapper, "mapper")));
     }
 
     @Override
     public RecordStream<K, V> filter(BiPredicate<? super K, ? super V> predicate) {
-        return then("filter", Nodes.filter(Objects.requireNonNull(predicate, "predicate")));
+        return then("filter", new OperatorSpec.Filter(Objects.requireNonNull(predicate, "predicate")));
     }
 
     @Override
     public <K2> RecordStream<K2, V> selectKey(BiFunction<? super K, ? super V, ? extends K2> keySelector) {
-        return rekeyed("selectKey", Nodes.selectKey(Objects.requireNonNull(keySelector, "keySelector")));
+        return rekeyed("selectKey", new OperatorSpec.SelectKey(Objects.requireNonNull(keySelector, "keySelector")));
     }
 
     @Override
     public RecordStream<K, V> peek(BiConsumer<? super K, ? super V> action) {
-        return then("peek", Nodes.peek(Objects.requireNonNull(action, "action")));
+        return then("peek", new OperatorSpec.Peek(Objects.requireNonNull(action, "action")));
     }
 
     @Override
@@ -342,23 +434,23 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
     @Override
     public void toKafka(String topic, Produced<K, V> produced) {
         Objects.requireNonNull(topic, "topic");
-        builder.add(node, "toKafka", Nodes.kafkaSink(topic, null, produced.keySerde(), produced.valueSerde()), true);
+        builder.add(node, "toKafka", new OperatorSpec.KafkaSink(topic, null, produced.keySerde(), produced.valueSerde()), true);
     }
 
     @Override
     public void toKafka(TopicChooser<K, V> chooser, Produced<K, V> produced) {
         Objects.requireNonNull(chooser, "chooser");
-        builder.add(node, "toKafka", Nodes.kafkaSink(null, chooser, produced.keySerde(), produced.valueSerde()), true);
+        builder.add(node, "toKafka", new OperatorSpec.KafkaSink(null, chooser, produced.keySerde(), produced.valueSerde()), true);
     }
 
     @Override
     public void foreach(Supplier<? extends ForeachWriter<K, V>> writerPerTask) {
-        builder.add(node, "foreach", Nodes.foreach(Objects.requireNonNull(writerPerTask, "writerPerTask")), true);
+        builder.add(node, "foreach", new OperatorSpec.Foreach(Objects.requireNonNull(writerPerTask, "writerPerTask")), true);
     }
 
     @Override
     public void console() {
-        builder.add(node, "console", Nodes.console(), true);
+        builder.add(node, "console", new OperatorSpec.Console(), true);
     }
 
     private final class BranchesImpl implements Branches<K, V> {
@@ -399,14 +491,14 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
             checkOpen();
             ended = true;
             List<String> names = new ArrayList<>(branches.keySet());
-            BiPredicate<?, ?>[] predicates = branches.values().toArray(BiPredicate[]::new);
-            PlanNode split = builder.add(node, "split", Nodes.split(predicates, defaultName != null), false);
+            List<BiPredicate> predicates = new ArrayList<>(branches.values());
+            PlanNode split = builder.add(node, "split", new OperatorSpec.Split(predicates, defaultName != null), false);
             if (defaultName != null) {
                 names.add(defaultName);
             }
             Map<String, RecordStream<K, V>> result = new LinkedHashMap<>();
             for (String branchName : names) {
-                PlanNode branch = builder.add(split, "branch", Nodes.passThrough(), false);
+                PlanNode branch = builder.add(split, "branch", new OperatorSpec.PassThrough(), false);
                 branch.name = split.name + "-" + branchName;
                 result.put(branchName, new StreamImpl<>(builder, branch, keyChanged, eventTimeDelayMs));
             }

@@ -12,8 +12,6 @@ import io.eddy.dsl.Table;
 import io.eddy.dsl.TumblingWindows;
 import io.eddy.dsl.WindowedStream;
 import io.eddy.dsl.Windows;
-import io.eddy.internal.runtime.Nodes;
-import io.eddy.internal.runtime.WindowNodes;
 import io.eddy.serde.Serde;
 import io.eddy.serde.Serdes;
 import io.eddy.state.Windowed;
@@ -52,6 +50,7 @@ final class WindowedStreamImpl<K, V> implements WindowedStream<K, V> {
 
     @Override
     public Table<Windowed<K>, Long> count(Named name) {
+        Objects.requireNonNull(name, "name");
         Aggregator<K, V, Long> counter = (k, v, n) -> n + 1;
         Merger<K, Long> sum = (k, a, b) -> a + b;
         return add(name, "windowCount", () -> 0L, counter, sum, Serdes.longs());
@@ -59,7 +58,27 @@ final class WindowedStreamImpl<K, V> implements WindowedStream<K, V> {
 
     @Override
     public Table<Windowed<K>, Long> count() {
-        return count(Named.as(builder.derivedName("window-count")));
+        return count(builder.nameOf(null, "window-count", null, "window(windows).count(Named.as(\"...\"))"));
+    }
+
+    @Override
+    public Table<Windowed<K>, V> reduce(BinaryOperator<V> reducer) {
+        return reduce(reducer, builder.nameOf(null, "window-reduce", null,
+                "window(windows).reduce(reducer, Named.as(\"...\"))"));
+    }
+
+    @Override
+    public <A> Table<Windowed<K>, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
+                                               Serde<A> aggregateSerde) {
+        return aggregate(initializer, aggregator, aggregateSerde, builder.nameOf(null, "window-aggregate", null,
+                "window(windows).aggregate(initializer, aggregator, serde, Named.as(\"...\"))"));
+    }
+
+    @Override
+    public <A> Table<Windowed<K>, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
+                                               Merger<? super K, A> merger, Serde<A> aggregateSerde) {
+        return aggregate(initializer, aggregator, merger, aggregateSerde, builder.nameOf(null, "window-aggregate", null,
+                "window(windows).aggregate(initializer, aggregator, merger, serde, Named.as(\"...\"))"));
     }
 
     @Override
@@ -98,54 +117,56 @@ final class WindowedStreamImpl<K, V> implements WindowedStream<K, V> {
         if (grouped.keySerde() == null) {
             throw new IllegalArgumentException(kind + " needs the key serde: group with Grouped.with(keySerde, valueSerde)");
         }
-        WindowNodes.Spec spec = new WindowNodes.Spec();
-        spec.keySerde = grouped.keySerde();
-        spec.valueSerde = grouped.valueSerde();
-        spec.aggregateSerde = aggregateSerde;
-        spec.initializer = initializer;
-        spec.aggregator = aggregator;
-        spec.merger = merger;
-        spec.graceMs = windows.grace().toMillis();
-        spec.maxKeys = maxKeys;
+        long graceMs = windows.grace().toMillis();
         String n = name.name();
         String what = kind + " over " + windows;
+        WindowSpec.Kind windowKind;
+        long sizeMs;
+        long advanceMs = 0;
+        StoreSpec store;
+        StoreSpec recordStore = null;
         if (windows instanceof TumblingWindows w) {
-                spec.kind = WindowNodes.Spec.Kind.FIXED;
-                spec.sizeMs = w.size().toMillis();
-                spec.advanceMs = spec.sizeMs;
-                spec.store = builder.addStore(n, io.eddy.internal.plan.StoreSpec.Kind.WINDOW, spec.keySerde,
-                        aggregateSerde, spec.sizeMs + spec.graceMs, spec.sizeMs, what);
+            windowKind = WindowSpec.Kind.FIXED;
+            sizeMs = w.size().toMillis();
+            advanceMs = sizeMs;
+            store = builder.addStore(n, StoreSpec.Kind.WINDOW, grouped.keySerde(), aggregateSerde, sizeMs + graceMs,
+                    sizeMs, what);
         } else if (windows instanceof HoppingWindows w) {
-                spec.kind = WindowNodes.Spec.Kind.FIXED;
-                spec.sizeMs = w.size().toMillis();
-                spec.advanceMs = w.advance().toMillis();
-                spec.store = builder.addStore(n, io.eddy.internal.plan.StoreSpec.Kind.WINDOW, spec.keySerde,
-                        aggregateSerde, spec.sizeMs + spec.graceMs, spec.sizeMs, what);
+            windowKind = WindowSpec.Kind.FIXED;
+            sizeMs = w.size().toMillis();
+            advanceMs = w.advance().toMillis();
+            store = builder.addStore(n, StoreSpec.Kind.WINDOW, grouped.keySerde(), aggregateSerde, sizeMs + graceMs,
+                    sizeMs, what);
         } else if (windows instanceof SlidingWindows w) {
-                if (grouped.valueSerde() == null) {
-                    throw new IllegalArgumentException("sliding windows keep each key's records, so they need the value "
-                            + "serde: group with Grouped.with(keySerde, valueSerde)");
-                }
-                spec.kind = WindowNodes.Spec.Kind.SLIDING;
-                spec.sizeMs = w.maxDifference().toMillis();
-                long retention = spec.sizeMs + 1 + spec.graceMs;
-                spec.store = builder.addStore(n, io.eddy.internal.plan.StoreSpec.Kind.WINDOW, spec.keySerde,
-                        aggregateSerde, retention, spec.sizeMs + 1, what);
-                spec.recordStore = builder.addStore(n + "-records", io.eddy.internal.plan.StoreSpec.Kind.WINDOW,
-                        spec.keySerde, Serdes.bytes(), retention, 1, "records of " + what);
+            if (grouped.valueSerde() == null) {
+                throw new IllegalArgumentException("sliding windows keep each key's records, so they need the value "
+                        + "serde: group with Grouped.with(keySerde, valueSerde)");
+            }
+            windowKind = WindowSpec.Kind.SLIDING;
+            sizeMs = w.maxDifference().toMillis();
+            long retention = sizeMs + 1 + graceMs;
+            store = builder.addStore(n, StoreSpec.Kind.WINDOW, grouped.keySerde(), aggregateSerde, retention,
+                    sizeMs + 1, what);
+            recordStore = builder.addStore(n + "-records", StoreSpec.Kind.WINDOW, grouped.keySerde(), Serdes.bytes(),
+                    retention, 1, "records of " + what);
         } else if (windows instanceof SessionWindows w) {
-                spec.kind = WindowNodes.Spec.Kind.SESSION;
-                spec.sizeMs = w.gap().toMillis();
-                spec.store = builder.addStore(n, io.eddy.internal.plan.StoreSpec.Kind.SESSION, spec.keySerde,
-                        aggregateSerde, spec.sizeMs + spec.graceMs, spec.sizeMs, what);
+            windowKind = WindowSpec.Kind.SESSION;
+            sizeMs = w.gap().toMillis();
+            store = builder.addStore(n, StoreSpec.Kind.SESSION, grouped.keySerde(), aggregateSerde, sizeMs + graceMs,
+                    sizeMs, what);
+        } else {
+            throw new IllegalArgumentException("unknown windows " + windows);
         }
+        PlanNode late = null;
         if (lateStream != null) {
-            PlanNode late = builder.addNamed(List.of(), "late", n + "-late", Nodes.passThrough(), false);
-            spec.lateNode = late;
+            late = builder.addNamed(List.of(), "late", n + "-late", new OperatorSpec.PassThrough(), false);
             lateStream.accept(new StreamImpl<>(builder, late, false, eventTimeDelayMs));
         }
-        PlanNode aggregate = builder.addNamed(List.of(node), kind, n, WindowNodes.aggregate(spec), false);
+        WindowSpec spec = new WindowSpec(windowKind, sizeMs, advanceMs, graceMs, store, recordStore, null,
+                grouped.keySerde(), grouped.valueSerde(), aggregateSerde, initializer, aggregator, merger, late, maxKeys);
+        PlanNode aggregate = builder.addNamed(List.of(node), kind, n, new OperatorSpec.WindowAggregate(spec), false);
+        aggregate.namedByArgument = true;
         aggregate.eventTimeDelayMs = eventTimeDelayMs == null ? 0L : eventTimeDelayMs;
-        return new TableImpl<>(builder, aggregate, spec, maxKeys);
+        return new TableImpl<>(builder, aggregate, true, maxKeys);
     }
 }

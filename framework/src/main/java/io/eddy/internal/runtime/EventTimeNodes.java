@@ -1,6 +1,8 @@
 package io.eddy.internal.runtime;
 
+import io.eddy.internal.plan.JoinType;
 import io.eddy.internal.plan.StoreSpec;
+import io.eddy.internal.plan.StreamJoinSpec;
 import io.eddy.serde.Serde;
 import io.eddy.state.StoreIterator;
 import io.eddy.state.internal.BytesStore;
@@ -26,7 +28,7 @@ public final class EventTimeNodes {
      * Makes {@code eventTime(value)} (or, when null, the record timestamp) the record's timestamp
      * for everything downstream, and feeds it to the task's watermark.
      */
-    public static Nodes.Factory assign(ToLongFunction eventTime) {
+    static Nodes.Factory assign(ToLongFunction eventTime) {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {
@@ -58,7 +60,7 @@ public final class EventTimeNodes {
      * keyed (id, event time); stream time is the watermark and retention 0, so an id is forgotten
      * once the watermark passes the event time of its first record.
      */
-    public static Nodes.Factory dedup(StoreSpec store, BiFunction id, Serde idSerde) {
+    static Nodes.Factory dedup(StoreSpec store, BiFunction id, Serde idSerde) {
         return (name, task) -> new Node(name) {
             final BytesStore seen = task.state().bytesStore(store.name());
 
@@ -100,25 +102,6 @@ public final class EventTimeNodes {
         };
     }
 
-    /** Which records of a stream-stream join are emitted without a partner. */
-    public enum JoinType { INNER, LEFT, OUTER }
-
-    /** What both sides of a stream-stream join share; filled in by the plan. */
-    public static final class JoinSpec {
-        public JoinType type;
-        public long maxDifferenceMs;
-        public long graceMs;
-        public StoreSpec leftStore;
-        public StoreSpec rightStore;
-        /** Timers of the left and right side; null where that side emits no unmatched rows. */
-        public StoreSpec leftTimers;
-        public StoreSpec rightTimers;
-        public Serde keySerde;
-        public Serde leftSerde;
-        public Serde rightSerde;
-        public BiFunction joiner;
-    }
-
     /**
      * One side of a stream-stream join. Each side stores its records in a window store keyed
      * (key, event time), the value a list of {@code [matched flag][length][value]} entries; on a
@@ -126,13 +109,13 @@ public final class EventTimeNodes {
      * pairs at once. A side that must emit unmatched records registers a timer at the record's
      * close time ({@code t + maxDifference + 1 + grace}) and emits those never matched when it fires.
      */
-    public static Nodes.Factory joinSide(JoinSpec spec, boolean leftSide) {
+    static Nodes.Factory joinSide(StreamJoinSpec spec, boolean leftSide) {
         return (name, task) -> new JoinSideNode(name, task, spec, leftSide);
     }
 
     private static final class JoinSideNode extends Node implements TaskContext.TimerOwner {
         private final TaskContext task;
-        private final JoinSpec spec;
+        private final StreamJoinSpec spec;
         private final boolean leftSide;
         private final BytesStore own;
         private final BytesStore other;
@@ -143,27 +126,27 @@ public final class EventTimeNodes {
         private final Timers timers;
         private final String topic;
 
-        JoinSideNode(String name, TaskContext task, JoinSpec spec, boolean leftSide) {
+        JoinSideNode(String name, TaskContext task, StreamJoinSpec spec, boolean leftSide) {
             super(name);
             this.task = task;
             this.spec = spec;
             this.leftSide = leftSide;
-            this.own = task.state().bytesStore((leftSide ? spec.leftStore : spec.rightStore).name());
-            this.other = task.state().bytesStore((leftSide ? spec.rightStore : spec.leftStore).name());
-            this.ownSerde = leftSide ? spec.leftSerde : spec.rightSerde;
-            this.otherSerde = leftSide ? spec.rightSerde : spec.leftSerde;
-            this.ownOuter = leftSide ? spec.type != JoinType.INNER : spec.type == JoinType.OUTER;
-            this.otherOuter = leftSide ? spec.type == JoinType.OUTER : spec.type != JoinType.INNER;
-            StoreSpec timerStore = leftSide ? spec.leftTimers : spec.rightTimers;
+            this.own = task.state().bytesStore((leftSide ? spec.leftStore() : spec.rightStore()).name());
+            this.other = task.state().bytesStore((leftSide ? spec.rightStore() : spec.leftStore()).name());
+            this.ownSerde = leftSide ? spec.leftSerde() : spec.rightSerde();
+            this.otherSerde = leftSide ? spec.rightSerde() : spec.leftSerde();
+            this.ownOuter = leftSide ? spec.type() != JoinType.INNER : spec.type() == JoinType.OUTER;
+            this.otherOuter = leftSide ? spec.type() == JoinType.OUTER : spec.type() != JoinType.INNER;
+            StoreSpec timerStore = leftSide ? spec.leftTimers() : spec.rightTimers();
             this.timers = timerStore == null ? null : new Timers(task.state().bytesStore(timerStore.name()));
             if (timers != null) {
                 task.timerOwners.add(this);
             }
-            this.topic = (leftSide ? spec.leftStore : spec.rightStore).changelogTopic();
+            this.topic = (leftSide ? spec.leftStore() : spec.rightStore()).changelogTopic();
         }
 
         private long closesAt(long t) {
-            return WindowNodes.saturatedAdd(WindowNodes.saturatedAdd(t, spec.maxDifferenceMs + 1), spec.graceMs);
+            return WindowNodes.saturatedAdd(WindowNodes.saturatedAdd(t, spec.maxDifferenceMs() + 1), spec.graceMs());
         }
 
         @Override
@@ -187,9 +170,9 @@ public final class EventTimeNodes {
             List<Object[]> joined = new ArrayList<>();   // {partner value, partner time}
             boolean matched = false;
             try {
-                keyBytes = spec.keySerde.serialize(topic, key);
+                keyBytes = spec.keySerde().serialize(topic, key);
                 valueBytes = ownSerde.serialize(topic, value);
-                long d = spec.maxDifferenceMs;
+                long d = spec.maxDifferenceMs();
                 List<Map.Entry<byte[], byte[]>> partners = new ArrayList<>();
                 try (StoreIterator<Map.Entry<byte[], byte[]>> it = other.range(WindowKeys.windowKey(keyBytes, t - d),
                         WindowKeys.windowKey(keyBytes, t + d))) {
@@ -225,7 +208,7 @@ public final class EventTimeNodes {
                 for (Object[] p : joined) {
                     Object out;
                     try {
-                        out = leftSide ? spec.joiner.apply(value, p[0]) : spec.joiner.apply(p[0], value);
+                        out = leftSide ? spec.joiner().apply(value, p[0]) : spec.joiner().apply(p[0], value);
                     } catch (RuntimeException e) {
                         throw failed(e);
                     }
@@ -249,7 +232,7 @@ public final class EventTimeNodes {
                     Object key;
                     List<Object> unmatched = new ArrayList<>();
                     try {
-                        key = spec.keySerde.deserialize(topic, WindowKeys.key(due.payload()));
+                        key = spec.keySerde().deserialize(topic, WindowKeys.key(due.payload()));
                         for (byte[] entry : entries(list)) {
                             if (entry[0] == 0) {
                                 unmatched.add(ownSerde.deserialize(topic, payload(entry)));
@@ -261,7 +244,7 @@ public final class EventTimeNodes {
                     for (Object v : unmatched) {
                         Object out;
                         try {
-                            out = leftSide ? spec.joiner.apply(v, null) : spec.joiner.apply(null, v);
+                            out = leftSide ? spec.joiner().apply(v, null) : spec.joiner().apply(null, v);
                         } catch (RuntimeException e) {
                             throw failed(e);
                         }

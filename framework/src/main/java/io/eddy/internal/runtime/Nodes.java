@@ -9,7 +9,6 @@ import io.eddy.serde.Serde;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -25,13 +24,13 @@ public final class Nodes {
     private Nodes() {
     }
 
-    /** A named node factory: the plan holds one per operator and calls it once per task. */
+    /** A named node factory: {@link Operators} picks one per operator of the plan and calls it once per task. */
     @FunctionalInterface
-    public interface Factory {
+    interface Factory {
         Node create(String name, TaskContext task);
     }
 
-    public static Factory passThrough() {
+    static Factory passThrough() {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {
@@ -40,7 +39,7 @@ public final class Nodes {
         };
     }
 
-    public static Factory map(BiFunction fn) {
+    static Factory map(BiFunction fn) {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {
@@ -58,13 +57,13 @@ public final class Nodes {
         };
     }
 
-    public static Factory mapValues(Function fn) {
+    static Factory mapValues(BiFunction fn) {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {
                 Object v;
                 try {
-                    v = fn.apply(value);
+                    v = fn.apply(key, value);
                 } catch (RuntimeException e) {
                     throw failed(e);
                 }
@@ -73,7 +72,7 @@ public final class Nodes {
         };
     }
 
-    public static Factory selectKey(BiFunction fn) {
+    static Factory selectKey(BiFunction fn) {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {
@@ -88,7 +87,7 @@ public final class Nodes {
         };
     }
 
-    public static Factory flatMap(BiFunction fn) {
+    static Factory flatMap(BiFunction fn) {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {
@@ -107,13 +106,13 @@ public final class Nodes {
         };
     }
 
-    public static Factory flatMapValues(Function fn) {
+    static Factory flatMapValues(BiFunction fn) {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {
                 Iterable<Object> out;
                 try {
-                    out = (Iterable<Object>) fn.apply(value);
+                    out = (Iterable<Object>) fn.apply(key, value);
                 } catch (RuntimeException e) {
                     throw failed(e);
                 }
@@ -126,7 +125,7 @@ public final class Nodes {
         };
     }
 
-    public static Factory filter(BiPredicate predicate) {
+    static Factory filter(BiPredicate predicate) {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {
@@ -143,7 +142,7 @@ public final class Nodes {
         };
     }
 
-    public static Factory peek(BiConsumer action) {
+    static Factory peek(BiConsumer action) {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {
@@ -161,7 +160,7 @@ public final class Nodes {
      * Routes each record to the child of the first accepting predicate; children are in branch
      * order, with the default branch (if any) last.
      */
-    public static Factory split(BiPredicate[] predicates, boolean hasDefault) {
+    static Factory split(BiPredicate[] predicates, boolean hasDefault) {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {
@@ -184,7 +183,7 @@ public final class Nodes {
     }
 
     /** Writes to a fixed topic ({@code chooser == null}) or one chosen per record. */
-    public static Factory kafkaSink(String topic, TopicChooser chooser, Serde keySerde, Serde valueSerde) {
+    static Factory kafkaSink(String topic, TopicChooser chooser, Serde keySerde, Serde valueSerde) {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {
@@ -213,7 +212,7 @@ public final class Nodes {
         return all.length == 0 ? new RecordHeaders() : new RecordHeaders(all);
     }
 
-    public static Factory console() {
+    static Factory console() {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {
@@ -223,7 +222,7 @@ public final class Nodes {
     }
 
     /** The {@link ForeachWriter} lifecycle, per task and batch. */
-    public static Factory foreach(Supplier<? extends ForeachWriter> writers) {
+    static Factory foreach(Supplier<? extends ForeachWriter> writers) {
         return (name, task) -> new Node(name) {
             ForeachWriter writer;
             boolean opened;

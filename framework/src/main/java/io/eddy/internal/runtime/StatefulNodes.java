@@ -1,6 +1,7 @@
 package io.eddy.internal.runtime;
 
 import io.eddy.dsl.Aggregator;
+import io.eddy.internal.plan.JoinType;
 import io.eddy.internal.plan.PlanNode;
 import io.eddy.internal.plan.StoreSpec;
 import io.eddy.serde.Serde;
@@ -20,11 +21,8 @@ public final class StatefulNodes {
     private StatefulNodes() {
     }
 
-    /** How a table-table join treats keys missing on one side. */
-    public enum JoinType { INNER, LEFT, OUTER }
-
     /** Folds each record into the aggregate of its key; a table of the aggregates. */
-    public static Nodes.Factory aggregate(StoreSpec spec, Supplier initializer, Aggregator aggregator, long maxKeys) {
+    static Nodes.Factory aggregate(StoreSpec spec, Supplier initializer, Aggregator aggregator, long maxKeys) {
         return (name, task) -> new StoreTableNode(name, task, spec, maxKeys) {
             @Override
             void process(Object key, Object value) {
@@ -45,7 +43,7 @@ public final class StatefulNodes {
     }
 
     /** Combines the values of each key; the first value is the initial aggregate. */
-    public static Nodes.Factory reduce(StoreSpec spec, BinaryOperator reducer, long maxKeys) {
+    static Nodes.Factory reduce(StoreSpec spec, BinaryOperator reducer, long maxKeys) {
         return (name, task) -> new StoreTableNode(name, task, spec, maxKeys) {
             @Override
             void process(Object key, Object value) {
@@ -69,7 +67,7 @@ public final class StatefulNodes {
     }
 
     /** The latest value per key; a null value deletes the key. */
-    public static Nodes.Factory materialize(StoreSpec spec) {
+    static Nodes.Factory materialize(StoreSpec spec) {
         return (name, task) -> new StoreTableNode(name, task, spec, 0) {
             @Override
             void process(Object key, Object value) {
@@ -116,7 +114,7 @@ public final class StatefulNodes {
     }
 
     /** Joins each record with the row of the table under its key. */
-    public static Nodes.Factory streamTableJoin(PlanNode table, BiFunction joiner, boolean left) {
+    static Nodes.Factory streamTableJoin(PlanNode table, BiFunction joiner, boolean left) {
         return (name, task) -> {
             return new Node(name) {
                 TableNode rows;   // resolved at first use: the table may be instantiated after this node
@@ -143,7 +141,7 @@ public final class StatefulNodes {
     }
 
     /** Joins each record with the row of a global table under the key {@code keyMapper} computes. */
-    public static Nodes.Factory globalJoin(String topic, BiFunction keyMapper, BiFunction joiner, boolean left) {
+    static Nodes.Factory globalJoin(String topic, BiFunction keyMapper, BiFunction joiner, boolean left) {
         return (name, task) -> {
             GlobalTables.Lookup rows = task.globals().lookup(topic);
             return new Node(name) {
@@ -170,7 +168,7 @@ public final class StatefulNodes {
      * Joins two tables: a row changes whenever either side's row of that key changes; the joined
      * row is computed from both sides' current rows, so it needs no store of its own.
      */
-    public static Nodes.Factory tableJoin(PlanNode leftTable, PlanNode rightTable, BiFunction joiner, JoinType type) {
+    static Nodes.Factory tableJoin(PlanNode leftTable, PlanNode rightTable, BiFunction joiner, JoinType type) {
         return (name, task) -> {
             return new TableNode(name, task) {
                 @Override
@@ -198,7 +196,7 @@ public final class StatefulNodes {
      * Writes each record to a repartition topic, partitioned by its serialized key, so that the
      * task owning the key reads it. A null key is an error: it has no owner.
      */
-    public static Nodes.Factory repartitionSink(String topic, Serde keySerde, Serde valueSerde) {
+    static Nodes.Factory repartitionSink(String topic, Serde keySerde, Serde valueSerde) {
         return (name, task) -> new Node(name) {
             @Override
             void process(Object key, Object value) {

@@ -113,13 +113,7 @@ public final class Task {
         if (node != null) {
             return node;
         }
-        if (planNode.factory() == null) {
-            SourceSpec spec = source != null ? source : plan.sources().stream()
-                    .filter(s -> s.root() == planNode).findFirst().orElseThrow();
-            node = new SourceNode(planNode.name(), spec.consumed().keySerde(), spec.consumed().valueSerde());
-        } else {
-            node = planNode.factory().create(planNode.name(), context);
-        }
+        node = Operators.instantiate(planNode, context);
         instances.put(planNode, node);
         nodes.add(node);
         Node[] next = new Node[planNode.children().size()];

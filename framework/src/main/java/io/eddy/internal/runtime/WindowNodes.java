@@ -5,6 +5,7 @@ import io.eddy.dsl.Merger;
 import io.eddy.dsl.OutputMode;
 import io.eddy.internal.plan.PlanNode;
 import io.eddy.internal.plan.StoreSpec;
+import io.eddy.internal.plan.WindowSpec;
 import io.eddy.serde.Serde;
 import io.eddy.state.StoreIterator;
 import io.eddy.state.Windowed;
@@ -43,37 +44,9 @@ public final class WindowNodes {
     private WindowNodes() {
     }
 
-    /** What a windowed aggregation needs; filled in by the plan while the pipeline is defined. */
-    public static final class Spec {
-        /** Which windows. */
-        public enum Kind { FIXED, SLIDING, SESSION }
-
-        public Kind kind;
-        /** Fixed windows: size and advance (tumbling: advance = size). Sliding: size = max difference. Session: size = gap. */
-        public long sizeMs;
-        public long advanceMs;
-        public long graceMs;
-        public StoreSpec store;
-        /** Sliding windows: the records of each key. */
-        public StoreSpec recordStore;
-        /** Created when a FINAL output is declared. */
-        public StoreSpec timerStore;
-        public Serde keySerde;
-        public Serde valueSerde;
-        public Serde aggregateSerde;
-        public Supplier initializer;
-        public Aggregator aggregator;
-        /** Sessions only. */
-        public Merger merger;
-        /** The late-records stream's first operator, or null (late records are counted). */
-        public PlanNode lateNode;
-        /** Declared bound on distinct keys, or 0. */
-        public long maxKeys;
-    }
-
     /** The factory of the aggregation node of {@code spec}. */
-    public static Nodes.Factory aggregate(Spec spec) {
-        return (name, task) -> switch (spec.kind) {
+    static Nodes.Factory aggregate(WindowSpec spec) {
+        return (name, task) -> switch (spec.kind()) {
             case FIXED -> new FixedWindowNode(name, task, spec);
             case SLIDING -> new SlidingWindowNode(name, task, spec);
             case SESSION -> new SessionNode(name, task, spec);
@@ -83,7 +56,7 @@ public final class WindowNodes {
     /** What all three kinds share: the store, timers, change tracking, emission and lateness. */
     private abstract static class WindowNode extends Node implements TaskContext.TimerOwner {
         final TaskContext task;
-        final Spec spec;
+        final WindowSpec spec;
         final BytesStore store;
         final Timers timers;
         final String storeTopic;
@@ -93,13 +66,13 @@ public final class WindowNodes {
         private boolean changedAny;
         private Node late;
 
-        WindowNode(String name, TaskContext task, Spec spec) {
+        WindowNode(String name, TaskContext task, WindowSpec spec) {
             super(name);
             this.task = task;
             this.spec = spec;
-            this.store = task.state().bytesStore(spec.store.name());
-            this.storeTopic = spec.store.changelogTopic();
-            this.timers = spec.timerStore == null ? null : new Timers(task.state().bytesStore(spec.timerStore.name()));
+            this.store = task.state().bytesStore(spec.store().name());
+            this.storeTopic = spec.store().changelogTopic();
+            this.timers = spec.timerStore() == null ? null : new Timers(task.state().bytesStore(spec.timerStore().name()));
             if (timers != null) {
                 task.timerOwners.add(this);
             }
@@ -118,7 +91,7 @@ public final class WindowNodes {
             boolean accepted;
             try {
                 advanceStores(wm);   // a restored store learns the watermark before it is read
-                keyBytes = spec.keySerde.serialize(storeTopic, key);
+                keyBytes = spec.keySerde().serialize(storeTopic, key);
                 accepted = update(key, keyBytes, value, t, wm);
             } catch (RuntimeException e) {
                 throw failed(e);
@@ -141,26 +114,26 @@ public final class WindowNodes {
         abstract long closesAt(byte[] storeKey);
 
         final void late(Object key, Object value) {
-            if (spec.lateNode == null) {
+            if (spec.lateNode() == null) {
                 task.late(name);
                 return;
             }
             if (late == null) {
-                late = task.node(spec.lateNode);
+                late = task.node(spec.lateNode());
             }
             late.process(key, value);
         }
 
         final Object aggregateOf(byte[] storeKey) {
             byte[] bytes = store.get(storeKey);
-            return bytes == null ? null : spec.aggregateSerde.deserialize(storeTopic, bytes);
+            return bytes == null ? null : spec.aggregateSerde().deserialize(storeTopic, bytes);
         }
 
         final void put(Object key, byte[] storeKey, Object aggregate) {
             if (aggregate == null) {
                 throw new NullPointerException("the aggregator returned null");
             }
-            store.put(storeKey, spec.aggregateSerde.serialize(storeTopic, aggregate));
+            store.put(storeKey, spec.aggregateSerde().serialize(storeTopic, aggregate));
             noteChanged(key, storeKey);
         }
 
@@ -209,7 +182,7 @@ public final class WindowNodes {
                     for (Timers.Due due : timers.takeDue(Timers.Domain.EVENT_TIME, wm)) {
                         Object aggregate = aggregateOf(due.payload());
                         if (aggregate != null) {   // null: a session merged into another since
-                            Object key = spec.keySerde.deserialize(storeTopic, userKey(due.payload()));
+                            Object key = spec.keySerde().deserialize(storeTopic, userKey(due.payload()));
                             emitWindow(OutputMode.FINAL, windowOf(key, due.payload()), aggregate);
                             something = true;
                         }
@@ -254,15 +227,15 @@ public final class WindowNodes {
                     }
                     all.add(e);
                     keys.add(ByteBuffer.wrap(userKey(e.getKey())));
-                    if (keys.size() > spec.maxKeys) {
+                    if (keys.size() > spec.maxKeys()) {
                         throw new IllegalStateException("COMPLETE output of '" + name + "' holds more than the declared "
-                                + "bound of " + spec.maxKeys + " keys (GroupedStream.boundedKeys)");
+                                + "bound of " + spec.maxKeys() + " keys (GroupedStream.boundedKeys)");
                     }
                 }
             }
             for (Map.Entry<byte[], byte[]> e : all) {
-                Object key = spec.keySerde.deserialize(storeTopic, userKey(e.getKey()));
-                emitWindow(OutputMode.COMPLETE, windowOf(key, e.getKey()), spec.aggregateSerde.deserialize(storeTopic, e.getValue()));
+                Object key = spec.keySerde().deserialize(storeTopic, userKey(e.getKey()));
+                emitWindow(OutputMode.COMPLETE, windowOf(key, e.getKey()), spec.aggregateSerde().deserialize(storeTopic, e.getValue()));
             }
         }
 
@@ -280,22 +253,22 @@ public final class WindowNodes {
 
     /** Tumbling and hopping windows: {@code [s, s + size)} for every multiple {@code s} of the advance containing t. */
     private static final class FixedWindowNode extends WindowNode {
-        FixedWindowNode(String name, TaskContext task, Spec spec) {
+        FixedWindowNode(String name, TaskContext task, WindowSpec spec) {
             super(name, task, spec);
         }
 
         @Override
         boolean update(Object key, byte[] keyBytes, Object value, long t, long watermark) {
             boolean accepted = false;
-            long last = t - Math.floorMod(t, spec.advanceMs);
-            for (long start = last; start > t - spec.sizeMs; start -= spec.advanceMs) {
-                long closesAt = saturatedAdd(saturatedAdd(start, spec.sizeMs), spec.graceMs);
+            long last = t - Math.floorMod(t, spec.advanceMs());
+            for (long start = last; start > t - spec.sizeMs(); start -= spec.advanceMs()) {
+                long closesAt = saturatedAdd(saturatedAdd(start, spec.sizeMs()), spec.graceMs());
                 if (closesAt <= watermark) {
                     continue;
                 }
                 byte[] storeKey = WindowKeys.windowKey(keyBytes, start);
                 Object current = aggregateOf(storeKey);
-                Object next = spec.aggregator.apply(key, value, current != null ? current : spec.initializer.get());
+                Object next = spec.aggregator().apply(key, value, current != null ? current : spec.initializer().get());
                 put(key, storeKey, next);
                 if (current == null) {   // a window that exists already has its timer
                     closeAt(closesAt, storeKey);
@@ -308,7 +281,7 @@ public final class WindowNodes {
         @Override
         Windowed<Object> windowOf(Object key, byte[] storeKey) {
             long start = WindowKeys.windowStart(storeKey);
-            return new Windowed<>(key, start, start + spec.sizeMs);
+            return new Windowed<>(key, start, start + spec.sizeMs());
         }
 
         @Override
@@ -318,7 +291,7 @@ public final class WindowNodes {
 
         @Override
         long closesAt(byte[] storeKey) {
-            return saturatedAdd(saturatedAdd(WindowKeys.windowStart(storeKey), spec.sizeMs), spec.graceMs);
+            return saturatedAdd(saturatedAdd(WindowKeys.windowStart(storeKey), spec.sizeMs()), spec.graceMs());
         }
 
         @Override
@@ -335,13 +308,13 @@ public final class WindowNodes {
     private static final class SlidingWindowNode extends WindowNode {
         private final BytesStore records;
 
-        SlidingWindowNode(String name, TaskContext task, Spec spec) {
+        SlidingWindowNode(String name, TaskContext task, WindowSpec spec) {
             super(name, task, spec);
-            this.records = task.state().bytesStore(spec.recordStore.name());
+            this.records = task.state().bytesStore(spec.recordStore().name());
         }
 
         private long closesAt(long start) {
-            return saturatedAdd(saturatedAdd(start, spec.sizeMs + 1), spec.graceMs);
+            return saturatedAdd(saturatedAdd(start, spec.sizeMs() + 1), spec.graceMs());
         }
 
         @Override
@@ -351,7 +324,7 @@ public final class WindowNodes {
 
         @Override
         boolean update(Object key, byte[] keyBytes, Object value, long t, long watermark) {
-            long d = spec.sizeMs;
+            long d = spec.sizeMs();
             boolean accepted = false;
             // the windows of later records that cover t: starts in (t - d, t]
             List<Map.Entry<byte[], byte[]>> covering = new ArrayList<>();
@@ -369,8 +342,8 @@ public final class WindowNodes {
                 if (closesAt(start) <= watermark) {
                     continue;
                 }
-                Object current = spec.aggregateSerde.deserialize(storeTopic, e.getValue());
-                put(key, e.getKey(), spec.aggregator.apply(key, value, current));
+                Object current = spec.aggregateSerde().deserialize(storeTopic, e.getValue());
+                put(key, e.getKey(), spec.aggregator().apply(key, value, current));
                 accepted = true;
             }
             long ownStart = t - d;
@@ -378,26 +351,26 @@ public final class WindowNodes {
                 byte[] own = WindowKeys.windowKey(keyBytes, ownStart);
                 Object current = aggregateOf(own);
                 if (current == null) {
-                    current = spec.initializer.get();
+                    current = spec.initializer().get();
                     try (StoreIterator<Map.Entry<byte[], byte[]>> it = records.range(WindowKeys.windowKey(keyBytes, ownStart),
                             WindowKeys.windowKey(keyBytes, t))) {
                         while (it.hasNext()) {
                             Map.Entry<byte[], byte[]> e = it.next();
                             if (WindowKeys.isWindowKeyOf(e.getKey(), keyBytes)) {
                                 for (byte[] v : ValueLists.values(e.getValue())) {
-                                    current = spec.aggregator.apply(key, spec.valueSerde.deserialize(storeTopic, v), current);
+                                    current = spec.aggregator().apply(key, spec.valueSerde().deserialize(storeTopic, v), current);
                                 }
                             }
                         }
                     }
                 }
-                put(key, own, spec.aggregator.apply(key, value, current));
+                put(key, own, spec.aggregator().apply(key, value, current));
                 closeAt(closesAt(ownStart), own);
                 accepted = true;
             }
             if (accepted) {
                 byte[] recordKey = WindowKeys.windowKey(keyBytes, t);
-                records.put(recordKey, ValueLists.append(records.get(recordKey), spec.valueSerde.serialize(storeTopic, value)));
+                records.put(recordKey, ValueLists.append(records.get(recordKey), spec.valueSerde().serialize(storeTopic, value)));
             }
             return accepted;
         }
@@ -411,7 +384,7 @@ public final class WindowNodes {
         @Override
         Windowed<Object> windowOf(Object key, byte[] storeKey) {
             long start = WindowKeys.windowStart(storeKey);
-            return new Windowed<>(key, start, start + spec.sizeMs + 1);
+            return new Windowed<>(key, start, start + spec.sizeMs() + 1);
         }
 
         @Override
@@ -427,12 +400,12 @@ public final class WindowNodes {
 
     /** Sessions with inactivity gap {@code gap}: a record merges every open session within the gap. */
     private static final class SessionNode extends WindowNode {
-        SessionNode(String name, TaskContext task, Spec spec) {
+        SessionNode(String name, TaskContext task, WindowSpec spec) {
             super(name, task, spec);
         }
 
         private long closesAt(long end) {
-            return saturatedAdd(saturatedAdd(end, spec.sizeMs), spec.graceMs);
+            return saturatedAdd(saturatedAdd(end, spec.sizeMs()), spec.graceMs());
         }
 
         @Override
@@ -442,7 +415,7 @@ public final class WindowNodes {
 
         @Override
         boolean update(Object key, byte[] keyBytes, Object value, long t, long watermark) {
-            long gap = spec.sizeMs;
+            long gap = spec.sizeMs();
             if (closesAt(t) <= watermark) {
                 return false;
             }
@@ -470,8 +443,8 @@ public final class WindowNodes {
             for (Map.Entry<byte[], byte[]> e : merging) {
                 start = Math.min(start, WindowKeys.sessionStart(e.getKey()));
                 end = Math.max(end, WindowKeys.sessionEnd(e.getKey()));
-                Object a = spec.aggregateSerde.deserialize(storeTopic, e.getValue());
-                aggregate = aggregate == null ? a : spec.merger.merge(key, aggregate, a);
+                Object a = spec.aggregateSerde().deserialize(storeTopic, e.getValue());
+                aggregate = aggregate == null ? a : spec.merger().merge(key, aggregate, a);
                 if (aggregate == null) {
                     throw new NullPointerException("the session merger returned null");
                 }
@@ -480,7 +453,7 @@ public final class WindowNodes {
                     timers.delete(Timers.Domain.EVENT_TIME, closesAt(WindowKeys.sessionEnd(e.getKey())), e.getKey());
                 }
             }
-            aggregate = spec.aggregator.apply(key, value, aggregate != null ? aggregate : spec.initializer.get());
+            aggregate = spec.aggregator().apply(key, value, aggregate != null ? aggregate : spec.initializer().get());
             byte[] session = WindowKeys.sessionKey(keyBytes, start, end);
             put(key, session, aggregate);
             closeAt(closesAt(end), session);

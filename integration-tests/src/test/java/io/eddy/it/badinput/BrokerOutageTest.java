@@ -163,7 +163,7 @@ class BrokerOutageTest {
                                 return v;
                             });
                     orders.toKafka(echo, Produced.with(Serdes.string(), Serdes.string()));
-                    orders.groupBy((k, v) -> v, Grouped.with(Serdes.string(), Serdes.string()).named("by-item"))
+                    orders.groupBy((k, v) -> v, Grouped.with(Serdes.string(), Serdes.string()), Named.as("by-item"))
                             .count(Named.as("item-counts"))
                             .toStream()
                             .toKafka(counts, Produced.with(Serdes.string(), Serdes.longs()));

@@ -382,7 +382,7 @@ class PoisonMatrixTest {
                 .addProgressListener(progress::add)
                 .pipeline(p -> p.kafka(in, Consumed.with(Serdes.string(), AvroSerdes.generic(appClient)))
                         .named(SOURCE)
-                        .mapValues(PoisonMatrixTest::price)
+                        .mapValues(order -> price(order))
                         .named(OPERATOR)
                         .toKafka(out, Produced.with(Serdes.string(), Serdes.longs())))
                 .build();

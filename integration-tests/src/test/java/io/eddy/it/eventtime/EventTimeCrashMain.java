@@ -61,7 +61,7 @@ final class EventTimeCrashMain {
                 .trigger(Trigger.every(Duration.ofMillis(100)))
                 .pipeline(p -> p.kafka(args[1], Consumed.with(Serdes.string(), Serdes.string()))
                         .withEventTime(EventTimeCrashMain::eventTime, allowedDelay)
-                        .groupBy((k, v) -> group(v), Grouped.with(Serdes.string(), Serdes.string()).named("by-group"))
+                        .groupBy((k, v) -> group(v), Grouped.with(Serdes.string(), Serdes.string()), Named.as("by-group"))
                         .window(windows)
                         .count(Named.as("window-counts"))
                         .emit(OutputMode.FINAL)

@@ -107,7 +107,7 @@ class QuietStreamBrokerTest extends EventTimeBrokerTest {
         kafka.createTopic("qr-in", 2);
         kafka.createTopic("qr-out", 2, Map.of("retention.ms", "-1"));
         try (EddyApp app = app("qr", windowedCount("qr-in", "qr-out",
-                s -> s.groupBy((k, v) -> v, Grouped.with(Serdes.string(), Serdes.string()).named("by-room"))))) {
+                s -> s.groupBy((k, v) -> v, Grouped.with(Serdes.string(), Serdes.string()), Named.as("by-room"))))) {
             app.start();
             io.produce(List.of(
                     record("qr-in", "s-1", "room-A", W0 + 100), record("qr-in", "s-2", "room-A", W0 + 200),

@@ -89,7 +89,7 @@ final class FaultPipelineMain {
                     enriched.toKafka(ENRICHED, Produced.with(Serdes.string(), Serdes.string()));
                     enriched.withEventTime(OrderWorkload::eventTimeOf, allowedDelay)
                             .groupBy((customer, v) -> OrderWorkload.regionOf(v),
-                                    Grouped.with(Serdes.string(), Serdes.string()).named("by-region"))
+                                    Grouped.with(Serdes.string(), Serdes.string()), Named.as("by-region"))
                             .window(TumblingWindows.of(Duration.ofMillis(OrderWorkload.WINDOW_MS)))
                             .aggregate(() -> Totals.ZERO, (region, v, t) -> t.add(OrderWorkload.amountOf(v)),
                                     Totals.SERDE, Named.as("region-totals"))

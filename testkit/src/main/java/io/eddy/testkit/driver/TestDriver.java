@@ -44,7 +44,7 @@ import org.apache.kafka.common.header.Headers;
  * <pre>{@code
  * try (TestDriver driver = TestDriver.builder()
  *         .pipeline(p -> p.kafka("in", Consumed.with(Serdes.string(), Serdes.string()))
- *                 .mapValues(String::toUpperCase)
+ *                 .mapValues(v -> v.toUpperCase())
  *                 .toKafka("out", Produced.with(Serdes.string(), Serdes.string())))
  *         .partitions("in", 4)
  *         .build()) {
@@ -80,7 +80,7 @@ public final class TestDriver implements AutoCloseable {
     private final Map<String, Integer> globalApplied = new HashMap<>();
 
     private TestDriver(Builder b) {
-        this.plan = PipelineBuilder.define(b.applicationId, b.pipeline);
+        this.plan = PipelineBuilder.define(b.applicationId, b.pipeline, b.requireNamedState);
         this.globalTables = plan.globalTables().isEmpty() ? null : new GlobalTables(plan.globalTables());
         this.errorHandler = b.errorHandler;
         this.console = b.console;
@@ -109,6 +109,16 @@ public final class TestDriver implements AutoCloseable {
     /** A builder; {@link Builder#pipeline} is required. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The pipeline under test as readable text, as {@code EddyApp#describe()} gives it (with this
+     * driver's application id in internal topic names).
+     *
+     * @return the description; never null
+     */
+    public io.eddy.PipelineDescription describe() {
+        return plan.describe();
     }
 
     /** A typed writer into {@code topic}. */
@@ -362,8 +372,18 @@ public final class TestDriver implements AutoCloseable {
         private Instant start = Instant.parse("2026-01-01T00:00:00Z");
         private String applicationId = "test-app";
         private Duration idleTimeout = Duration.ofSeconds(10);
+        private boolean requireNamedState;
 
         private Builder() {
+        }
+
+        /**
+         * Whether an unnamed stateful operator makes {@link #build()} fail, as
+         * {@code EddyApp.Builder#requireNamedState}; default false (it is logged at WARN).
+         */
+        public Builder requireNamedState(boolean required) {
+            this.requireNamedState = required;
+            return this;
         }
 
         /**
@@ -427,7 +447,12 @@ public final class TestDriver implements AutoCloseable {
             return this;
         }
 
-        /** Builds the driver. */
+        /**
+         * Builds the driver.
+         *
+         * @throws IllegalArgumentException if the pipeline is invalid, or has an unnamed stateful
+         *         operator while {@link #requireNamedState(boolean)} is on
+         */
         public TestDriver build() {
             Objects.requireNonNull(pipeline, "pipeline");
             return new TestDriver(this);

@@ -58,7 +58,7 @@ class StatefulOperatorsTest {
     @Test
     void groupByRepartitionsSoEachKeyIsCountedByOneTask() {
         try (TestDriver d = driver(p -> p.kafka("in", STRINGS)
-                .groupBy((k, v) -> v, GROUPED.named("by-value")).count(Named.as("per-value"))
+                .groupBy((k, v) -> v, GROUPED, Named.as("by-value")).count(Named.as("per-value"))
                 .toStream().toKafka("out", Produced.with(Serdes.string(), Serdes.longs())))) {
             TestInputTopic<String, String> in = d.input("in", Serdes.string(), Serdes.string());
             for (int i = 0; i < 300; i++) {
@@ -174,7 +174,7 @@ class StatefulOperatorsTest {
     @Test
     void toTableKeepsTheLatestValueAndNullDeletes() {
         try (TestDriver d = driver(p -> p.kafka("in", STRINGS)
-                .toTable(Named.as("latest"), Serdes.string(), Serdes.string()).toStream()
+                .toTable(Serdes.string(), Serdes.string(), Named.as("latest")).toStream()
                 .toKafka("out", Produced.with(Serdes.string(), Serdes.string())))) {
             TestInputTopic<String, String> in = d.input("in", Serdes.string(), Serdes.string());
             in.pipe("a", "1");
@@ -198,7 +198,7 @@ class StatefulOperatorsTest {
 
     @Test
     void aNullGroupingKeyIsAnErrorOfTheGroupBy() {
-        try (TestDriver d = driver(p -> p.kafka("in", STRINGS).groupBy((k, v) -> (String) null, GROUPED.named("g"))
+        try (TestDriver d = driver(p -> p.kafka("in", STRINGS).groupBy((k, v) -> (String) null, GROUPED, Named.as("g"))
                 .count(Named.as("c")).toStream().toKafka("out", Produced.with(Serdes.string(), Serdes.longs())))) {
             d.input("in", Serdes.string(), Serdes.string()).pipe("a", "x");
             assertThatThrownBy(d::runBatch).isInstanceOf(ProcessingFailedException.class)
@@ -238,7 +238,7 @@ class StatefulOperatorsTest {
         Random random = new Random(seed);
         Map<String, Long> expected = new HashMap<>();
         try (TestDriver d = driver(p -> p.kafka("in", STRINGS)
-                .groupBy((k, v) -> v, GROUPED.named("g")).count(Named.as("c")).toStream()
+                .groupBy((k, v) -> v, GROUPED, Named.as("g")).count(Named.as("c")).toStream()
                 .toKafka("out", Produced.with(Serdes.string(), Serdes.longs())))) {
             TestInputTopic<String, String> in = d.input("in", Serdes.string(), Serdes.string());
             TestOutputTopic<String, Long> out = d.output("out", Serdes.string(), Serdes.longs());

@@ -112,12 +112,11 @@ final class Pipelines {
             RecordStream<String, String> left = p.kafka("left", STRINGS).withEventTime(Duration.ofMillis(delayMs));
             RecordStream<String, String> right = p.kafka("right", STRINGS).withEventTime(Duration.ofMillis(delayMs));
             JoinWindows jw = JoinWindows.of(Duration.ofMillis(maxDifferenceMs)).grace(Duration.ofMillis(graceMs));
-            StreamJoined<String, String, String> sj = StreamJoined.with(Serdes.string(), Serdes.string(), Serdes.string())
-                    .withName("j");
+            StreamJoined<String, String, String> sj = StreamJoined.with(Serdes.string(), Serdes.string(), Serdes.string());
             RecordStream<String, String> joined = switch (type) {
-                case INNER -> left.join(right, (l, r) -> l + "+" + r, jw, sj);
-                case LEFT -> left.leftJoin(right, (l, r) -> l + "+" + r, jw, sj);
-                case OUTER -> left.outerJoin(right, (l, r) -> l + "+" + r, jw, sj);
+                case INNER -> left.join(right, (l, r) -> l + "+" + r, jw, sj, Named.as("j"));
+                case LEFT -> left.leftJoin(right, (l, r) -> l + "+" + r, jw, sj, Named.as("j"));
+                case OUTER -> left.outerJoin(right, (l, r) -> l + "+" + r, jw, sj, Named.as("j"));
             };
             joined.toKafka("out", STRINGS_OUT);
         };
