@@ -88,6 +88,7 @@ public final class GlobalTables implements AutoCloseable {
      * Loads every table to the end of its topic (read_committed), then keeps them up to date on a
      * background thread.
      *
+     * @throws io.eddy.TopicCheckException if a table's topic does not exist
      * @throws org.apache.kafka.common.errors.TimeoutException if the load does not finish within {@code timeout}
      */
     public void start(String bootstrapServers, String clientId, Duration timeout) {
@@ -108,7 +109,8 @@ public final class GlobalTables implements AutoCloseable {
             List<PartitionInfo> infos = c.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
                 c.close();
-                throw new IllegalStateException("global table topic '" + topic + "' does not exist");
+                throw new io.eddy.TopicCheckException(io.eddy.TopicCheckException.Problem.MISSING, List.of(topic),
+                        "global table topic '" + topic + "' does not exist", null);
             }
             infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
         }

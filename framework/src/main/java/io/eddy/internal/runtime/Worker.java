@@ -542,9 +542,9 @@ final class Worker implements Runnable, RebalanceObserver, ConsumerRebalanceList
         Map<TopicPartition, OffsetRange> ranges = new TreeMap<>(
                 java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         batchRanges.forEach((tp, r) -> ranges.put(tp, new OffsetRange(r[0], r[1])));
-        BatchProgress progress = new BatchProgress(name, batchSeq, java.util.Collections.unmodifiableMap(ranges),
-                batchRecords, skipped, Duration.ofMillis(now - batchStartedAt), Instant.ofEpochMilli(now),
-                java.util.Collections.unmodifiableMap(watermarks));
+        BatchProgress progress = BatchProgress.builder().worker(name).batchId(batchSeq).offsets(ranges)
+                .records(batchRecords).skipped(skipped).duration(Duration.ofMillis(now - batchStartedAt))
+                .committedAt(Instant.ofEpochMilli(now)).watermarks(watermarks).build();
         resetBatch();
         batchSeq++;
         retryBackoffMillis = RETRY_BACKOFF_MIN_MS;

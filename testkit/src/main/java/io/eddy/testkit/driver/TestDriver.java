@@ -13,7 +13,6 @@ import io.eddy.state.internal.StateEnvironment;
 import java.util.AbstractMap;
 import org.apache.kafka.common.TopicPartition;
 import io.eddy.kafka.internal.RecordSink;
-import io.eddy.kafka.internal.TopicAdmin;
 import io.eddy.serde.Serde;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -96,7 +95,7 @@ public final class TestDriver implements AutoCloseable {
                 inputs.put(t, b.partitions.getOrDefault(t, defaultPartitions));
             }
         }
-        int taskCount = TopicAdmin.requireCoPartitioned(inputs);
+        int taskCount = io.eddy.internal.runtime.TopicChecks.requireCoPartitioned(inputs);
         Map<String, Integer> counts = new HashMap<>(b.partitions);
         plan.repartitionTopics().forEach(t -> counts.put(t, taskCount));
         plan.changelogTopics().forEach(t -> counts.put(t, taskCount));
