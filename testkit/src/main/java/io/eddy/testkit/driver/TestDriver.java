@@ -459,7 +459,11 @@ public final class TestDriver implements AutoCloseable {
             return this;
         }
 
-        /** Builds the driver. */
+        /**
+         * Builds the driver.
+         *
+         * @throws io.eddy.TopicCheckException if the pipeline's inputs have different partition counts
+         */
         public TestDriver build() {
             Objects.requireNonNull(pipeline, "pipeline");
             return new TestDriver(this);
