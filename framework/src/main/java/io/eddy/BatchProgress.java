@@ -2,27 +2,97 @@ package io.eddy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * What one committed micro-batch of one worker did. Delivered to every {@link ProgressListener}
  * after the batch's commit succeeded.
  *
- * @param worker the worker's name, {@code <application id>-<worker index>}
- * @param batchId the worker's batch sequence number, from 0 at worker start
- * @param offsets the offset range consumed from each input partition (unmodifiable)
- * @param records records consumed, skipped ones included
- * @param skipped records the error policy skipped
- * @param duration from the batch's first record to the end of its commit
- * @param committedAt when the commit finished
- * @param watermarks per task of the batch that tracks event time, its watermark after the batch
- *        (unmodifiable; empty when the pipeline has no event-time operator). A task whose
- *        watermark has not started yet maps to {@link Instant#MIN}.
+ * <p>An immutable value: {@code equals} and {@code hashCode} cover every field. Later versions
+ * may add fields; code that reads the accessors it knows keeps working. The runtime creates
+ * instances with {@link #builder()}; so can a test of a {@link ProgressListener}.
+ *
+ * <pre>{@code
+ * .addProgressListener(p -> log.info("{} records in batch {}", p.records(), p.batchId()))
+ * }</pre>
  */
-public record BatchProgress(String worker, long batchId, Map<TopicPartition, OffsetRange> offsets,
-                            long records, long skipped, Duration duration, Instant committedAt,
-                            Map<Integer, Instant> watermarks) {
+public final class BatchProgress {
+
+    private final String worker;
+    private final long batchId;
+    private final Map<TopicPartition, OffsetRange> offsets;
+    private final long records;
+    private final long skipped;
+    private final Duration duration;
+    private final Instant committedAt;
+    private final Map<Integer, Instant> watermarks;
+
+    private BatchProgress(Builder b) {
+        this.worker = Objects.requireNonNull(b.worker, "worker");
+        this.batchId = b.batchId;
+        this.offsets = Collections.unmodifiableMap(new LinkedHashMap<>(b.offsets));
+        this.records = b.records;
+        this.skipped = b.skipped;
+        this.duration = Objects.requireNonNull(b.duration, "duration");
+        this.committedAt = Objects.requireNonNull(b.committedAt, "committedAt");
+        this.watermarks = Collections.unmodifiableMap(new LinkedHashMap<>(b.watermarks));
+    }
+
+    /** A builder with no worker, duration or commit time yet (all three required), and zero counts. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The worker's name, {@code <application id>-<worker index>}. */
+    public String worker() {
+        return worker;
+    }
+
+    /** The worker's batch sequence number, from 0 at worker start. */
+    public long batchId() {
+        return batchId;
+    }
+
+    /**
+     * The offset range consumed from each input partition; unmodifiable, never null, in the order
+     * the runtime gave (topic, then partition).
+     */
+    public Map<TopicPartition, OffsetRange> offsets() {
+        return offsets;
+    }
+
+    /** Records consumed, skipped ones included. */
+    public long records() {
+        return records;
+    }
+
+    /** Records the error policy skipped. */
+    public long skipped() {
+        return skipped;
+    }
+
+    /** From the batch's first record to the end of its commit. */
+    public Duration duration() {
+        return duration;
+    }
+
+    /** When the commit finished. */
+    public Instant committedAt() {
+        return committedAt;
+    }
+
+    /**
+     * Per task of the batch that tracks event time, its watermark after the batch; unmodifiable,
+     * never null, empty when the pipeline has no event-time operator. A task whose watermark has
+     * not started yet maps to {@link Instant#MIN}.
+     */
+    public Map<Integer, Instant> watermarks() {
+        return watermarks;
+    }
 
     /** Records per second over the batch's duration. */
     public double recordsPerSecond() {
@@ -31,9 +101,112 @@ public record BatchProgress(String worker, long batchId, Map<TopicPartition, Off
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof BatchProgress p
+                && worker.equals(p.worker)
+                && batchId == p.batchId
+                && offsets.equals(p.offsets)
+                && records == p.records
+                && skipped == p.skipped
+                && duration.equals(p.duration)
+                && committedAt.equals(p.committedAt)
+                && watermarks.equals(p.watermarks);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(worker, batchId, offsets, records, skipped, duration, committedAt, watermarks);
+    }
+
+    /** One line: worker, batch, counts, duration, rate, offsets and watermarks. */
+    @Override
     public String toString() {
         return String.format("%s batch %d: %d records (%d skipped) in %d ms, %.0f records/s, %s%s",
                 worker, batchId, records, skipped, duration.toMillis(), recordsPerSecond(), offsets,
                 watermarks.isEmpty() ? "" : ", watermarks " + watermarks);
+    }
+
+    /**
+     * Sets the fields of a {@link BatchProgress}. {@link #worker}, {@link #duration} and
+     * {@link #committedAt} are required; the counts default to zero and the maps to empty. Maps are
+     * copied (keeping their iteration order) when the progress is built. Not thread-safe.
+     */
+    public static final class Builder {
+        private String worker;
+        private long batchId;
+        private Map<TopicPartition, OffsetRange> offsets = Map.of();
+        private long records;
+        private long skipped;
+        private Duration duration;
+        private Instant committedAt;
+        private Map<Integer, Instant> watermarks = Map.of();
+
+        private Builder() {
+        }
+
+        /** See {@link BatchProgress#worker()}. */
+        public Builder worker(String worker) {
+            this.worker = worker;
+            return this;
+        }
+
+        /** See {@link BatchProgress#batchId()}. */
+        public Builder batchId(long batchId) {
+            this.batchId = batchId;
+            return this;
+        }
+
+        /**
+         * See {@link BatchProgress#offsets()}.
+         *
+         * @throws NullPointerException if {@code offsets} is null
+         */
+        public Builder offsets(Map<TopicPartition, OffsetRange> offsets) {
+            this.offsets = Objects.requireNonNull(offsets, "offsets");
+            return this;
+        }
+
+        /** See {@link BatchProgress#records()}. */
+        public Builder records(long records) {
+            this.records = records;
+            return this;
+        }
+
+        /** See {@link BatchProgress#skipped()}. */
+        public Builder skipped(long skipped) {
+            this.skipped = skipped;
+            return this;
+        }
+
+        /** See {@link BatchProgress#duration()}. */
+        public Builder duration(Duration duration) {
+            this.duration = duration;
+            return this;
+        }
+
+        /** See {@link BatchProgress#committedAt()}. */
+        public Builder committedAt(Instant committedAt) {
+            this.committedAt = committedAt;
+            return this;
+        }
+
+        /**
+         * See {@link BatchProgress#watermarks()}.
+         *
+         * @throws NullPointerException if {@code watermarks} is null
+         */
+        public Builder watermarks(Map<Integer, Instant> watermarks) {
+            this.watermarks = Objects.requireNonNull(watermarks, "watermarks");
+            return this;
+        }
+
+        /**
+         * The progress set so far.
+         *
+         * @throws NullPointerException naming the field if worker, duration or committedAt is missing
+         */
+        public BatchProgress build() {
+            return new BatchProgress(this);
+        }
     }
 }

@@ -81,10 +81,17 @@ public final class EddyApp implements AutoCloseable {
      * the background. The state moves to {@link AppState#STARTING}, then {@link AppState#RUNNING}
      * when every worker has its tasks.
      *
-     * @throws IllegalStateException if the application was started before
-     * @throws RuntimeException naming the problem when an input topic is missing, the inputs are
-     *         not co-partitioned, or the broker does not answer within the start timeout; the state
-     *         is then {@link AppState#ERROR}
+     * <p>When it throws (other than for a second call), the state is {@link AppState#ERROR} and
+     * {@link #failure()} holds the exception.
+     *
+     * @throws IllegalStateException if the application was started before; also if its state
+     *         directory is in use by another instance, or its stateful pipeline no longer matches
+     *         the stores it recorded
+     * @throws TopicCheckException naming the topics and the problem when an input topic is missing,
+     *         the inputs are not co-partitioned, an internal topic has the wrong partition count or
+     *         cleanup policy, or the broker does not answer within the start timeout
+     * @throws org.apache.kafka.common.errors.TimeoutException if global tables do not load within
+     *         the start timeout
      */
     public void start() {
         runtime.start();

@@ -9,6 +9,7 @@ import io.eddy.BatchProgress;
 import io.eddy.EddyApp;
 import io.eddy.Guarantee;
 import io.eddy.OffsetRange;
+import io.eddy.TopicCheckException;
 import io.eddy.dsl.Consumed;
 import io.eddy.dsl.ForeachWriter;
 import io.eddy.dsl.Pipeline;
@@ -413,7 +414,11 @@ class SourceOptionsTest extends BrokerTest {
         EddyApp app = builder("missing")
                 .pipeline(copy("no-such-topic", "missing-out", StartingOffsets.earliest()))
                 .build();
-        assertThatThrownBy(app::start).hasMessageContaining("no-such-topic");
+        assertThatThrownBy(app::start).hasMessageContaining("'no-such-topic' does not exist")
+                .isInstanceOfSatisfying(TopicCheckException.class, e -> {
+                    assertThat(e.problem()).isEqualTo(TopicCheckException.Problem.MISSING);
+                    assertThat(e.topics()).containsExactly("no-such-topic");
+                });
         assertThat(app.state()).isEqualTo(AppState.ERROR);
         assertThat(app.failure()).isPresent();
         app.close(DEADLINE);
@@ -433,6 +438,8 @@ class SourceOptionsTest extends BrokerTest {
                 })
                 .build();
         assertThatThrownBy(app::start)
+                .isInstanceOfSatisfying(TopicCheckException.class, e -> assertThat(e.problem())
+                        .isEqualTo(TopicCheckException.Problem.NOT_CO_PARTITIONED))
                 .hasMessageContaining("not co-partitioned")
                 .hasMessageContaining("copart-two=2")
                 .hasMessageContaining("copart-three=3");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.eddy.AppState;
 import io.eddy.EddyApp;
 import io.eddy.RestoreProgress;
+import io.eddy.TopicCheckException;
 import io.eddy.dsl.Consumed;
 import io.eddy.dsl.Grouped;
 import io.eddy.dsl.Named;
@@ -208,7 +209,9 @@ class StatefulCountTest extends BrokerTest {
         kafka.createTopic("sw-in", PARTITIONS);
         kafka.createTopic("sw-counts-changelog", PARTITIONS, Map.of("cleanup.policy", "delete"));
         EddyApp other = app("sw", "sw-in", "sw-out", tmp.resolve("sw"), new ArrayList<>());
-        assertThatThrownBy(other::start).hasMessageContaining("sw-counts-changelog")
+        assertThatThrownBy(other::start).isInstanceOfSatisfying(TopicCheckException.class, e -> assertThat(e.topics())
+                        .containsExactly("sw-counts-changelog"))
+                .hasMessageContaining("sw-counts-changelog")
                 .hasMessageContaining("cleanup.policy=delete");
     }
 

@@ -66,8 +66,9 @@ public final class AppRuntime {
      * Checks the inputs and starts the workers.
      *
      * @throws IllegalStateException if already started
-     * @throws TopicAdmin.TopicException if an input topic is missing, the inputs are not
-     *         co-partitioned, or the broker did not answer within the start timeout
+     * @throws io.eddy.TopicCheckException if an input topic is missing, the inputs are not
+     *         co-partitioned, an internal topic is unfit, or the broker did not answer within the
+     *         start timeout
      */
     public void start() {
         synchronized (this) {
@@ -85,12 +86,13 @@ public final class AppRuntime {
                 log.info("{}: availableNow: processing up to {}", options.applicationId(), targets);
             }
         } catch (RuntimeException e) {
-            failure.set(e);
+            RuntimeException reported = e instanceof TopicAdmin.TopicException t ? TopicChecks.toPublic(t) : e;
+            failure.set(reported);
             releaseState();
             synchronized (this) {
                 transition(AppState.ERROR);
             }
-            throw e;
+            throw reported;
         }
         String instanceTag = options.instanceId() != null ? options.instanceId()
                 : stateDirectory != null ? stateDirectory.processId() : UUID.randomUUID().toString();
@@ -318,8 +320,9 @@ public final class AppRuntime {
         Map<String, Long> late = new java.util.TreeMap<>();
         lateByOperator.forEach((op, n) -> late.put(op, n.sum()));
         long lateTotal = late.values().stream().mapToLong(Long::longValue).sum();
-        return new AppMetrics(processed.get(), skipped.get(), committed.get(), aborted.get(), retried.get(), lateTotal,
-                java.util.Collections.unmodifiableMap(late));
+        return AppMetrics.builder().processedRecords(processed.get()).skippedRecords(skipped.get())
+                .committedBatches(committed.get()).abortedBatches(aborted.get()).retriedBatches(retried.get())
+                .lateRecords(lateTotal).lateRecordsByOperator(late).build();
     }
 
     // ---- called by workers

@@ -210,6 +210,9 @@ public final class BatchLoop implements AssignmentListener {
      */
     public void runOnce() {
         long timeout = open ? Math.max(0, startedAt + settings.intervalMs() - now()) : settings.intervalMs();
+        if (pausedUntil > 0) {
+            timeout = Math.min(timeout, Math.max(0, pausedUntil - now()));   // a long trigger must not stretch a backoff
+        }
         if (host.restoring()) {
             for (int task : host.restoreStep()) {
                 resumeInputs(task);
@@ -514,9 +517,9 @@ public final class BatchLoop implements AssignmentListener {
         Map<TopicPartition, OffsetRange> offsetRanges = new TreeMap<>(
                 Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         ranges.forEach((tp, r) -> offsetRanges.put(tp, new OffsetRange(r[0], r[1])));
-        BatchProgress progress = new BatchProgress(settings.name(), seq, Collections.unmodifiableMap(offsetRanges),
-                records, skipped, Duration.ofMillis(now - startedAt), Instant.ofEpochMilli(now),
-                Collections.unmodifiableMap(watermarks));
+        BatchProgress progress = BatchProgress.builder().worker(settings.name()).batchId(seq).offsets(offsetRanges)
+                .records(records).skipped(skipped).duration(Duration.ofMillis(now - startedAt))
+                .committedAt(Instant.ofEpochMilli(now)).watermarks(watermarks).build();
         resetBatch();
         seq++;
         backoffMs = BACKOFF_MIN_MS;

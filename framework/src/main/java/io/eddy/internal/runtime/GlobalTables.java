@@ -87,6 +87,7 @@ public final class GlobalTables implements AutoCloseable {
      * arrays, then keeps them up to date with it on a background thread named {@code threadName}.
      * This object owns {@code c} from then on and closes it when it fails or is closed.
      *
+     * @throws io.eddy.TopicCheckException if a table's topic does not exist
      * @throws org.apache.kafka.common.errors.TimeoutException if the load does not finish within {@code timeout}
      * @throws IllegalStateException if a table's topic does not exist
      */
@@ -119,7 +120,8 @@ public final class GlobalTables implements AutoCloseable {
         for (String topic : specs.keySet()) {
             List<PartitionInfo> infos = c.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("global table topic '" + topic + "' does not exist");
+                throw new io.eddy.TopicCheckException(io.eddy.TopicCheckException.Problem.MISSING, List.of(topic),
+                        "global table topic '" + topic + "' does not exist", null);
             }
             infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
         }

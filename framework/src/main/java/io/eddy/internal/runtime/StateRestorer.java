@@ -257,7 +257,9 @@ final class StateRestorer implements AutoCloseable {
         double rate = r.restored / seconds;
         Duration remaining = phase == RestoreProgress.Phase.RUNNING && rate > 0
                 ? Duration.ofMillis((long) ((total - r.restored) / rate * 1000)) : Duration.ZERO;
-        RestoreProgress progress = new RestoreProgress(r.store, task, phase, r.restored, total, r.start, rate, remaining);
+        RestoreProgress progress = RestoreProgress.builder().store(r.store).task(task).phase(phase)
+                .restored(r.restored).total(total).startOffset(r.start).recordsPerSecond(rate).remaining(remaining)
+                .build();
         if (phase == RestoreProgress.Phase.DONE) {
             log.info("{}: task {} store {} restored: {} records in {} ms ({} records/s)", name, task, r.store,
                     r.restored, now - r.startedAt, (long) rate);

@@ -154,7 +154,8 @@ public final class Task {
 
     private void onError(ErrorContext.Kind kind, String operator, Throwable error,
                          ConsumerRecord<byte[], byte[]> record) {
-        ErrorContext ctx = new ErrorContext(kind, operator, record.topic(), record.partition(), record.offset(), error);
+        ErrorContext ctx = ErrorContext.builder().kind(kind).operator(operator).topic(record.topic())
+                .partition(record.partition()).offset(record.offset()).error(error).build();
         if (isRetriable(error)) {
             throw new RetriableProcessingException(ctx);
         }

@@ -167,6 +167,18 @@ class CommitProtocolTest {
     }
 
     @Test
+    void aLongTriggerIntervalDoesNotStretchTheBackoffAfterARefusedCommit() {
+        Rig rig = Rig.exactlyOnce();
+        rig.append(TP0, "a");
+        rig.runOnce();
+        rig.producer.commitTransactionException = new CommitFailedException();
+        rig.commitDue();
+        rig.runOnce();   // paused, no batch open: the poll waits for the backoff, not for the trigger's interval
+        assertThat(rig.consumer.lastPollTimeout()).isLessThanOrEqualTo(Duration.ofMillis(BatchLoop.BACKOFF_MIN_MS));
+        assertThat(Duration.ofMillis(INTERVAL)).isGreaterThan(Duration.ofMillis(BatchLoop.BACKOFF_MIN_MS));
+    }
+
+    @Test
     void afterMaxRefusedCommitsInARowTheMemberRejoins() {
         Rig rig = Rig.exactlyOnce();
         rig.append(TP0, "a");

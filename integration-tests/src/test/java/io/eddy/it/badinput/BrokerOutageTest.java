@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eddy.AppState;
 import io.eddy.EddyApp;
+import io.eddy.TopicCheckException;
 import io.eddy.dsl.Consumed;
 import io.eddy.dsl.Grouped;
 import io.eddy.dsl.Named;
@@ -80,6 +81,8 @@ class BrokerOutageTest {
 
         EddyApp stateless = statelessApp("unreachable-stateless", servers, "unreachable-in");
         assertThatThrownBy(stateless::start)
+                .isInstanceOfSatisfying(TopicCheckException.class, e -> assertThat(e.problem())
+                        .isEqualTo(TopicCheckException.Problem.NO_ANSWER))
                 .hasMessageContaining("unreachable-in")
                 .hasMessageContaining("within " + START_TIMEOUT)
                 .hasMessageContaining("is the broker reachable");

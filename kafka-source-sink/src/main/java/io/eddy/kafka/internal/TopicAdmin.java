@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -33,7 +34,8 @@ public final class TopicAdmin {
 
     /** The names of the existing non-internal topics that fully match {@code pattern}. */
     public List<String> topicsMatching(Pattern pattern) {
-        Set<String> names = await(admin.listTopics(new ListTopicsOptions().listInternal(false)).names(), "list topics");
+        Set<String> names = await(admin.listTopics(new ListTopicsOptions().listInternal(false)).names(),
+                "list topics matching " + pattern, List.of());
         List<String> matching = new ArrayList<>();
         for (String name : names) {
             if (pattern.matcher(name).matches()) {
@@ -45,7 +47,7 @@ public final class TopicAdmin {
     }
 
     /**
-     * The partition count of each topic, failing with a message naming the first missing topic.
+     * The partition count of each topic, failing with a message naming the missing topics.
      */
     public Map<String, Integer> partitionCounts(Collection<String> topics) {
         Map<String, Integer> counts = new TreeMap<>();
@@ -53,11 +55,22 @@ public final class TopicAdmin {
             return counts;
         }
         Map<String, TopicDescription> descriptions;
+        DescribeTopicsResult described = admin.describeTopics(topics);
         try {
-            descriptions = await(admin.describeTopics(topics).allTopicNames(), "describe topics " + topics);
+            descriptions = await(described.allTopicNames(), "describe topics " + topics, topics);
         } catch (TopicException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new TopicException("input topic missing: one of " + topics + " does not exist ("
+                List<String> missing = new ArrayList<>();
+                described.topicNameValues().forEach((name, f) -> {
+                    if (f.isCompletedExceptionally()) {
+                        missing.add(name);
+                    }
+                });
+                missing.sort(null);
+                List<String> named = missing.isEmpty() ? List.copyOf(topics) : missing;
+                String which = missing.isEmpty() ? "one of " + topics + " does"
+                        : missing.size() == 1 ? "'" + missing.get(0) + "' does" : missing + " do";
+                throw new TopicException(Kind.MISSING, named, "input topic missing: " + which + " not exist ("
                         + e.getCause().getMessage() + ")", e.getCause());
             }
             throw e;
@@ -74,7 +87,8 @@ public final class TopicAdmin {
      */
     public static int requireCoPartitioned(Map<String, Integer> counts) {
         if (counts.values().stream().distinct().count() > 1) {
-            throw new TopicException("input topics are not co-partitioned: task p reads partition p of every input, "
+            throw new TopicException(Kind.NOT_CO_PARTITIONED, List.copyOf(counts.keySet()),
+                    "input topics are not co-partitioned: task p reads partition p of every input, "
                     + "so all inputs need the same partition count, but got " + counts, null);
         }
         return counts.values().stream().findFirst().orElse(0);
@@ -93,7 +107,8 @@ public final class TopicAdmin {
         if (topics.isEmpty()) {
             return;
         }
-        Set<String> existing = await(admin.listTopics(new ListTopicsOptions().listInternal(false)).names(), "list topics");
+        Set<String> existing = await(admin.listTopics(new ListTopicsOptions().listInternal(false)).names(), "list topics",
+                topics.keySet());
         List<org.apache.kafka.clients.admin.NewTopic> missing = new ArrayList<>();
         List<String> present = new ArrayList<>();
         topics.forEach((name, configs) -> {
@@ -106,8 +121,8 @@ public final class TopicAdmin {
         });
         if (!missing.isEmpty()) {
             try {
-                await(admin.createTopics(missing).all(), "create internal topics "
-                        + missing.stream().map(org.apache.kafka.clients.admin.NewTopic::name).toList());
+                List<String> names = missing.stream().map(org.apache.kafka.clients.admin.NewTopic::name).toList();
+                await(admin.createTopics(missing).all(), "create internal topics " + names, names);
             } catch (TopicException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
                     throw e;
@@ -125,10 +140,11 @@ public final class TopicAdmin {
                         org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
                 .toList();
         Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config> configs =
-                await(admin.describeConfigs(resources).all(), "describe internal topics " + present);
+                await(admin.describeConfigs(resources).all(), "describe internal topics " + present, present);
         for (String t : present) {
             if (counts.get(t) != partitions) {
-                throw new TopicException("internal topic '" + t + "' has " + counts.get(t) + " partitions but the "
+                throw new TopicException(Kind.WRONG_PARTITION_COUNT, List.of(t), "internal topic '" + t + "' has "
+                        + counts.get(t) + " partitions but the "
                         + "application's inputs have " + partitions + "; state would be mixed between tasks. Delete "
                         + "the topic (and reset the application) or restore the inputs' partition count", null);
             }
@@ -138,7 +154,7 @@ public final class TopicAdmin {
                             org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t)).get("cleanup.policy");
             String actual = policy == null ? "delete" : policy.value();
             if (wanted != null && !normalize(wanted).equals(normalize(actual))) {
-                throw new TopicException("internal topic '" + t + "' has cleanup.policy=" + actual + " but needs "
+                throw new TopicException(Kind.WRONG_CLEANUP_POLICY, List.of(t), "internal topic '" + t + "' has cleanup.policy=" + actual + " but needs "
                         + wanted + "; with the wrong policy state is lost or grows without bound", null);
             }
         }
@@ -148,32 +164,68 @@ public final class TopicAdmin {
         return String.join(",", new java.util.TreeSet<>(List.of(policy.replace(" ", "").split(","))));
     }
 
-    private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
+    private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what, Collection<String> topics) {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw unanswered(what, e);
+            throw unanswered(what, topics, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 // the admin client's own deadline (the same timeout) can expire before ours does
-                throw unanswered(what, e.getCause());
+                throw unanswered(what, topics, e.getCause());
             }
-            throw new TopicException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+            throw new TopicException(Kind.REQUEST_FAILED, List.copyOf(topics),
+                    "could not " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TopicException("interrupted while trying to " + what, e);
+            throw new TopicException(Kind.REQUEST_FAILED, List.copyOf(topics), "interrupted while trying to " + what, e);
         }
     }
 
-    private TopicException unanswered(String what, Throwable cause) {
-        return new TopicException("could not " + what + " within " + timeout
+    private TopicException unanswered(String what, Collection<String> topics, Throwable cause) {
+        return new TopicException(Kind.NO_ANSWER, List.copyOf(topics), "could not " + what + " within " + timeout
                 + ": is the broker reachable at the configured bootstrap servers?", cause);
     }
 
-    /** A topic is missing, mis-partitioned, or the broker did not answer in time. */
+    /**
+     * A topic is missing, mis-partitioned, or the broker did not answer in time. The framework
+     * turns it into the public {@code io.eddy.TopicCheckException}; {@link #kind()} and
+     * {@link #topics()} say which problem and which topics.
+     */
     public static final class TopicException extends RuntimeException {
-        TopicException(String message, Throwable cause) {
+        private final Kind kind;
+        private final List<String> topics;
+
+        TopicException(Kind kind, List<String> topics, String message, Throwable cause) {
             super(message, cause);
+            this.kind = kind;
+            this.topics = topics;
         }
+
+        /** Which check failed. */
+        public Kind kind() {
+            return kind;
+        }
+
+        /** The topics concerned (sorted), empty when no topic in particular is. */
+        public List<String> topics() {
+            return topics;
+        }
+    }
+
+    /** The checks a {@link TopicException} reports. */
+    public enum Kind {
+        /** A topic does not exist. */
+        MISSING,
+        /** Inputs have different partition counts. */
+        NOT_CO_PARTITIONED,
+        /** An existing internal topic has a partition count other than the inputs'. */
+        WRONG_PARTITION_COUNT,
+        /** An existing internal topic has the wrong {@code cleanup.policy}. */
+        WRONG_CLEANUP_POLICY,
+        /** The broker did not answer within the timeout. */
+        NO_ANSWER,
+        /** The broker refused or failed a request (for example an authorization error), or the call was interrupted. */
+        REQUEST_FAILED
     }
 }

@@ -13,7 +13,6 @@ import io.eddy.internal.runtime.TaskHost;
 import io.eddy.internal.runtime.TaskState;
 import io.eddy.kafka.internal.RecordSink;
 import io.eddy.kafka.internal.TaskCheckpoint;
-import io.eddy.kafka.internal.TopicAdmin;
 import io.eddy.serde.Serde;
 import io.eddy.state.internal.StateEnvironment;
 import io.eddy.testkit.driver.MemoryTopics.StoredRecord;
@@ -92,7 +91,7 @@ public final class TestDriver implements AutoCloseable {
                 inputs.put(t, b.partitions.getOrDefault(t, b.defaultPartitions));
             }
         }
-        int taskCount = TopicAdmin.requireCoPartitioned(inputs);
+        int taskCount = io.eddy.internal.runtime.TopicChecks.requireCoPartitioned(inputs);
         Map<String, Integer> counts = new HashMap<>(b.partitions);
         plan.repartitionTopics().forEach(t -> counts.put(t, taskCount));
         plan.changelogTopics().forEach(t -> counts.put(t, taskCount));
@@ -452,6 +451,7 @@ public final class TestDriver implements AutoCloseable {
          *
          * @throws IllegalArgumentException if the pipeline is invalid, or has an unnamed stateful
          *         operator while {@link #requireNamedState(boolean)} is on
+         * @throws io.eddy.TopicCheckException if the pipeline's inputs have different partition counts
          */
         public TestDriver build() {
             Objects.requireNonNull(pipeline, "pipeline");

@@ -372,6 +372,8 @@ class TestDriverOperatorsTest {
         assertThatThrownBy(() -> TestDriver.builder()
                 .pipeline(p -> p.kafka("a", STRINGS).merge(p.kafka("b", STRINGS)).toKafka("out", OUT))
                 .partitions("a", 2).partitions("b", 3).build())
+                .isInstanceOfSatisfying(io.eddy.TopicCheckException.class, e -> assertThat(e.topics())
+                        .containsExactly("a", "b"))
                 .hasMessageContaining("not co-partitioned").hasMessageContaining("a=2").hasMessageContaining("b=3");
     }
 

@@ -1,0 +1,22 @@
+/**
+ * Eddy's serdes: {@link io.eddy.serde.Serde} and the built-in formats (primitives, JSON, Avro), and
+ * a Schema Registry client speaking the Confluent REST API and wire format.
+ *
+ * <p>Exports only its API packages; the registry transport and the Avro plumbing
+ * ({@code *.internal}) stay closed to every other module.
+ */
+module io.eddy.serdes {
+    exports io.eddy.serde;
+    exports io.eddy.serde.avro;
+    exports io.eddy.serde.json;
+    exports io.eddy.serde.registry;
+
+    // Serde signatures mention Kafka headers, Avro schemas and records, and Jackson's ObjectMapper.
+    requires transitive kafka.clients;
+    requires transitive org.apache.avro;
+    requires transitive com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jsr310;
+    requires com.fasterxml.jackson.datatype.jdk8;
+    requires com.github.benmanes.caffeine;
+    requires java.net.http;
+}
