@@ -25,6 +25,7 @@ public final class AppMetrics {
     private final long committedBatches;
     private final long abortedBatches;
     private final long retriedBatches;
+    private final long refusedCommits;
     private final long lateRecords;
     private final Map<String, Long> lateRecordsByOperator;
 
@@ -34,6 +35,7 @@ public final class AppMetrics {
         this.committedBatches = b.committedBatches;
         this.abortedBatches = b.abortedBatches;
         this.retriedBatches = b.retriedBatches;
+        this.refusedCommits = b.refusedCommits;
         this.lateRecords = b.lateRecords;
         this.lateRecordsByOperator = Collections.unmodifiableMap(new TreeMap<>(b.lateRecordsByOperator));
     }
@@ -72,6 +74,16 @@ public final class AppMetrics {
     }
 
     /**
+     * Commits refused because the worker's group was rebalancing while the batch was open. Each
+     * such batch was aborted and runs again once the worker has rejoined; a figure that grows
+     * steadily means the group never settles (members joining and leaving, or batches longer
+     * than the group's rebalance timeout).
+     */
+    public long refusedCommits() {
+        return refusedCommits;
+    }
+
+    /**
      * Records that event-time operators dropped as late (behind the watermark or only in closed
      * windows) in committed batches; late records routed to a side output are not counted.
      */
@@ -92,6 +104,7 @@ public final class AppMetrics {
                 && committedBatches == m.committedBatches
                 && abortedBatches == m.abortedBatches
                 && retriedBatches == m.retriedBatches
+                && refusedCommits == m.refusedCommits
                 && lateRecords == m.lateRecords
                 && lateRecordsByOperator.equals(m.lateRecordsByOperator);
     }
@@ -99,14 +112,15 @@ public final class AppMetrics {
     @Override
     public int hashCode() {
         return Objects.hash(processedRecords, skippedRecords, committedBatches, abortedBatches, retriedBatches,
-                lateRecords, lateRecordsByOperator);
+                refusedCommits, lateRecords, lateRecordsByOperator);
     }
 
     @Override
     public String toString() {
         return "AppMetrics[processedRecords=" + processedRecords + ", skippedRecords=" + skippedRecords
                 + ", committedBatches=" + committedBatches + ", abortedBatches=" + abortedBatches
-                + ", retriedBatches=" + retriedBatches + ", lateRecords=" + lateRecords
+                + ", retriedBatches=" + retriedBatches + ", refusedCommits=" + refusedCommits
+                + ", lateRecords=" + lateRecords
                 + ", lateRecordsByOperator=" + lateRecordsByOperator + "]";
     }
 
@@ -120,6 +134,7 @@ public final class AppMetrics {
         private long committedBatches;
         private long abortedBatches;
         private long retriedBatches;
+        private long refusedCommits;
         private long lateRecords;
         private Map<String, Long> lateRecordsByOperator = Map.of();
 
@@ -147,6 +162,12 @@ public final class AppMetrics {
         /** See {@link AppMetrics#abortedBatches()}. */
         public Builder abortedBatches(long n) {
             this.abortedBatches = n;
+            return this;
+        }
+
+        /** See {@link AppMetrics#refusedCommits()}. */
+        public Builder refusedCommits(long n) {
+            this.refusedCommits = n;
             return this;
         }
 

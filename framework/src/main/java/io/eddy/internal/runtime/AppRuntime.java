@@ -223,10 +223,6 @@ public final class AppRuntime {
         refusedCommits.incrementAndGet();
     }
 
-    /** Commits refused because a group was rebalancing, since start. */
-    public long refusedCommits() {
-        return refusedCommits.get();
-    }
 
     void restoreProgress(io.eddy.RestoreProgress progress) {
         if (progress.phase() == io.eddy.RestoreProgress.Phase.DONE) {
@@ -322,6 +318,7 @@ public final class AppRuntime {
         long lateTotal = late.values().stream().mapToLong(Long::longValue).sum();
         return AppMetrics.builder().processedRecords(processed.get()).skippedRecords(skipped.get())
                 .committedBatches(committed.get()).abortedBatches(aborted.get()).retriedBatches(retried.get())
+                .refusedCommits(refusedCommits.get())
                 .lateRecords(lateTotal).lateRecordsByOperator(late).build();
     }
 
