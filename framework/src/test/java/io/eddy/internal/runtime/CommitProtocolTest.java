@@ -641,26 +641,6 @@ class CommitProtocolTest {
         }
 
         @Override
-        public boolean startRestore(Task task) {
-            return false;
-        }
-
-        @Override
-        public boolean restoring() {
-            return false;
-        }
-
-        @Override
-        public boolean restoring(int id) {
-            return false;
-        }
-
-        @Override
-        public Collection<Integer> restoreStep() {
-            return List.of();
-        }
-
-        @Override
         public void remove(Task task) {
             removedTasks.add(task.id());
             task.close();

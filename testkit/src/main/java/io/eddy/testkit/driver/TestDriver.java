@@ -299,35 +299,6 @@ public final class TestDriver implements AutoCloseable {
             return new Task(p, plan, sink, errorHandler, console, state, globalTables, idleTimeoutMs,
                     () -> now.toEpochMilli());
         }
-
-        @Override
-        public boolean startRestore(Task task) {
-            return false;   // restored in create
-        }
-
-        @Override
-        public boolean restoring() {
-            return false;
-        }
-
-        @Override
-        public boolean restoring(int id) {
-            return false;
-        }
-
-        @Override
-        public Collection<Integer> restoreStep() {
-            return List.of();
-        }
-
-        @Override
-        public void remove(Task task) {
-            task.close();
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     /** The driver's counters, fed by the loop. */
