@@ -8,9 +8,13 @@ import org.apache.avro.reflect.ReflectData;
 import org.apache.avro.specific.SpecificData;
 
 /**
- * One of Avro's three data models (generic, specific, reflect), as a serde needs it: the
- * {@link GenericData} that makes datum readers and writers, the schema of a value, and the reader
- * schema to use when none is configured. Immutable and thread-safe.
+ * How a serde maps Java values to Avro: one of Avro's three data models (generic, specific,
+ * reflect, the last also for Java records), or Confluent's handling of primitives (typed, or
+ * mixed with generic records). It gives the {@link GenericData} that makes datum writers (and,
+ * by default, readers), the schema of a value, the reader schema to use when none is configured,
+ * whether a writer schema's data is raw bytes (Confluent writes the {@code bytes} schema without
+ * Avro's length), and the conversion of what a datum reader returns into the value handed out.
+ * Immutable and thread-safe.
  *
  * @param <T> the Java type of values
  */

@@ -30,7 +30,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * An Avro serde framed in Confluent's wire format, with schemas from a registry.
+ * An Avro serde framed in Confluent's wire format, with schemas from a registry. What Java
+ * values look like is the {@link AvroModel}'s business; this class frames, caches and reports.
  *
  * <p><b>Writing.</b> The writer schema and its id come from one of three places: the registry
  * id of the value's own schema under the subject (registered or looked up), the latest version
@@ -40,7 +41,9 @@ import org.apache.kafka.common.header.Headers;
  *
  * <p><b>Reading.</b> The schema reference comes from the schema-id header if present, else from
  * the 5-byte prefix. The writer schema is fetched and parsed once per id (or GUID), together
- * with a datum reader resolving it to the reader schema.
+ * with a datum reader resolving it to the reader schema. Whether the reader schema can read the
+ * writer schema at all is checked then ({@link SchemaResolution}), so an impossible resolution
+ * fails every record of that id with the offending field named, never as a "corrupt payload".
  *
  * <p><b>Errors.</b> Everything is thrown as {@link SerdeException}. A failure that says
  * something definite about the record (bad framing, unknown id, a schema the registry rejects or
