@@ -112,12 +112,20 @@ public final class KafkaSerdes {
 
     /**
      * A Kafka serializer and deserializer as one Eddy serde, used as they are. Eddy's
-     * header-aware calls go to Kafka's header-aware variants.
+     * header-aware calls go to Kafka's header-aware variants. Kafka's
+     * {@code ByteArraySerializer} counts as {@linkplain Serde#passesBytesThrough() passing bytes
+     * through}, as {@link io.eddy.serde.Serdes#bytes()} does.
      */
     public static <T> Serde<T> fromKafka(Serializer<T> serializer, Deserializer<T> deserializer) {
         Objects.requireNonNull(serializer, "serializer");
         Objects.requireNonNull(deserializer, "deserializer");
+        boolean passesBytesThrough = serializer.getClass() == org.apache.kafka.common.serialization.ByteArraySerializer.class;
         return new Serde<>() {
+            @Override
+            public boolean passesBytesThrough() {
+                return passesBytesThrough;
+            }
+
             @Override
             public byte[] serialize(String topic, T value) {
                 return serializer.serialize(topic, value);

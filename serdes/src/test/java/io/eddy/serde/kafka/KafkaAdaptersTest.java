@@ -68,6 +68,9 @@ class KafkaAdaptersTest {
         Serde<String> eddy = KafkaSerdes.fromKafka(new StringSerializer(), new StringDeserializer());
         assertThat(eddy.deserialize("t", eddy.serialize("t", new RecordHeaders(), "héllo"))).isEqualTo("héllo");
         assertThat(eddy.serialize("t", "x")).isEqualTo(Serdes.string().serialize("t", "x"));
+        assertThat(eddy.passesBytesThrough()).isFalse();
+        assertThat(KafkaSerdes.fromKafka(org.apache.kafka.common.serialization.Serdes.ByteArray()).passesBytesThrough())
+                .as("Kafka's byte-array serde forwards bytes unchanged, as Serdes.bytes() does").isTrue();
 
         Map<String, Object> seen = new HashMap<>();
         org.apache.kafka.common.serialization.Serde<String> configurable = new org.apache.kafka.common.serialization.Serdes.WrapperSerde<>(new StringSerializer(), new StringDeserializer()) {
