@@ -1,6 +1,7 @@
 /**
- * Eddy's serdes: {@link io.eddy.serde.Serde} and the built-in formats (primitives, JSON, Avro), and
- * a Schema Registry client speaking the Confluent REST API and wire format.
+ * Eddy's serdes: {@link io.eddy.serde.Serde} and the built-in formats (primitives, JSON, Avro), a
+ * Schema Registry client speaking the Confluent REST API and wire format, and adapters to and
+ * from Kafka's serializers.
  *
  * <p>Exports only its API packages; the registry transport and the Avro plumbing
  * ({@code *.internal}) stay closed to every other module.
@@ -9,6 +10,7 @@ module io.eddy.serdes {
     exports io.eddy.serde;
     exports io.eddy.serde.avro;
     exports io.eddy.serde.json;
+    exports io.eddy.serde.kafka;
     exports io.eddy.serde.registry;
 
     // Serde signatures mention Kafka headers, Avro schemas and records, and Jackson's ObjectMapper.

@@ -101,7 +101,7 @@ class ModuleBoundaryTest {
 
         assertThat(serdes.getName()).isEqualTo("io.eddy.serdes");
         assertThat(exportedToAll(d)).containsExactly(
-                "io.eddy.serde", "io.eddy.serde.avro", "io.eddy.serde.json", "io.eddy.serde.registry");
+                "io.eddy.serde", "io.eddy.serde.avro", "io.eddy.serde.json", "io.eddy.serde.kafka", "io.eddy.serde.registry");
         assertThat(exportedTo(d)).isEmpty();
         assertThat(d.packages()).allMatch(p -> exportedToAll(d).contains(p) || p.endsWith(".internal"));
         assertThat(serdes.isExported("io.eddy.serde.registry.internal", FRAMEWORK)).isFalse();

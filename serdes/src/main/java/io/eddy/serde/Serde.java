@@ -61,4 +61,17 @@ public interface Serde<T> {
     default T deserialize(String topic, Headers headers, byte[] bytes) {
         return deserialize(topic, bytes);
     }
+
+    /**
+     * Whether {@link #serialize} returns the bytes it is given, unchanged (as
+     * {@link Serdes#bytes()} does), so a {@linkplain SchemaIdHeaders schema-id header} copied
+     * from the input record still describes the output's bytes. Default false: before this serde
+     * writes a side of an output record, the runtime removes that side's schema-id header, and a
+     * serde that frames its output in header mode adds its own.
+     *
+     * @return true only for serdes whose output is their input, byte for byte
+     */
+    default boolean passesBytesThrough() {
+        return false;
+    }
 }

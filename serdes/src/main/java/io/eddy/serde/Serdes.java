@@ -41,7 +41,12 @@ public final class Serdes {
         return StringSerde.INSTANCE;
     }
 
-    /** Raw bytes, passed through without copying. */
+    /**
+     * Raw bytes, passed through without copying. A schema-id header that came with the input
+     * record stays on output ({@link Serde#passesBytesThrough()}), so a pipeline that forwards
+     * registry-framed bytes unchanged keeps them readable; one that writes other bytes must not
+     * rely on that header.
+     */
     public static Serde<byte[]> bytes() {
         return BytesSerde.INSTANCE;
     }
@@ -97,6 +102,11 @@ public final class Serdes {
         @Override
         public byte[] deserialize(String topic, byte[] bytes) {
             return bytes;
+        }
+
+        @Override
+        public boolean passesBytesThrough() {
+            return true;
         }
 
         @Override

@@ -5,6 +5,7 @@ import io.eddy.dsl.KeyValue;
 import io.eddy.dsl.SinkRecord;
 import io.eddy.dsl.TaskBatch;
 import io.eddy.dsl.TopicChooser;
+import io.eddy.serde.SchemaIdHeaders;
 import io.eddy.serde.Serde;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -194,6 +195,9 @@ public final class Nodes {
                         throw new NullPointerException("topic chooser returned null");
                     }
                     Headers headers = copy(in.headers);
+                    // the copied schema-id headers describe the input's bytes: drop them before each side is written
+                    SchemaIdHeaders.prepareForOutput(headers, true, keySerde);
+                    SchemaIdHeaders.prepareForOutput(headers, false, valueSerde);
                     byte[] k = keySerde.serialize(target, headers, key);
                     byte[] v = valueSerde.serialize(target, headers, value);
                     task.sink.send(target, k, v, in.timestamp, headers);

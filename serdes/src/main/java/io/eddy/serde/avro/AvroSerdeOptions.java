@@ -22,12 +22,12 @@ import org.apache.avro.Schema;
  *
  * <p>Defaults: auto-register on, latest version off, no fixed id, {@link SubjectNameStrategy#TOPIC_NAME},
  * the id as a 5-byte prefix (not in headers), the writer schema (or the class's schema) as reader
- * schema, no references.
+ * schema, no references, no normalization, no logical-type conversions.
  */
 public final class AvroSerdeOptions {
 
     private static final AvroSerdeOptions DEFAULTS =
-            new AvroSerdeOptions(true, false, -1, SubjectNameStrategy.TOPIC_NAME, false, null, List.of());
+            new AvroSerdeOptions(true, false, -1, SubjectNameStrategy.TOPIC_NAME, false, null, List.of(), false, false);
 
     private final boolean autoRegister;
     private final boolean useLatestVersion;
@@ -36,10 +36,14 @@ public final class AvroSerdeOptions {
     private final boolean writeIdInHeaders;
     private final Schema readerSchema;
     private final List<SchemaReference> references;
+    private final boolean normalizeSchemas;
+    private final boolean logicalTypeConverters;
 
     private AvroSerdeOptions(boolean autoRegister, boolean useLatestVersion, int fixedSchemaId,
             SubjectNameStrategy subjectNameStrategy, boolean writeIdInHeaders, Schema readerSchema,
-            List<SchemaReference> references) {
+            List<SchemaReference> references, boolean normalizeSchemas, boolean logicalTypeConverters) {
+        this.normalizeSchemas = normalizeSchemas;
+        this.logicalTypeConverters = logicalTypeConverters;
         this.autoRegister = autoRegister;
         this.useLatestVersion = useLatestVersion;
         this.fixedSchemaId = fixedSchemaId;
@@ -61,7 +65,7 @@ public final class AvroSerdeOptions {
      */
     public AvroSerdeOptions withAutoRegister(boolean autoRegister) {
         return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, references);
+                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
     }
 
     /**
@@ -72,7 +76,7 @@ public final class AvroSerdeOptions {
      */
     public AvroSerdeOptions withUseLatestVersion(boolean useLatestVersion) {
         return new AvroSerdeOptions(autoRegister && !useLatestVersion, useLatestVersion, fixedSchemaId, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, references);
+                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
     }
 
     /**
@@ -87,13 +91,14 @@ public final class AvroSerdeOptions {
             throw new IllegalArgumentException("fixedSchemaId must not be negative, got " + id);
         }
         return new AvroSerdeOptions(false, useLatestVersion, id, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, references);
+                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
     }
 
     /** How subjects are named. Default {@link SubjectNameStrategy#TOPIC_NAME}. */
     public AvroSerdeOptions withSubjectNameStrategy(SubjectNameStrategy strategy) {
         return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId,
-                Objects.requireNonNull(strategy, "strategy"), writeIdInHeaders, readerSchema, references);
+                Objects.requireNonNull(strategy, "strategy"), writeIdInHeaders, readerSchema, references,
+                normalizeSchemas, logicalTypeConverters);
     }
 
     /**
@@ -105,7 +110,7 @@ public final class AvroSerdeOptions {
      */
     public AvroSerdeOptions withWriteIdInHeaders(boolean writeIdInHeaders) {
         return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, references);
+                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
     }
 
     /**
@@ -116,7 +121,7 @@ public final class AvroSerdeOptions {
      */
     public AvroSerdeOptions withReaderSchema(Schema readerSchema) {
         return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, references);
+                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
     }
 
     /**
@@ -126,7 +131,46 @@ public final class AvroSerdeOptions {
      */
     public AvroSerdeOptions withReferences(List<SchemaReference> references) {
         return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, List.copyOf(new ArrayList<>(Objects.requireNonNull(references, "references"))));
+                writeIdInHeaders, readerSchema, List.copyOf(new ArrayList<>(Objects.requireNonNull(references, "references"))),
+                normalizeSchemas, logicalTypeConverters);
+    }
+
+    /**
+     * Whether schemas are registered and looked up in normalized form (like Confluent's
+     * {@code normalize.schemas}; default false): the serde sends the schema in Avro's canonical
+     * JSON rendering (no whitespace, attributes in a fixed order) and asks the registry to
+     * normalize it ({@code ?normalize=true}), so a schema registered by hand with other
+     * whitespace or attribute order is found instead of registered again.
+     */
+    public AvroSerdeOptions withNormalizeSchemas(boolean normalizeSchemas) {
+        return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId, subjectNameStrategy,
+                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
+    }
+
+    /**
+     * Whether generic and reflect records hold Java types for Avro's logical types (like
+     * Confluent's {@code avro.use.logical.type.converters}; default false): {@code BigDecimal}
+     * for {@code decimal}, {@code UUID} for {@code uuid}, {@code LocalDate} for {@code date},
+     * {@code LocalTime} for {@code time-millis} and {@code time-micros}, {@code Instant} for
+     * {@code timestamp-millis}, {@code -micros} and {@code -nanos}, and {@code LocalDateTime}
+     * for the {@code local-timestamp} types. Both ways: values written must then be of these
+     * types, and values read are. When off, the underlying Avro types are used ({@code ByteBuffer},
+     * {@code Utf8}, {@code Integer}, {@code Long}). Specific records always use the conversions
+     * compiled into their classes.
+     */
+    public AvroSerdeOptions withLogicalTypeConverters(boolean logicalTypeConverters) {
+        return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId, subjectNameStrategy,
+                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
+    }
+
+    /** See {@link #withNormalizeSchemas}. */
+    public boolean normalizeSchemas() {
+        return normalizeSchemas;
+    }
+
+    /** See {@link #withLogicalTypeConverters}. */
+    public boolean logicalTypeConverters() {
+        return logicalTypeConverters;
     }
 
     /** See {@link #withAutoRegister}. */
@@ -185,6 +229,7 @@ public final class AvroSerdeOptions {
                 + ", fixedSchemaId=" + (fixedSchemaId < 0 ? "none" : fixedSchemaId)
                 + ", subjectNameStrategy=" + subjectNameStrategy + ", writeIdInHeaders=" + writeIdInHeaders
                 + ", readerSchema=" + (readerSchema == null ? "none" : readerSchema.getFullName())
-                + ", references=" + references + "}";
+                + ", references=" + references + ", normalizeSchemas=" + normalizeSchemas
+                + ", logicalTypeConverters=" + logicalTypeConverters + "}";
     }
 }

@@ -93,6 +93,13 @@ public final class JsonSerdes {
             if (blank(bytes)) {
                 throw noValue(topic, bytes);
             }
+            if (bytes[0] == 0x00 && bytes.length >= 5) {
+                // no JSON text starts with a NUL: this is almost surely Confluent's framing
+                int id = ((bytes[1] & 0xFF) << 24) | ((bytes[2] & 0xFF) << 16) | ((bytes[3] & 0xFF) << 8) | (bytes[4] & 0xFF);
+                throw new SerdeException("cannot read a " + typeName + " from " + bytes.length + " bytes of topic " + topic
+                        + ": the bytes look registry-framed (magic byte 0x00, then schema id " + id + "), not JSON text;"
+                        + " read this topic with a schema-registry serde (for example AvroSerdes) instead");
+            }
             try {
                 T value = reader.readValue(bytes);
                 if (value == null || value instanceof JsonNode node && node.isMissingNode()) {

@@ -21,7 +21,7 @@ import javax.net.ssl.SSLContext;
  * SchemaRegistry config = SchemaRegistry.builder()
  *         .urls("http://registry-1:8081", "http://registry-2:8081")
  *         .basicAuth("user", "secret")
- *         .retryBudget(Duration.ofSeconds(30))
+ *         .retryBudget(Duration.ofSeconds(10))
  *         .build();
  * SchemaRegistryClient registry = SchemaRegistryClient.create(config);
  * }</pre>
@@ -155,8 +155,8 @@ public final class SchemaRegistry {
         private String basicAuthPassword;
         private Supplier<String> bearerToken;
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private Duration requestTimeout = Duration.ofSeconds(10);
-        private Duration retryBudget = Duration.ofSeconds(30);
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private Duration retryBudget = Duration.ofSeconds(5);
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(5);
         private SSLContext sslContext;
@@ -229,7 +229,7 @@ public final class SchemaRegistry {
             return this;
         }
 
-        /** How long one HTTP attempt may take, connect included. Default 10 s; must be positive. */
+        /** How long one HTTP attempt may take, connect included. Default 5 s; must be positive. */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
@@ -238,7 +238,13 @@ public final class SchemaRegistry {
         /**
          * How long one operation may keep retrying (across all URLs) on connection failures,
          * timeouts, 408, 429 and 5xx before it throws {@link SchemaRegistryUnavailableException}.
-         * Default 30 s; zero means each URL is tried once.
+         * Default 5 s; zero means each URL is tried once.
+         *
+         * <p>With the defaults, a call against an unreachable registry gives up after at most
+         * about 10 s (the budget plus one request timeout; a refused connection fails at once, so
+         * it is the 5 s budget then). The serde's failure is retriable: the application aborts
+         * the batch and retries it, so a short budget loses nothing and keeps a cold serde from
+         * holding a batch for long. Raise it for registries that fail over slowly.
          */
         public Builder retryBudget(Duration budget) {
             this.retryBudget = Objects.requireNonNull(budget, "budget");

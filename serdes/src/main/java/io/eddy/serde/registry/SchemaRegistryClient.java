@@ -41,13 +41,30 @@ public interface SchemaRegistryClient extends AutoCloseable {
 
     /**
      * Registers a schema under a subject, or finds it if already registered there
-     * ({@code POST /subjects/{subject}/versions}).
+     * ({@code POST /subjects/{subject}/versions}), without normalizing it; see
+     * {@link #register(String, SchemaDefinition, boolean)}.
      *
      * @return the registry-wide schema id
      * @throws IncompatibleSchemaException if the subject's compatibility level rejects it
      * @throws InvalidSchemaException if the registry cannot parse it
      */
-    int register(String subject, SchemaDefinition schema);
+    default int register(String subject, SchemaDefinition schema) {
+        return register(subject, schema, false);
+    }
+
+    /**
+     * Registers a schema under a subject, or finds it if already registered there, asking the
+     * registry to normalize it first when {@code normalize} is true ({@code POST
+     * /subjects/{subject}/versions?normalize=true}, as Confluent's {@code normalize.schemas}), so
+     * the same schema written with other whitespace or attribute order is found rather than
+     * registered again. References with version -1 are resolved to the referenced subject's
+     * current version before the schema is sent.
+     *
+     * @return the registry-wide schema id
+     * @throws IncompatibleSchemaException if the subject's compatibility level rejects it
+     * @throws InvalidSchemaException if the registry cannot parse it
+     */
+    int register(String subject, SchemaDefinition schema, boolean normalize);
 
     /** Registers an Avro schema without references; see {@link #register(String, SchemaDefinition)}. */
     default int register(String subject, String avroSchema) {
@@ -60,14 +77,28 @@ public interface SchemaRegistryClient extends AutoCloseable {
     }
 
     /**
-     * Finds a schema already registered under a subject ({@code POST /subjects/{subject}}).
+     * Finds a schema already registered under a subject ({@code POST /subjects/{subject}}),
+     * without normalizing it; see {@link #lookup(String, SchemaDefinition, boolean)}.
      *
      * @return the subject, version, id (and GUID if the registry has one) of the schema
      * @throws SubjectNotFoundException if the subject does not exist (Apicurio also answers this
      *     when the subject exists but does not hold the schema)
      * @throws SchemaNotFoundException if the subject exists but does not hold the schema
      */
-    RegisteredSchema lookup(String subject, SchemaDefinition schema);
+    default RegisteredSchema lookup(String subject, SchemaDefinition schema) {
+        return lookup(subject, schema, false);
+    }
+
+    /**
+     * Finds a schema already registered under a subject, asking the registry to normalize it
+     * first when {@code normalize} is true ({@code POST /subjects/{subject}?normalize=true}).
+     * References with version -1 are resolved to the referenced subject's current version first.
+     *
+     * @throws SubjectNotFoundException if the subject does not exist (Apicurio also answers this
+     *     when the subject exists but does not hold the schema)
+     * @throws SchemaNotFoundException if the subject exists but does not hold the schema
+     */
+    RegisteredSchema lookup(String subject, SchemaDefinition schema, boolean normalize);
 
     /**
      * The schema with a registry-wide id ({@code GET /schemas/ids/{id}}).

@@ -245,7 +245,7 @@ public final class FakeRegistry implements AutoCloseable {
             return ok(arr);
         }
         if (n == 2 && parts.get(0).equals("subjects") && method.equals("POST")) {
-            return lookup(parts.get(1), json.readTree(body));
+            return lookup(parts.get(1), json.readTree(body), normalize(query));
         }
         if (n == 2 && parts.get(0).equals("subjects") && method.equals("DELETE")) {
             List<Version> removed = subjects.remove(parts.get(1));
@@ -259,7 +259,7 @@ public final class FakeRegistry implements AutoCloseable {
         if (n == 3 && parts.get(0).equals("subjects") && parts.get(2).equals("versions")) {
             if (method.equals("POST")) {
                 JsonNode req = json.readTree(body);
-                return registerAnswer(parts.get(1), req);
+                return registerAnswer(parts.get(1), req, normalize(query));
             }
             List<Version> versions = subjects.get(parts.get(1));
             if (versions == null) {
@@ -394,7 +394,26 @@ public final class FakeRegistry implements AutoCloseable {
         }
     }
 
-    private Answer registerAnswer(String subject, JsonNode req) {
+    private static boolean normalize(String query) {
+        return query != null && query.contains("normalize=true");
+    }
+
+    /** Same text, or with {@code normalize}, the same schema once parsed (Avro's canonical rendering). */
+    private boolean same(Stored stored, String text, List<SchemaReference> refs, boolean normalize) {
+        if (!stored.refs().equals(refs)) {
+            return false;
+        }
+        if (stored.schema().equals(text)) {
+            return true;
+        }
+        try {
+            return normalize && parse(stored.schema(), stored.refs()).toString().equals(parse(text, refs).toString());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private Answer registerAnswer(String subject, JsonNode req, boolean normalize) {
         String type = req.hasNonNull("schemaType") ? req.get("schemaType").asText() : "AVRO";
         List<SchemaReference> refs = refs(req);
         String text = req.get("schema").asText();
@@ -407,7 +426,7 @@ public final class FakeRegistry implements AutoCloseable {
         List<Version> versions = subjects.get(subject);
         if (versions != null) {
             for (Version v : versions) {
-                if (v.schema().schema().equals(text) && v.schema().refs().equals(refs)) {
+                if (same(v.schema(), text, refs, normalize)) {
                     return ok(json.createObjectNode().put("id", v.schema().id()));
                 }
             }
@@ -452,7 +471,7 @@ public final class FakeRegistry implements AutoCloseable {
         return stored;
     }
 
-    private Answer lookup(String subject, JsonNode req) {
+    private Answer lookup(String subject, JsonNode req, boolean normalize) {
         List<Version> versions = subjects.get(subject);
         if (versions == null) {
             return error(404, 40401, "Subject '" + subject + "' not found.");
@@ -460,7 +479,7 @@ public final class FakeRegistry implements AutoCloseable {
         String text = req.get("schema").asText();
         List<SchemaReference> refs = refs(req);
         for (Version v : versions) {
-            if (v.schema().schema().equals(text) && v.schema().refs().equals(refs)) {
+            if (same(v.schema(), text, refs, normalize)) {
                 return ok(versionNode(subject, v));
             }
         }

@@ -30,7 +30,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * An Avro serde framed in Confluent's wire format, with schemas from a registry.
+ * An Avro serde framed in Confluent's wire format, with schemas from a registry. What Java
+ * values look like is the {@link AvroModel}'s business; this class frames, caches and reports.
  *
  * <p><b>Writing.</b> The writer schema and its id come from one of three places: the registry
  * id of the value's own schema under the subject (registered or looked up), the latest version
@@ -40,7 +41,9 @@ import org.apache.kafka.common.header.Headers;
  *
  * <p><b>Reading.</b> The schema reference comes from the schema-id header if present, else from
  * the 5-byte prefix. The writer schema is fetched and parsed once per id (or GUID), together
- * with a datum reader resolving it to the reader schema.
+ * with a datum reader resolving it to the reader schema. Whether the reader schema can read the
+ * writer schema at all is checked then ({@link SchemaResolution}), so an impossible resolution
+ * fails every record of that id with the offending field named, never as a "corrupt payload".
  *
  * <p><b>Errors.</b> Everything is thrown as {@link SerdeException}. A failure that says
  * something definite about the record (bad framing, unknown id, a schema the registry rejects or
@@ -60,9 +63,10 @@ public final class RegistryAvroSerde<T> implements Serde<T> {
 
     private record WriterKey(String subject, Schema schema) { }
 
-    private record Writer(int id, byte[] header, DatumWriter<Object> datumWriter) { }
+    private record Writer(int id, byte[] header, Schema schema, DatumWriter<Object> datumWriter) { }
 
-    private record Reader<T>(DatumReader<T> datumReader) { }
+    /** A datum reader for one writer schema, or why that schema cannot be read ({@code unreadable}). */
+    private record Reader(DatumReader<Object> datumReader, Schema writerSchema, String unreadable) { }
 
     private static final class Buffers {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
@@ -78,7 +82,7 @@ public final class RegistryAvroSerde<T> implements Serde<T> {
     private final Schema readerSchema;
     private final Cache<WriterKey, Writer> writersBySchema = Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
     private final Cache<Integer, Writer> writersById = Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
-    private final Cache<Object, Reader<T>> readers = Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
+    private final Cache<Object, Reader> readers = Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
 
     /**
@@ -134,9 +138,13 @@ public final class RegistryAvroSerde<T> implements Serde<T> {
                 b.out.write(writer.id() >>> 8);
                 b.out.write(writer.id());
             }
-            b.encoder = EncoderFactory.get().binaryEncoder(b.out, b.encoder);
-            writer.datumWriter().write(value, b.encoder);
-            b.encoder.flush();
+            if (model.rawBytes(writer.schema())) {
+                b.out.write((byte[]) value);            // Confluent writes a bytes schema's value raw
+            } else {
+                b.encoder = EncoderFactory.get().binaryEncoder(b.out, b.encoder);
+                writer.datumWriter().write(value, b.encoder);
+                b.encoder.flush();
+            }
             byte[] bytes = b.out.toByteArray();
             if (headerMode) {
                 headers.remove(headerName);
@@ -173,14 +181,30 @@ public final class RegistryAvroSerde<T> implements Serde<T> {
             ref = new WireFormat.SchemaRef(WireFormat.readPrefix(bytes), null);
             offset = WireFormat.PREFIX_LENGTH;
         }
-        Reader<T> reader = readerFor(topic, ref);
+        Reader reader = readerFor(topic, ref);
+        if (reader.unreadable() != null) {
+            throw new SerdeException("cannot deserialize a record of topic " + topic + ": " + reader.unreadable());
+        }
+        if (model.rawBytes(reader.writerSchema())) {
+            return model.fromDatum(java.util.Arrays.copyOfRange(bytes, offset, bytes.length));
+        }
         Buffers b = buffers.get();
+        Object datum;
         try {
             b.decoder = DecoderFactory.get().binaryDecoder(bytes, offset, bytes.length - offset, b.decoder);
-            return reader.datumReader().read(null, b.decoder);
+            datum = reader.datumReader().read(null, b.decoder);
+        } catch (org.apache.avro.AvroTypeException e) {
+            throw new SerdeException("cannot deserialize " + bytes.length + " bytes of topic " + topic + " with "
+                    + ref.describe() + " as a " + describe() + ": the data does not match the schema: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             throw new SerdeException("cannot deserialize " + bytes.length + " bytes of topic " + topic + " with "
-                    + ref.describe() + " as a " + describe() + " (truncated or corrupt payload?): " + e, e);
+                    + ref.describe() + " as a " + describe() + ": the payload is truncated or corrupt (" + e + ")", e);
+        }
+        try {
+            return model.fromDatum(datum);
+        } catch (RuntimeException e) {
+            throw new SerdeException("cannot build a " + describe() + " from a record of topic " + topic + " read with "
+                    + ref.describe() + ": " + e.getMessage(), e);
         }
     }
 
@@ -191,7 +215,7 @@ public final class RegistryAvroSerde<T> implements Serde<T> {
             if (w == null) {
                 Schema schema = registry(() -> AvroSchemas.parse(client, client.schemaById(id), "schema id " + id),
                         "get fixed schema id " + id);
-                w = new Writer(id, idHeader(id), datumWriter(schema));
+                w = new Writer(id, idHeader(id), schema, datumWriter(schema));
                 writersById.put(id, w);
             }
             return w;
@@ -204,7 +228,7 @@ public final class RegistryAvroSerde<T> implements Serde<T> {
             if (w == null) {
                 Schema schema = registry(() -> AvroSchemas.parse(client, latest.definition(), "schema id " + latest.id()),
                         "parse the latest schema of subject '" + subject + "'");
-                w = new Writer(latest.id(), header(latest.id(), latest.guid()), datumWriter(schema));
+                w = new Writer(latest.id(), header(latest.id(), latest.guid()), schema, datumWriter(schema));
                 writersById.put(latest.id(), w);
             }
             return w;
@@ -220,16 +244,16 @@ public final class RegistryAvroSerde<T> implements Serde<T> {
         int id;
         String guid = null;
         if (options.autoRegister()) {
-            id = registry(() -> client.register(subject, definition), what);
+            id = registry(() -> client.register(subject, definition, options.normalizeSchemas()), what);
             if (options.writeIdInHeaders()) {
-                guid = registry(() -> client.lookup(subject, definition), what).guid();
+                guid = registry(() -> client.lookup(subject, definition, options.normalizeSchemas()), what).guid();
             }
         } else {
-            RegisteredSchema found = registry(() -> client.lookup(subject, definition), what);
+            RegisteredSchema found = registry(() -> client.lookup(subject, definition, options.normalizeSchemas()), what);
             id = found.id();
             guid = found.guid();
         }
-        w = new Writer(id, header(id, guid), datumWriter(valueSchema));
+        w = new Writer(id, header(id, guid), valueSchema, datumWriter(valueSchema));
         writersBySchema.put(key, w);
         return w;
     }
@@ -249,9 +273,9 @@ public final class RegistryAvroSerde<T> implements Serde<T> {
         return (DatumWriter<Object>) model.data().createDatumWriter(schema);
     }
 
-    private Reader<T> readerFor(String topic, WireFormat.SchemaRef ref) {
+    private Reader readerFor(String topic, WireFormat.SchemaRef ref) {
         Object key = ref.guid() != null ? ref.guid() : (Object) ref.id();
-        Reader<T> reader = readers.getIfPresent(key);
+        Reader reader = readers.getIfPresent(key);
         if (reader != null) {
             return reader;
         }
@@ -261,9 +285,21 @@ public final class RegistryAvroSerde<T> implements Serde<T> {
             return AvroSchemas.parse(client, def, ref.describe());
         }, what);
         Schema reading = readerSchema != null ? readerSchema : writerSchema;
+        String unreadable = null;
+        if (reading.getType() == Schema.Type.BYTES && writerSchema.getType() != Schema.Type.BYTES) {
+            unreadable = ref.describe() + " is a " + writerSchema.getType().getName()
+                    + " schema; this serde reads only the bytes schema";
+        } else if (reading != writerSchema) {
+            String why = SchemaResolution.whyUnreadable(writerSchema, reading);
+            if (why != null) {
+                unreadable = "the writer schema (" + ref.describe() + ", " + SchemaResolution.describe(writerSchema)
+                        + ") cannot be read as the reader schema " + SchemaResolution.describe(reading) + ": " + why;
+            }
+        }
         @SuppressWarnings("unchecked")
-        DatumReader<T> datumReader = (DatumReader<T>) model.data().createDatumReader(writerSchema, reading);
-        reader = new Reader<>(datumReader);
+        DatumReader<Object> datumReader = unreadable != null ? null
+                : (DatumReader<Object>) model.readerData().createDatumReader(writerSchema, reading);
+        reader = new Reader(datumReader, writerSchema, unreadable);
         readers.put(key, reader);
         return reader;
     }

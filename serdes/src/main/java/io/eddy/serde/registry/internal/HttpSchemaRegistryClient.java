@@ -80,16 +80,17 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     @Override
-    public int register(String subject, SchemaDefinition schema) {
+    public int register(String subject, SchemaDefinition asked, boolean normalize) {
         requireOpen();
         Objects.requireNonNull(subject, "subject");
-        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(asked, "schema");
+        SchemaDefinition schema = withLatestReferencesResolved(asked);
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer cached = ids.getIfPresent(key);
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = transport.send("POST", "/subjects/" + encode(subject) + "/versions", body(schema),
+        JsonNode answer = transport.send("POST", "/subjects/" + encode(subject) + "/versions" + normalizeQuery(normalize), body(schema),
                 "register a schema under subject '" + subject + "'", NotFound.SUBJECT);
         int id = requireInt(answer, "id", "register under subject '" + subject + "'");
         ids.put(key, id);
@@ -100,33 +101,57 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         if (misses != null) {
             misses.invalidate(key);
+            misses.invalidate(List.of(key, "normalize"));
             misses.invalidate(id);
         }
         return id;
     }
 
     @Override
-    public RegisteredSchema lookup(String subject, SchemaDefinition schema) {
+    public RegisteredSchema lookup(String subject, SchemaDefinition asked, boolean normalize) {
         requireOpen();
         Objects.requireNonNull(subject, "subject");
-        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(asked, "schema");
+        SchemaDefinition schema = withLatestReferencesResolved(asked);
         SubjectSchema key = new SubjectSchema(subject, schema);
         RegisteredSchema cached = lookups.getIfPresent(key);
         if (cached != null) {
             return cached;
         }
-        throwIfMissed(key);
+        // a miss without normalizing may be a hit with it: remember misses per flag
+        Object missKey = normalize ? List.of(key, "normalize") : key;
+        throwIfMissed(missKey);
         try {
-            JsonNode answer = transport.send("POST", "/subjects/" + encode(subject), body(schema),
+            JsonNode answer = transport.send("POST", "/subjects/" + encode(subject) + normalizeQuery(normalize), body(schema),
                     "look up a schema under subject '" + subject + "'", NotFound.SCHEMA);
             RegisteredSchema found = registered(answer, subject, schema, "look up under subject '" + subject + "'");
             remember(found);
             lookups.put(key, found);
             return found;
         } catch (SchemaNotFoundException | SubjectNotFoundException e) {
-            rememberMiss(key, e);
+            rememberMiss(missKey, e);
             throw e;
         }
+    }
+
+    private static String normalizeQuery(boolean normalize) {
+        return normalize ? "?normalize=true" : "";
+    }
+
+    /**
+     * The schema with each reference of version -1 ("latest") replaced by the referenced
+     * subject's current version (through the latest-version cache), as the registry stores
+     * references with concrete versions.
+     */
+    private SchemaDefinition withLatestReferencesResolved(SchemaDefinition schema) {
+        if (schema.references().stream().noneMatch(r -> r.version() == -1)) {
+            return schema;
+        }
+        List<SchemaReference> resolved = new ArrayList<>(schema.references().size());
+        for (SchemaReference r : schema.references()) {
+            resolved.add(r.version() != -1 ? r : new SchemaReference(r.name(), r.subject(), latest(r.subject()).version()));
+        }
+        return new SchemaDefinition(schema.type(), schema.schema(), resolved);
     }
 
     @Override
@@ -229,7 +254,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         String what = "test compatibility against version " + version + " of subject '" + subject + "'";
         JsonNode answer = transport.send("POST",
                 "/compatibility/subjects/" + encode(subject) + "/versions/" + version + "?verbose=true",
-                body(schema), what, NotFound.SUBJECT);
+                body(withLatestReferencesResolved(schema)), what, NotFound.SUBJECT);
         JsonNode verdict = answer.get("is_compatible");
         if (verdict == null || !verdict.isBoolean()) {
             throw new SchemaRegistryException(what + ": answer has no boolean 'is_compatible'", 200, -1);

@@ -19,9 +19,9 @@ import java.util.UUID;
 public final class WireFormat {
 
     /** The header carrying the key's schema id. */
-    public static final String KEY_HEADER = "__key_schema_id";
+    public static final String KEY_HEADER = io.eddy.serde.SchemaIdHeaders.KEY;
     /** The header carrying the value's schema id. */
-    public static final String VALUE_HEADER = "__value_schema_id";
+    public static final String VALUE_HEADER = io.eddy.serde.SchemaIdHeaders.VALUE;
     /** The first byte of an id-framed payload or header. */
     public static final byte MAGIC_ID = 0x00;
     /** The first byte of a GUID-framed header. */

@@ -1,0 +1,11 @@
+/**
+ * Eddy's serdes and Kafka's serializers, each usable as the other: {@link io.eddy.serde.kafka.KafkaSerdes}
+ * adapts any Eddy {@link io.eddy.serde.Serde} to Kafka's {@code Serializer}, {@code Deserializer}
+ * and {@code Serde} (headers included) and any Kafka serde to an Eddy one;
+ * {@link io.eddy.serde.kafka.RegistrySerdeConfig} reads a registry serde's configuration from a
+ * Kafka-style properties map with Confluent's property names; and
+ * {@link io.eddy.serde.kafka.AvroKafkaSerializer}, {@link io.eddy.serde.kafka.AvroKafkaDeserializer}
+ * and {@link io.eddy.serde.kafka.AvroKafkaSerde} are Eddy's Avro serde as classes a Kafka client
+ * can be configured with by name.
+ */
+package io.eddy.serde.kafka;
