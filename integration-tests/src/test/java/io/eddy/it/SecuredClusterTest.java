@@ -101,8 +101,8 @@ class SecuredClusterTest {
         INTERNAL_WRITE(ResourceType.TOPIC, AclOperation.WRITE),
         INTERNAL_DESCRIBE_CONFIGS(ResourceType.TOPIC, AclOperation.DESCRIBE_CONFIGS),
         GROUP_READ(ResourceType.GROUP, AclOperation.READ),
-        TRANSACTIONAL_ID_WRITE(ResourceType.TRANSACTIONAL_ID, AclOperation.WRITE),
-        TRANSACTIONAL_ID_DESCRIBE(ResourceType.TRANSACTIONAL_ID, AclOperation.DESCRIBE);
+        /** WRITE implies DESCRIBE, which initTransactions also needs. */
+        TRANSACTIONAL_ID_WRITE(ResourceType.TRANSACTIONAL_ID, AclOperation.WRITE);
 
         final ResourceType type;
         final AclOperation operation;
@@ -267,8 +267,8 @@ class SecuredClusterTest {
         INPUT_READ(EnumSet.of(Acl.INPUT_READ), ResourceType.TOPIC, "in", AclOperation.READ),
         INTERNAL_CREATE(EnumSet.of(Acl.INTERNAL_CREATE), ResourceType.TOPIC, "app-", AclOperation.CREATE),
         GROUP_READ(EnumSet.of(Acl.GROUP_READ), ResourceType.GROUP, "app", AclOperation.READ),
-        TRANSACTIONAL_ID(EnumSet.of(Acl.TRANSACTIONAL_ID_WRITE, Acl.TRANSACTIONAL_ID_DESCRIBE),
-                ResourceType.TRANSACTIONAL_ID, "app-", AclOperation.WRITE),
+        TRANSACTIONAL_ID(EnumSet.of(Acl.TRANSACTIONAL_ID_WRITE), ResourceType.TRANSACTIONAL_ID, "app-",
+                AclOperation.WRITE),
         OUTPUT_WRITE(EnumSet.of(Acl.OUTPUT_WRITE), ResourceType.TOPIC, "out", AclOperation.WRITE),
         INTERNAL_READ(EnumSet.of(Acl.INTERNAL_READ), ResourceType.TOPIC, "app-", AclOperation.READ),
         INTERNAL_WRITE(EnumSet.of(Acl.INTERNAL_WRITE), ResourceType.TOPIC, "app-", AclOperation.WRITE),

@@ -40,7 +40,7 @@ import org.apache.kafka.common.resource.ResourceType;
  * {@link TopicAuthorizationException} means READ in a consumer, WRITE in a producer, CREATE in a
  * create-topics call. So each caller says which operation its topic calls need
  * ({@code topicOperation}); the other resources have one operation each here (the group: READ; the
- * transactional ids: WRITE, with DESCRIBE; the cluster: IDEMPOTENT_WRITE in a producer, CREATE in
+ * transactional ids: WRITE, which implies DESCRIBE; the cluster: IDEMPOTENT_WRITE in a producer, CREATE in
  * the admin).
  *
  * <p>Messages carry the principal (the user name in {@code sasl.jaas.config}, or the subject of the
@@ -179,7 +179,8 @@ final class AccessErrors {
             type = ResourceType.TRANSACTIONAL_ID;
             name = internalPrefix;
             operation = AclOperation.WRITE;
-            add = "kafka-acls --add --allow-principal " + acl + " --operation Write --operation Describe "
+            // WRITE implies DESCRIBE, which finding the transaction coordinator needs
+            add = "kafka-acls --add --allow-principal " + acl + " --operation Write "
                     + "--transactional-id " + internalPrefix + " --resource-pattern-type prefixed";
         } else if (e instanceof ClusterAuthorizationException) {
             type = ResourceType.CLUSTER;

@@ -77,13 +77,13 @@ class AccessErrorsTest {
     }
 
     @Test
-    void aRefusedTransactionalIdNamesItsPrefixAndBothOperations() {
+    void aRefusedTransactionalIdNamesItsPrefixedAcl() {
         ClusterAccessException e = AccessErrors.translate(
                 new TransactionalIdAuthorizationException("Transactional Id authorization failed."), SCRAM,
                 AclOperation.WRITE);
         assertThat(e.resourceType()).isEqualTo(ResourceType.TRANSACTIONAL_ID);
         assertThat(e.resourceName()).contains("orders-app-");
-        assertThat(e.getMessage()).contains("--operation Write --operation Describe --transactional-id orders-app- "
+        assertThat(e.getMessage()).contains("--operation Write --transactional-id orders-app- "
                 + "--resource-pattern-type prefixed");
     }
 

@@ -52,7 +52,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * <h2>What runs</h2>
  * <ul>
  *   <li><b>{@link #bootstrapServers()}</b>: a {@code SASL_SSL} listener offering SCRAM-SHA-512,
- *       SCRAM-SHA-256, PLAIN and OAUTHBEARER (unsecured tokens, {@link #oauthBearerClientSettings}). SCRAM users are added at any time with {@link #createUser};
+ *       SCRAM-SHA-256, PLAIN and OAUTHBEARER (unsecured tokens, {@link #oauthBearerClientSettings}).
+ *       SCRAM users are added at any time with {@link #createUser};
  *       PLAIN users are fixed when the broker starts ({@link Builder#plainUser}), as PLAIN's user
  *       list lives in the broker's JAAS configuration.</li>
  *   <li><b>{@link #mutualTlsBootstrapServers()}</b>: an {@code SSL} listener that requires a client
