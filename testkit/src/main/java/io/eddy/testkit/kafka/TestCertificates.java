@@ -146,6 +146,8 @@ final class TestCertificates {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
+        // a short-lived JVM: skip the optimizing compiler and the parallel collector's start-up cost
+        command.addAll(List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-J-Xshare:auto"));
         String what = args[0] + " " + args[2];
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
