@@ -92,6 +92,11 @@ public final class EddyApp implements AutoCloseable {
      *         cleanup policy, or the broker does not answer within the start timeout
      * @throws org.apache.kafka.common.errors.TimeoutException if global tables do not load within
      *         the start timeout
+     * @throws ClusterAccessException if the cluster refuses the credentials, or an ACL the start-time
+     *         checks need is missing (reading an input, creating or checking an internal topic,
+     *         reading or writing the store registry); the message names the principal, the resource
+     *         and the operation. An ACL only a worker needs (the group, the transactional ids, the
+     *         output) stops the application later with the same exception in {@link #failure()}
      */
     public void start() {
         runtime.start();

@@ -3,6 +3,7 @@ package io.eddy.internal.runtime;
 import io.eddy.AppMetrics;
 import io.eddy.AppState;
 import io.eddy.BatchProgress;
+import io.eddy.ClusterAccessException;
 import io.eddy.ProgressListener;
 import io.eddy.StateListener;
 import io.eddy.internal.plan.Plan;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,7 @@ public final class AppRuntime {
      * @throws io.eddy.TopicCheckException if an input topic is missing, the inputs are not
      *         co-partitioned, an internal topic is unfit, or the broker did not answer within the
      *         start timeout
+     * @throws io.eddy.ClusterAccessException if the cluster refuses the credentials or an ACL is missing
      */
     public void start() {
         synchronized (this) {
@@ -86,7 +89,9 @@ public final class AppRuntime {
                 log.info("{}: availableNow: processing up to {}", options.applicationId(), targets);
             }
         } catch (RuntimeException e) {
-            RuntimeException reported = e instanceof TopicAdmin.TopicException t ? TopicChecks.toPublic(t) : e;
+            ClusterAccessException access = AccessErrors.translate(e, options, AclOperation.READ);
+            RuntimeException reported = access != null ? access
+                    : e instanceof TopicAdmin.TopicException t ? TopicChecks.toPublic(t) : e;
             failure.set(reported);
             releaseState();
             synchronized (this) {
@@ -115,10 +120,11 @@ public final class AppRuntime {
             TopicAdmin topics = new TopicAdmin(admin, options.startTimeout());
             Set<String> inputs = new TreeSet<>(plan.fixedTopics());
             for (var pattern : plan.patterns()) {
-                inputs.addAll(topics.topicsMatching(pattern));
+                inputs.addAll(AccessErrors.during(options, AclOperation.READ, () -> topics.topicsMatching(pattern)));
             }
             inputs.removeAll(plan.repartitionTopics());
-            Map<String, Integer> counts = topics.partitionCounts(inputs);
+            Map<String, Integer> counts = AccessErrors.during(options, AclOperation.READ,
+                    () -> topics.partitionCounts(inputs));
             int partitions = TopicAdmin.requireCoPartitioned(counts);
             Map<String, Map<String, String>> internal = new TreeMap<>();
             // Repartition records carry event time, which may be old (a replay) or ahead of the
@@ -127,10 +133,12 @@ public final class AppRuntime {
             plan.repartitionTopics().forEach(t -> internal.put(t, Map.of("cleanup.policy", "delete",
                     "retention.ms", "-1", "message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))));
             plan.stores().forEach(s -> internal.put(s.changelogTopic(), changelogConfig(s)));
-            topics.ensureInternalTopics(internal, partitions, (short) -1);
+            AccessErrors.during(options, AclOperation.CREATE,
+                    () -> topics.ensureInternalTopics(internal, partitions, (short) -1));
             if (plan.stateful()) {
-                topics.ensureInternalTopics(Map.of(StoreRegistry.topic(options.applicationId()),
-                        Map.of("cleanup.policy", "compact")), 1, (short) -1);
+                AccessErrors.during(options, AclOperation.CREATE, () -> topics.ensureInternalTopics(
+                        Map.of(StoreRegistry.topic(options.applicationId()), Map.of("cleanup.policy", "compact")),
+                        1, (short) -1));
                 StoreRegistry.checkAndRecord(plan, options);
             }
             Map<String, Integer> all = new TreeMap<>(counts);

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 
 /**
  * Remembers, in the compacted topic {@code <application id>-eddy-stores}, which stores an
@@ -47,7 +48,7 @@ final class StoreRegistry {
      */
     static void checkAndRecord(Plan plan, AppOptions options) {
         String topic = topic(plan.applicationId());
-        Map<String, String> recorded = read(topic, options);
+        Map<String, String> recorded = AccessErrors.during(options, AclOperation.READ, () -> read(topic, options));
         Map<String, String> current = new TreeMap<>();
         plan.stores().forEach(s -> current.put(s.name(), s.descriptor()));
         List<String> problems = new ArrayList<>();
@@ -71,7 +72,7 @@ final class StoreRegistry {
                     + "Named.as(...), or reset the application (delete its internal topics, state directories "
                     + "and consumer group) to start from scratch");
         }
-        write(topic, options, current, recorded);
+        AccessErrors.during(options, AclOperation.WRITE, () -> write(topic, options, current, recorded));
     }
 
     private static Map<String, String> read(String topic, AppOptions options) {
@@ -114,9 +115,22 @@ final class StoreRegistry {
         }
         try (Producer<byte[], byte[]> producer = KafkaClients.producer(options, ClientRole.STORE_REGISTRY_PRODUCER,
                 ClientConfigs.storeRegistryProducer(options))) {
-            changes.forEach((name, descriptor) -> producer.send(new ProducerRecord<>(topic, 0,
-                    name.getBytes(StandardCharsets.UTF_8), descriptor.getBytes(StandardCharsets.UTF_8))));
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            changes.forEach((name, descriptor) -> sent.add(producer.send(new ProducerRecord<>(topic, 0,
+                    name.getBytes(StandardCharsets.UTF_8), descriptor.getBytes(StandardCharsets.UTF_8)))));
             producer.flush();
+            // flush() does not report failed sends; a record that did not reach the registry must fail the start
+            for (java.util.concurrent.Future<?> f : sent) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r
+                            : new IllegalStateException("could not record the stores in " + topic, e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while recording the stores in " + topic, e);
+                }
+            }
         }
     }
 }

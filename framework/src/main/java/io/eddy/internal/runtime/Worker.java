@@ -1,13 +1,16 @@
 package io.eddy.internal.runtime;
 
 import io.eddy.BatchProgress;
+import io.eddy.ClusterAccessException;
 import io.eddy.Guarantee;
 import io.eddy.ProcessingFailedException;
 import io.eddy.dsl.StartingOffsets;
 import io.eddy.internal.plan.Plan;
 import io.eddy.kafka.internal.AssignmentListener;
+import io.eddy.kafka.internal.CommitPort;
 import io.eddy.kafka.internal.KafkaCommitPort;
 import io.eddy.kafka.internal.KafkaInput;
+import io.eddy.kafka.internal.ProducerSink;
 import io.eddy.kafka.internal.RebalanceObserver;
 import io.eddy.kafka.internal.StartPosition;
 import io.eddy.kafka.internal.TaskCheckpoint;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -99,10 +103,12 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
             if (loop.batchOpen() && !app.failed()) {
                 loop.commitBatch();
             }
-        } catch (ProcessingFailedException e) {
-            failure = e;
         } catch (Throwable e) {
-            failure = new ProcessingFailedException("worker " + name + " failed: " + e, e);
+            // a refused credential or a missing ACL cannot heal: the application stops, naming the ACL
+            ClusterAccessException access = AccessErrors.translate(e, options, refusedTopicOperation(e));
+            failure = access != null ? access
+                    : e instanceof ProcessingFailedException processing ? processing
+                    : new ProcessingFailedException("worker " + name + " failed: " + e, e);
         }
         try {
             if (loop.batchOpen()) {
@@ -162,6 +168,27 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
         if (stopRequested) {
             in.wakeup();
         }
+    }
+
+    /**
+     * WRITE if {@code e} came from the producer (a send, or the commit), READ if from the input. A
+     * transactional producer rethrows a refused send's error from a later {@code send()}, so the
+     * producer's frames in the stack tell, not only the commit port's wrapping.
+     */
+    private static AclOperation refusedTopicOperation(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 12; t = t.getCause(), depth++) {
+            if (t instanceof CommitPort.BatchFailedException || t instanceof ProducerSink.SendFailedException) {
+                return AclOperation.WRITE;
+            }
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (frame.getClassName().startsWith("org.apache.kafka.clients.producer.")
+                        || frame.getClassName().equals(ProducerSink.class.getName())) {
+                    return AclOperation.WRITE;
+                }
+            }
+        }
+        return AclOperation.READ;
     }
 
     private StartPosition startOf(String topic) {

@@ -47,9 +47,11 @@ public final class TopicIO {
     private static final Duration POLL = Duration.ofMillis(50);
 
     private final String bootstrapServers;
+    private final Map<String, Object> clientSettings;
 
-    private TopicIO(String bootstrapServers) {
+    private TopicIO(String bootstrapServers, Map<String, ?> clientSettings) {
         this.bootstrapServers = bootstrapServers;
+        this.clientSettings = Map.copyOf(clientSettings);
     }
 
     /**
@@ -69,7 +71,21 @@ public final class TopicIO {
      * @return a new helper
      */
     public static TopicIO of(String bootstrapServers) {
-        return new TopicIO(Objects.requireNonNull(bootstrapServers, "bootstrapServers"));
+        return of(bootstrapServers, Map.of());
+    }
+
+    /**
+     * Reads and writes through the brokers at {@code bootstrapServers} with extra client settings,
+     * such as the security settings of a secured cluster ({@code SecuredKafka.adminClientSettings()}).
+     * The helper's own settings (serializers, isolation level, acks, client ids) win over them.
+     *
+     * @param bootstrapServers a {@code bootstrap.servers} value; not null
+     * @param clientSettings settings given to every client; copied; not null, no null keys or values
+     * @return a new helper
+     */
+    public static TopicIO of(String bootstrapServers, Map<String, ?> clientSettings) {
+        return new TopicIO(Objects.requireNonNull(bootstrapServers, "bootstrapServers"),
+                Objects.requireNonNull(clientSettings, "clientSettings"));
     }
 
     /**
@@ -289,7 +305,7 @@ public final class TopicIO {
 
     private KafkaProducer<byte[], byte[]> newProducer() {
         return new KafkaProducer<>(
-                Map.of(
+                withClientSettings(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                         ProducerConfig.CLIENT_ID_CONFIG, "eddy-testkit-writer",
                         ProducerConfig.ACKS_CONFIG, "all",
@@ -303,7 +319,7 @@ public final class TopicIO {
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
         return new KafkaConsumer<>(
-                Map.of(
+                withClientSettings(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                         ConsumerConfig.CLIENT_ID_CONFIG, "eddy-testkit-reader",
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -311,5 +327,14 @@ public final class TopicIO {
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
+    }
+
+    /** {@code own} (the helper's settings, as a {@code Map.of} argument list) over the client settings. */
+    private Map<String, Object> withClientSettings(Object... own) {
+        Map<String, Object> all = new java.util.HashMap<>(clientSettings);
+        for (int i = 0; i < own.length; i += 2) {
+            all.put((String) own[i], own[i + 1]);
+        }
+        return all;
     }
 }
