@@ -96,6 +96,9 @@ public final class TestDriver implements AutoCloseable {
         plan.repartitionTopics().forEach(t -> counts.put(t, taskCount));
         plan.changelogTopics().forEach(t -> counts.put(t, taskCount));
         this.topics = new MemoryTopics(counts, b.defaultPartitions);
+        // every input topic exists from the start, as the runtime requires: its partitions are
+        // assigned, with no lag, so an input that never gets a record becomes idle
+        inputs.keySet().forEach(topics::log);
         this.commit = new MemoryCommit(topics, Set.copyOf(plan.repartitionTopics()), () -> now.toEpochMilli());
         this.input = new MemoryInput(topics, this::inputTopics, commit.committed());
         BatchLoop.Settings settings = new BatchLoop.Settings(b.applicationId + "-driver", Long.MAX_VALUE,
@@ -141,6 +144,30 @@ public final class TestDriver implements AutoCloseable {
             throw new IllegalArgumentException("time only moves forward, got " + duration);
         }
         now = now.plus(duration);
+    }
+
+    /**
+     * Simulates a stalled owner of one input partition: from now on its records stay unread,
+     * though they exist (the partition shows lag), until {@link #release}. A stalled partition is
+     * not idle, so it holds the watermark of its task back (see the README's "Event time").
+     *
+     * @throws IllegalArgumentException if {@code topic} is not an input of the pipeline or has no
+     *         partition {@code partition}
+     */
+    public void holdBack(String topic, int partition) {
+        input.holdBack(inputPartition(topic, partition), true);
+    }
+
+    /** Undoes {@link #holdBack}: the partition's records are delivered again from where it stopped. */
+    public void release(String topic, int partition) {
+        input.holdBack(inputPartition(topic, partition), false);
+    }
+
+    private TopicPartition inputPartition(String topic, int partition) {
+        if (!inputTopics().contains(topic) || partition < 0 || partition >= topics.partitionsOf(topic)) {
+            throw new IllegalArgumentException("no input partition " + topic + "-" + partition);
+        }
+        return new TopicPartition(topic, partition);
     }
 
     /** Batches committed so far (a {@link #runBatch()} with nothing to do commits none). */
