@@ -30,6 +30,8 @@ public final class BatchProgress {
     private final Duration duration;
     private final Instant committedAt;
     private final Map<Integer, Instant> watermarks;
+    private final Map<TopicPartition, Instant> partitionWatermarks;
+    private final Map<Integer, String> watermarkHeldBy;
 
     private BatchProgress(Builder b) {
         this.worker = Objects.requireNonNull(b.worker, "worker");
@@ -40,6 +42,8 @@ public final class BatchProgress {
         this.duration = Objects.requireNonNull(b.duration, "duration");
         this.committedAt = Objects.requireNonNull(b.committedAt, "committedAt");
         this.watermarks = Collections.unmodifiableMap(new LinkedHashMap<>(b.watermarks));
+        this.partitionWatermarks = Collections.unmodifiableMap(new LinkedHashMap<>(b.partitionWatermarks));
+        this.watermarkHeldBy = Collections.unmodifiableMap(new LinkedHashMap<>(b.watermarkHeldBy));
     }
 
     /** A builder with no worker, duration or commit time yet (all three required), and zero counts. */
@@ -94,6 +98,30 @@ public final class BatchProgress {
         return watermarks;
     }
 
+    /**
+     * Per input partition of the tasks in {@link #watermarks()}, the watermark that partition alone
+     * allows after the batch: for a partition read from outside, its largest event time minus the
+     * allowed delay; for a partition of a repartition topic, the lowest watermark its upstream tasks
+     * reported. A task's watermark is the minimum over its partitions that are not idle (see the
+     * README's "Event time"). Unmodifiable, never null, ordered by topic then partition; a partition
+     * with nothing yet maps to {@link Instant#MIN}, a repartition partition whose upstream tasks are
+     * all idle and empty to {@link Instant#MAX}.
+     */
+    public Map<TopicPartition, Instant> partitionWatermarks() {
+        return partitionWatermarks;
+    }
+
+    /**
+     * Per task in {@link #watermarks()}, what holds its watermark back, in words: the input
+     * partition's topic (e.g. {@code "clicks"}, the task's partition of it), or a repartition topic and
+     * the upstream task whose report is lowest (e.g. {@code "app-by-url-repartition: upstream task 3"}),
+     * or that every input partition is idle and the watermark follows the clock. Unmodifiable, never
+     * null; for people and logs, not for parsing.
+     */
+    public Map<Integer, String> watermarkHeldBy() {
+        return watermarkHeldBy;
+    }
+
     /** Records per second over the batch's duration. */
     public double recordsPerSecond() {
         long nanos = Math.max(1, duration.toNanos());
@@ -110,12 +138,15 @@ public final class BatchProgress {
                 && skipped == p.skipped
                 && duration.equals(p.duration)
                 && committedAt.equals(p.committedAt)
-                && watermarks.equals(p.watermarks);
+                && watermarks.equals(p.watermarks)
+                && partitionWatermarks.equals(p.partitionWatermarks)
+                && watermarkHeldBy.equals(p.watermarkHeldBy);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(worker, batchId, offsets, records, skipped, duration, committedAt, watermarks);
+        return Objects.hash(worker, batchId, offsets, records, skipped, duration, committedAt, watermarks,
+                partitionWatermarks, watermarkHeldBy);
     }
 
     /** One line: worker, batch, counts, duration, rate, offsets and watermarks. */
@@ -123,7 +154,7 @@ public final class BatchProgress {
     public String toString() {
         return String.format("%s batch %d: %d records (%d skipped) in %d ms, %.0f records/s, %s%s",
                 worker, batchId, records, skipped, duration.toMillis(), recordsPerSecond(), offsets,
-                watermarks.isEmpty() ? "" : ", watermarks " + watermarks);
+                watermarks.isEmpty() ? "" : ", watermarks " + watermarks + " held by " + watermarkHeldBy);
     }
 
     /**
@@ -140,6 +171,8 @@ public final class BatchProgress {
         private Duration duration;
         private Instant committedAt;
         private Map<Integer, Instant> watermarks = Map.of();
+        private Map<TopicPartition, Instant> partitionWatermarks = Map.of();
+        private Map<Integer, String> watermarkHeldBy = Map.of();
 
         private Builder() {
         }
@@ -197,6 +230,26 @@ public final class BatchProgress {
          */
         public Builder watermarks(Map<Integer, Instant> watermarks) {
             this.watermarks = Objects.requireNonNull(watermarks, "watermarks");
+            return this;
+        }
+
+        /**
+         * See {@link BatchProgress#partitionWatermarks()}.
+         *
+         * @throws NullPointerException if {@code partitionWatermarks} is null
+         */
+        public Builder partitionWatermarks(Map<TopicPartition, Instant> partitionWatermarks) {
+            this.partitionWatermarks = Objects.requireNonNull(partitionWatermarks, "partitionWatermarks");
+            return this;
+        }
+
+        /**
+         * See {@link BatchProgress#watermarkHeldBy()}.
+         *
+         * @throws NullPointerException if {@code watermarkHeldBy} is null
+         */
+        public Builder watermarkHeldBy(Map<Integer, String> watermarkHeldBy) {
+            this.watermarkHeldBy = Objects.requireNonNull(watermarkHeldBy, "watermarkHeldBy");
             return this;
         }
 

@@ -396,15 +396,17 @@ public final class EddyApp implements AutoCloseable {
         }
 
         /**
-         * How long an input partition may deliver no record before it stops holding its task's
-         * watermark back; when all of a task's partitions are idle, its event time follows the wall
-         * clock (see {@link io.eddy.dsl.RecordStream#withEventTime(Duration)}). Default 10 s.
+         * How long an input partition must be caught up (no lag: its position at the end offset)
+         * and deliver no record before it stops holding its task's watermark back; when all of a
+         * task's partitions are idle, its event time follows the wall clock (see
+         * {@link io.eddy.dsl.RecordStream#withEventTime(Duration)}). Default 10 s.
          *
-         * <p>A partition that is only stalled looks idle too: for example a repartition topic while
-         * the instance that writes it fails over, or an input whose producer pauses. Records that
-         * such a partition delivers after its task's watermark moved past them are late. Set the
-         * timeout above the longest stall to expect (session timeout plus restore time, for a
-         * failover), or accept those records as late.
+         * <p>A stalled partition is not idle: one with records waiting (a slow fetch, an owner
+         * failing over), with unknown lag, of a task that is restoring or of a worker that is
+         * rebalancing keeps holding the watermark back however long it lasts. Only records of a
+         * partition that was truly idle can be late because of this timeout: a longer timeout
+         * makes a quiet stream close its last windows later, a shorter one lets a producer that
+         * pauses longer than it see its next records judged late.
          */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = timeout;

@@ -48,6 +48,24 @@ class ReportValuesTest {
     }
 
     @Test
+    void batchProgressCarriesPerPartitionWatermarksAndWhatHoldsEachTaskBack() {
+        Map<TopicPartition, Instant> partitions = new HashMap<>(Map.of(new TopicPartition("in", 0), Instant.EPOCH));
+        Map<Integer, String> heldBy = new HashMap<>(Map.of(0, "in"));
+        BatchProgress a = progress().watermarks(Map.of(0, Instant.EPOCH)).partitionWatermarks(partitions)
+                .watermarkHeldBy(heldBy).build();
+        partitions.clear();
+        heldBy.clear();
+
+        assertThat(a.partitionWatermarks()).containsExactly(Map.entry(new TopicPartition("in", 0), Instant.EPOCH));
+        assertThat(a.watermarkHeldBy()).containsExactly(Map.entry(0, "in"));
+        assertThat(a).isNotEqualTo(progress().watermarks(Map.of(0, Instant.EPOCH)).build());
+        assertThat(a.toString()).contains("held by {0=in}");
+        assertThat(progress().build().partitionWatermarks()).isEmpty();
+        assertThatThrownBy(() -> progress().watermarkHeldBy(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("watermarkHeldBy");
+    }
+
+    @Test
     void appMetricsDefaultToZeroAndCompareByEveryCounter() {
         Map<String, Long> late = new HashMap<>(Map.of("window", 2L));
         AppMetrics m = AppMetrics.builder().processedRecords(10).lateRecords(2).lateRecordsByOperator(late).build();

@@ -70,7 +70,7 @@ class WebLogAnalyticsTest {
                 row("/products", "12:00", 1));
 
         driver.advanceTime(Duration.ofMinutes(2));    // the log goes quiet
-        driver.runBatch();
+        driver.runUntilIdle();   // upstream tasks report, then the windows close
 
         assertThat(readCounts()).containsExactly(
                 row("/index.html", "12:01", 1),
@@ -100,7 +100,7 @@ class WebLogAnalyticsTest {
         assertThat(driver.lateRecords()).as("routed, so not counted as dropped").isZero();
 
         driver.advanceTime(Duration.ofMinutes(2));
-        driver.runBatch();
+        driver.runUntilIdle();   // upstream tasks report, then the windows close
 
         assertThat(readCounts()).as("the late line is in no window").containsExactly(
                 row("/cart", "12:01", 1),
@@ -122,7 +122,7 @@ class WebLogAnalyticsTest {
         assertThat(readCounts()).as("watermark 12:01:09").isEmpty();
 
         driver.advanceTime(Duration.ofSeconds(1));
-        driver.runBatch();
+        driver.runUntilIdle();   // upstream tasks report, then the windows close
 
         assertThat(readCounts()).containsExactly(
                 row("/cart", "12:00", 1),
@@ -137,11 +137,11 @@ class WebLogAnalyticsTest {
         assertThat(readCounts()).isEmpty();
 
         driver.advanceTime(Duration.ofSeconds(9));    // quiet for less than the 10 s idle timeout
-        driver.runBatch();
+        driver.runUntilIdle();   // upstream tasks report, then the windows close
         assertThat(readCounts()).as("the watermark does not follow the clock yet").isEmpty();
 
         driver.advanceTime(Duration.ofSeconds(1));    // idle: watermark 12:01:05 + 10 s
-        driver.runBatch();
+        driver.runUntilIdle();   // upstream tasks report, then the windows close
         assertThat(readCounts()).containsExactly(row("/index.html", "12:00", 1));
     }
 

@@ -175,10 +175,12 @@ public interface RecordStream<K, V> {
      * batch's offsets so a restarted task resumes from it, and appears in every
      * {@link io.eddy.BatchProgress}.
      *
-     * <p><b>Idle partitions.</b> A partition that has delivered no record for the application's
-     * idle timeout ({@link io.eddy.EddyApp.Builder#idleTimeout}, default 10 s, wall clock) stops
-     * holding the watermark back; a partition that never delivered a record counts as idle once
-     * the task has existed that long.
+     * <p><b>Idle partitions.</b> A partition stops holding the watermark back only when it is
+     * truly idle: its owner has known for the application's idle timeout
+     * ({@link io.eddy.EddyApp.Builder#idleTimeout}, default 10 s, wall clock) that it has no lag
+     * (its position is at the end offset) and it delivered nothing in that time. A partition with
+     * records waiting (a slow fetch, a stalled or failing-over owner), with unknown lag, of a task
+     * that is restoring, or of a worker that is rebalancing is never idle.
      *
      * <p><b>Quiet input.</b> When every input partition of a task is idle, its event time follows
      * the wall clock: the watermark becomes (the largest event time seen − the allowed delay) +
@@ -188,9 +190,16 @@ public interface RecordStream<K, V> {
      * last record, not whenever the next record comes. A record arriving after a quiet spell is
      * on time as long as its event time advanced at least as much as the wall clock did.
      *
-     * <p>After a repartition ({@link #groupBy}), the watermark of the consuming task is computed
-     * the same way from the repartition topic's record timestamps (which carry the event time),
-     * so the allowed delay must also cover the disorder that mixing partitions adds.
+     * <p><b>After a repartition</b> ({@link #groupBy}), each upstream task reports its watermark
+     * to the downstream tasks (control records on the repartition topic), and a downstream task's
+     * watermark is the minimum over all upstream tasks, an upstream task that has not reported
+     * yet holding it back. So the allowed delay needs to cover only the disorder within each
+     * input partition, however the partitions are read or mixed.
+     *
+     * <p><b>When a record is late.</b> Only when it is more than the allowed delay behind records
+     * of its own input partition already processed, or when its partition was truly idle for the
+     * idle timeout (then it was caught up and silent, and the other partitions moved on); never
+     * because another partition was read first, stalled, restored or rebalanced.
      *
      * @throws IllegalArgumentException if {@code allowedDelay} is negative
      */

@@ -86,6 +86,10 @@ public final class BatchLoop implements AssignmentListener {
     static final long BACKOFF_MIN_MS = 100;
     static final long BACKOFF_MAX_MS = 5_000;
     static final int MAX_REFUSED_COMMITS = 8;
+    /** How far (event time) an input partition may run ahead of the slowest one with records to read. */
+    static final long MAX_EVENT_TIME_LEAD_MS = 60_000;
+    /** A poll that returns this much later than its timeout leaves the inputs' lag unknown meanwhile. */
+    static final long POLL_OVERRUN_MS = 1_000;
 
     /** What the loop reports. Called on the loop's thread. */
     public interface Listener {
@@ -149,6 +153,8 @@ public final class BatchLoop implements AssignmentListener {
     /** The partitions the last aborted batch rewound to its start. */
     private Set<TopicPartition> lastAbortRewound = Set.of();
     private final Set<TopicPartition> reachedTarget = new HashSet<>();
+    /** Partitions paused for running ahead in event time (see {@link #observeLag}). */
+    private final Set<TopicPartition> aheadPaused = new HashSet<>();
 
     private boolean rejoinNeeded;
     /** While inputs are paused after a refused commit or a temporary failure: when to resume them. */
@@ -200,6 +206,7 @@ public final class BatchLoop implements AssignmentListener {
         tasks.values().forEach(Task::close);
         tasks.clear();
         reachedTarget.clear();
+        aheadPaused.clear();
     }
 
     // ---- the Kafka member's loop
@@ -219,10 +226,17 @@ public final class BatchLoop implements AssignmentListener {
             }
             timeout = 0;   // the restore step waited; keep the group membership alive and go on with other tasks
         }
+        long pollStart = now();
         PolledRecords polled = input.poll(Duration.ofMillis(timeout));
         if (rejoinNeeded) {
             return;
         }
+        if (now() - pollStart > timeout + POLL_OVERRUN_MS) {
+            // the poll ran long (a rebalance inside it, or this process was frozen): what the
+            // partitions' lag was meanwhile is unknown, so none counts as caught up until seen again
+            tasks.values().forEach(Task::inputsUnsettled);
+        }
+        observeLag();
         if (pausedUntil > 0 && now() >= pausedUntil) {
             resumeAfterBackoff();
         }
@@ -265,6 +279,7 @@ public final class BatchLoop implements AssignmentListener {
             while (!(polled = input.poll(Duration.ZERO)).isEmpty()) {
                 processed += process(polled);
             }
+            observeLag();
             addDueTimerTasks();
             if (open && !commitBatch()) {
                 throw new IllegalStateException(settings.name() + ": batch " + seq + " was not committed");
@@ -340,6 +355,73 @@ public final class BatchLoop implements AssignmentListener {
             }
         }
         return processed;
+    }
+
+    /**
+     * Once per poll: tells each event-time task which of its partitions its owner knows to have no
+     * lag. A partition of a restoring task, or while input waits out a refused commit (the group
+     * is rebalancing) or a backoff, is not caught up: it must not become idle (see {@link TaskTime}).
+     *
+     * <p>Then reads a backlog fairly in event time: an input partition more than
+     * {@value #MAX_EVENT_TIME_LEAD_MS} ms of event time ahead of the slowest partition that still
+     * has records to read is paused until that one catches up (or has nothing left to read), so
+     * one partition does not run minutes ahead of the others and hold open windows meanwhile.
+     * Lateness does not depend on it (watermarks take the minimum over partitions and upstream
+     * tasks); it bounds how far apart partitions drift within this worker.
+     */
+    private void observeLag() {
+        observeLag(true);
+    }
+
+    /** {@link #observeLag()}, reading backlogs fairly only if {@code fairness}. */
+    private void observeLag(boolean fairness) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        long now = now();
+        boolean waiting = pausedUntil > 0;
+        boolean fair = fairness && !waiting && settings.targets() == null;
+        long slowest = Long.MAX_VALUE;
+        Set<TopicPartition> assigned = input.assignment();
+        aheadPaused.retainAll(assigned);
+        for (TopicPartition tp : assigned) {
+            Task task = tasks.get(tp.partition());
+            if (task == null || !task.tracksEventTime()) {
+                continue;
+            }
+            boolean restoring = host.restoring(task.id());
+            long lag = input.lag(tp).orElse(-1);
+            task.inputCaughtUp(tp.topic(), now, !waiting && !restoring && lag == 0);
+            long own = task.ownEventTime(tp.topic());
+            if (fair && !restoring && lag > 0 && !aheadPaused.contains(tp) && own != Long.MIN_VALUE) {
+                slowest = Math.min(slowest, own);   // a partition without event time yet (or never) does not count
+            }
+        }
+        if (!fair) {
+            return;
+        }
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition tp : assigned) {
+            Task task = tasks.get(tp.partition());
+            if (task == null || !task.tracksEventTime() || host.restoring(task.id())) {
+                continue;
+            }
+            long own = task.ownEventTime(tp.topic());
+            boolean ahead = slowest != Long.MAX_VALUE && own != Long.MIN_VALUE && own - slowest > MAX_EVENT_TIME_LEAD_MS;
+            if (ahead) {
+                aheadPaused.add(tp);
+                pause.add(tp);   // again each poll: a new consumer or a reassignment forgets pauses
+            } else if (!ahead && aheadPaused.remove(tp)) {
+                resume.add(tp);
+            }
+        }
+        if (!pause.isEmpty()) {
+            input.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            input.resume(resume);
+        }
     }
 
     private void track(TopicPartition tp, long first, long last) {
@@ -494,11 +576,17 @@ public final class BatchLoop implements AssignmentListener {
         long skipped = 0;
         Map<String, Long> late = new TreeMap<>();
         Map<Integer, Instant> watermarks = new TreeMap<>();
+        Map<TopicPartition, Instant> partitionWatermarks = new TreeMap<>(
+                Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        Map<Integer, String> heldBy = new TreeMap<>();
         for (Task t : batchTasks) {
             skipped += t.skippedInBatch();
             t.lateInBatch().forEach((op, n) -> late.merge(op, n, Long::sum));
             if (t.tracksEventTime()) {
-                watermarks.put(t.id(), t.watermark() == Long.MIN_VALUE ? Instant.MIN : Instant.ofEpochMilli(t.watermark()));
+                watermarks.put(t.id(), instant(t.watermark()));
+                t.partitionWatermarks().forEach((topic, w) -> partitionWatermarks.put(new TopicPartition(topic, t.id()),
+                        instant(w)));
+                heldBy.put(t.id(), t.watermarkHeldBy());
             }
             try {
                 t.committed();
@@ -519,12 +607,21 @@ public final class BatchLoop implements AssignmentListener {
         ranges.forEach((tp, r) -> offsetRanges.put(tp, new OffsetRange(r[0], r[1])));
         BatchProgress progress = BatchProgress.builder().worker(settings.name()).batchId(seq).offsets(offsetRanges)
                 .records(records).skipped(skipped).duration(Duration.ofMillis(now - startedAt))
-                .committedAt(Instant.ofEpochMilli(now)).watermarks(watermarks).build();
+                .committedAt(Instant.ofEpochMilli(now)).watermarks(watermarks)
+                .partitionWatermarks(partitionWatermarks).watermarkHeldBy(heldBy).build();
         resetBatch();
         seq++;
         backoffMs = BACKOFF_MIN_MS;
         refusedInARow = 0;
         listener.committed(progress, late);
+    }
+
+    /** A watermark for progress: {@link Instant#MIN} before any, {@link Instant#MAX} past the representable. */
+    private static Instant instant(long watermark) {
+        if (watermark == Long.MIN_VALUE) {
+            return Instant.MIN;
+        }
+        return watermark == Long.MAX_VALUE ? Instant.MAX : Instant.ofEpochMilli(watermark);
     }
 
     /**
@@ -615,6 +712,7 @@ public final class BatchLoop implements AssignmentListener {
 
     private void resumeAfterBackoff() {
         pausedUntil = 0;
+        aheadPaused.clear();   // resumed below; the next poll pauses again what is still ahead
         awaitingRejoin = false;
         List<TopicPartition> resume = new ArrayList<>();
         for (TopicPartition tp : input.assignment()) {
@@ -686,10 +784,12 @@ public final class BatchLoop implements AssignmentListener {
         if (awaitingRejoin) {
             resumeAfterBackoff();   // the member rejoined: the refused batch can run again
         }
+        observeLag(false);   // what the input knows of the new partitions' lag from the start
     }
 
     @Override
     public void revoked(Collection<TopicPartition> partitions) {
+        tasks.values().forEach(Task::inputsUnsettled);
         try {
             if (open && !listener.applicationFailed()) {
                 commitBatch();
@@ -736,6 +836,7 @@ public final class BatchLoop implements AssignmentListener {
         if (pausedUntil > 0) {
             return;   // everything is paused for a backoff; the resume at its end includes this task
         }
+        aheadPaused.removeIf(tp -> tp.partition() == task);
         input.resume(input.assignment().stream()
                 .filter(tp -> tp.partition() == task && !reachedTarget.contains(tp)).toList());
     }

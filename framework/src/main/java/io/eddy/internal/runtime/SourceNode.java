@@ -6,6 +6,8 @@ import io.eddy.serde.Serde;
 final class SourceNode extends Node {
     final Serde<?> keySerde;
     final Serde<?> valueSerde;
+    /** Whether it reads a repartition topic (whose watermark reports it consumes). */
+    boolean repartition;
 
     SourceNode(String name, Serde<?> keySerde, Serde<?> valueSerde) {
         super(name);

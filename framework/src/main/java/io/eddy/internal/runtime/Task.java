@@ -39,6 +39,12 @@ public final class Task {
     private final Map<PlanNode, Node> instances = new IdentityHashMap<>();
     private final Map<String, SourceNode> sourceByTopic = new HashMap<>();
     private final List<Node> nodes = new ArrayList<>();
+    /** Per source, the repartition topics with propagated watermarks its records reach. */
+    private final Map<SourceSpec, java.util.Set<String>> feeds;
+    /** The repartition topics whose watermark the upstream tasks report (see {@link TaskTime}). */
+    private final java.util.Set<String> propagated;
+    /** Per repartition topic this task reports on, its partition count (= the number of upstream tasks). */
+    private final Map<String, Integer> reportPartitions = new HashMap<>();
     private long skippedInBatch;
 
     /**
@@ -65,6 +71,8 @@ public final class Task {
         this.context = new TaskContext(id, sink, console, state, globals, n -> instantiate(n, null), time, clock);
         this.plan = plan;
         this.errorHandler = errorHandler;
+        this.feeds = new IdentityHashMap<>();
+        this.propagated = time == null ? java.util.Set.of() : propagatedRepartitions(plan, feeds);
         for (SourceSpec s : plan.sources()) {
             s.topics().forEach(this::sourceFor);
         }
@@ -99,10 +107,12 @@ public final class Task {
             SourceSpec spec = plan.sourceFor(topic)
                     .orElseThrow(() -> new IllegalStateException("no source reads topic " + topic));
             node = (SourceNode) instantiate(spec.root(), spec);
+            node.repartition = spec.internal();
             sourceByTopic.put(topic, node);
             Long delay = plan.eventTimeDelay(spec);
             if (context.time != null && delay != null) {
-                context.time.register(topic, delay, context.clock.getAsLong());
+                context.time.register(topic, delay, feeds.getOrDefault(spec, java.util.Set.of()),
+                        propagated.contains(topic), context.clock.getAsLong());
             }
         }
         return node;
@@ -135,6 +145,14 @@ public final class Task {
      */
     public void process(Object source, ConsumerRecord<byte[], byte[]> record) {
         SourceNode src = (SourceNode) source;
+        if (src.repartition && record.key() == null && WatermarkReports.isReport(record)) {
+            if (context.time != null) {
+                byte[] v = record.value();
+                context.time.report(record.topic(), WatermarkReports.upstreamTask(v), WatermarkReports.upstreamTasks(v),
+                        WatermarkReports.watermark(v), WatermarkReports.quiet(v));
+            }
+            return;   // a control record: never an operator's input
+        }
         context.record.set(record.topic(), record.partition(), record.offset(), record.timestamp(), record.headers());
         Object key;
         Object value;
@@ -233,7 +251,9 @@ public final class Task {
      */
     public void prepareCommit(ChangelogSink changelog) {
         if (context.time != null) {
-            context.time.advance(context.clock.getAsLong());
+            long now = context.clock.getAsLong();
+            context.time.advance(now);
+            sendWatermarkReports(now);
         }
         for (PlanNode p : plan.flushOrder()) {
             Node n = instances.get(p);
@@ -261,6 +281,99 @@ public final class Task {
     }
 
     // ---- event time
+
+    /**
+     * Which repartition topics carry their upstream tasks' watermarks: those every feeding source
+     * of which keeps event time (the same answer in every task, as it depends on the plan only).
+     * Fills {@code feeds} with, per source, the propagated repartition topics its records reach.
+     */
+    private static java.util.Set<String> propagatedRepartitions(Plan plan, Map<SourceSpec, java.util.Set<String>> feeds) {
+        Map<String, Boolean> allFeedersTimed = new HashMap<>();
+        Map<SourceSpec, java.util.Set<String>> reached = new IdentityHashMap<>();
+        for (SourceSpec s : plan.sources()) {
+            java.util.Set<String> topics = new java.util.TreeSet<>();
+            java.util.Deque<PlanNode> todo = new java.util.ArrayDeque<>(List.of(s.root()));
+            java.util.Set<PlanNode> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            while (!todo.isEmpty()) {
+                PlanNode n = todo.poll();
+                if (!seen.add(n)) {
+                    continue;
+                }
+                if (n.operator() instanceof io.eddy.internal.plan.OperatorSpec.RepartitionSink r) {
+                    topics.add(r.topic());
+                }
+                todo.addAll(n.children());
+            }
+            reached.put(s, topics);
+            boolean timed = plan.eventTimeDelay(s) != null && s.pattern() == null;
+            topics.forEach(t -> allFeedersTimed.merge(t, timed, Boolean::logicalAnd));
+        }
+        java.util.Set<String> propagated = new java.util.TreeSet<>();
+        allFeedersTimed.forEach((t, timed) -> {
+            if (timed && plan.eventTimeDelay(plan.sourceFor(t).orElseThrow()) != null) {
+                propagated.add(t);
+            }
+        });
+        reached.forEach((s, topics) -> {
+            java.util.Set<String> own = new java.util.TreeSet<>(topics);
+            own.retainAll(propagated);
+            feeds.put(s, java.util.Set.copyOf(own));
+        });
+        return java.util.Set.copyOf(propagated);
+    }
+
+    /** Sends this task's watermark to every downstream task of each repartition topic where it moved. */
+    private void sendWatermarkReports(long now) {
+        for (String topic : context.time.reportedTopics()) {
+            long w = context.time.takeReport(topic, now);
+            if (w == Long.MIN_VALUE) {
+                continue;
+            }
+            int partitions = reportPartitions.computeIfAbsent(topic, context.sink::partitions);
+            byte[] value = WatermarkReports.encode(id(), partitions, w, context.time.reportedQuiet(topic));
+            for (int p = 0; p < partitions; p++) {
+                context.sink.send(topic, p, null, value, now, WatermarkReports.headers());
+            }
+        }
+    }
+
+    /** Whether committing at {@code now} would report a watermark that moved to downstream tasks. */
+    private boolean reportDue(long now) {
+        return context.time != null && context.time.reportDue(now);
+    }
+
+    /** The partition of {@code topic}'s lag as its owner sees it at {@code now} (see {@link TaskTime#caughtUp}). */
+    public void inputCaughtUp(String topic, long now, boolean caughtUp) {
+        if (context.time != null) {
+            context.time.caughtUp(topic, now, caughtUp);
+        }
+    }
+
+    /** A rebalance happened: no input partition counts as caught up until its lag is looked at again. */
+    public void inputsUnsettled() {
+        if (context.time != null) {
+            context.time.unsettled();
+        }
+    }
+
+    /**
+     * The largest event time seen on the task's partition of {@code topic} minus its allowed delay,
+     * for an input read from outside; {@link Long#MIN_VALUE} before any, for a repartition topic
+     * with propagated watermarks, or without event time. Cheap (a short scan of the task's inputs).
+     */
+    public long ownEventTime(String topic) {
+        return context.time == null ? Long.MIN_VALUE : context.time.ownEventTime(topic);
+    }
+
+    /** Per input topic, the watermark of the task's partition of it (MIN if none yet); empty without event time. */
+    public Map<String, Long> partitionWatermarks() {
+        return context.time == null ? Map.of() : context.time.partitionWatermarks();
+    }
+
+    /** What held the task's watermark back at its last commit (a partition, an upstream task, the quiet rule). */
+    public String watermarkHeldBy() {
+        return context.time == null ? "" : context.time.heldBy();
+    }
 
     /** Whether this task keeps a watermark. */
     public boolean tracksEventTime() {
@@ -295,6 +408,9 @@ public final class Task {
      * one. The worker then runs such a batch, so a quiet stream still closes its windows.
      */
     public boolean timersDue(long now) {
+        if (reportDue(now)) {
+            return true;
+        }
         if (context.timerOwners.isEmpty()) {
             return false;
         }

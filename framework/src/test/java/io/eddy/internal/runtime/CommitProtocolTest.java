@@ -226,7 +226,10 @@ class CommitProtocolTest {
 
         rig.producer.commitTransactionException = null;
         rig.rebalanceOnNextPoll(TP0, TP1);
-        rig.runOnce();                                                      // rejoined: the timers fire now
+        rig.runOnce();                                                      // rejoined: caught up again, but
+        assertThat(rig.producer.commitCount()).isEqualTo(1);               // not idle while it was rebalancing
+        rig.elapse(IDLE_TIMEOUT_MS);
+        rig.runOnce();                                                      // no lag for the idle timeout: the timers fire
         assertThat(rig.producer.commitCount()).isEqualTo(2);
         assertThat(rig.producer.history().subList(sent, rig.producer.history().size()))
                 .extracting(ProducerRecord::topic).contains("out");

@@ -8,6 +8,7 @@ import io.eddy.state.internal.StoreOptions;
 import io.eddy.state.internal.WindowKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +69,8 @@ class TimersAndTaskTimeTest {
         TaskTime time = new TaskTime(1_000, 0);
         time.register("a", 10, 0);
         time.register("b", 10, 0);
+        time.caughtUp("a", 0, true);
+        time.caughtUp("b", 0, true);                               // no lag from the start
         time.active("a", 100);
         time.observe("a", 500);
         assertThat(time.advance(100)).isEqualTo(Long.MIN_VALUE);   // b has no record yet and is not idle
@@ -79,6 +82,73 @@ class TimersAndTaskTimeTest {
         time.observe("b", 900);
         time.observe("a", 700);
         assertThat(time.advance(1_400)).isEqualTo(690);
+    }
+
+    @Test
+    void aPartitionWithLagOrUnknownLagIsNeverIdle() {
+        TaskTime time = new TaskTime(1_000, 0);
+        time.register("a", 0, 0);
+        time.register("b", 0, 0);
+        time.caughtUp("a", 0, true);
+        time.observe("a", 500);
+        time.observe("b", 100);
+        time.caughtUp("b", 0, false);                              // b has lag: stalled, not idle
+        time.active("a", 50_000);
+        assertThat(time.advance(50_000)).isEqualTo(100);
+        time.caughtUp("b", 50_000, true);                          // b caught up: idle only a timeout later
+        assertThat(time.advance(50_999)).isEqualTo(100);
+        time.caughtUp("b", 51_000, true);
+        time.active("a", 51_000);
+        assertThat(time.advance(51_000)).isEqualTo(500);
+        time.unsettled();                                          // a rebalance: nothing counts as caught up
+        time.observe("b", 200);
+        time.observe("a", 900);
+        time.active("a", 60_000);
+        assertThat(time.advance(60_000)).isEqualTo(500);           // b holds again (200), never moves back
+    }
+
+    @Test
+    void aRepartitionPartitionsWatermarkIsTheMinimumOverItsUpstreamTasksReports() {
+        TaskTime time = new TaskTime(1_000, 0);
+        time.register("rep", 0, Set.of(), true, 0);
+        time.report("rep", 0, 3, 5_000, false);
+        time.report("rep", 2, 3, 9_000, false);
+        assertThat(time.advance(10)).isEqualTo(Long.MIN_VALUE);   // upstream task 1 has not reported
+        time.report("rep", 1, 3, 7_000, false);
+        assertThat(time.advance(20)).isEqualTo(5_000);
+        time.committed();
+        time.report("rep", 0, 3, Long.MAX_VALUE, false);                 // task 0 idle and empty: does not hold back
+        assertThat(time.advance(30)).isEqualTo(7_000);
+        time.rollback();                                           // the aborted batch's reports do not count
+        time.report("rep", 0, 3, 6_000, false);
+        assertThat(time.advance(40)).isEqualTo(6_000);
+        assertThat(time.heldBy()).isEqualTo("rep: upstream task 0");
+        time.report("rep", 0, 3, 8_000, true);
+        time.report("rep", 1, 3, 9_000, true);
+        assertThat(time.advance(50)).isEqualTo(8_000);             // not all quiet: the minimum
+        time.report("rep", 2, 3, 12_000, true);
+        assertThat(time.advance(60)).isEqualTo(12_000);            // all quiet: the largest, as for idle partitions
+    }
+
+    @Test
+    void anUpstreamTaskReportsTheWatermarkOfItsFeedingPartitionsWhenItMoves() {
+        TaskTime time = new TaskTime(10_000, 0);
+        time.register("in", 100, Set.of("rep"), false, 0);
+        time.register("rep", 100, Set.of(), true, 0);
+        time.caughtUp("in", 0, true);
+        assertThat(time.takeReport("rep", 0)).isEqualTo(Long.MIN_VALUE);   // nothing yet, not idle
+        time.observe("in", 2_000);
+        time.active("in", 10);
+        assertThat(time.takeReport("rep", 10)).isEqualTo(1_900);   // not held back by its own "rep" partition
+        assertThat(time.takeReport("rep", 10)).isEqualTo(Long.MIN_VALUE);   // not moved
+        assertThat(time.reportDue(5_000)).isFalse();                       // not idle yet
+        assertThat(time.reportDue(10_010)).isTrue();                       // quiet: follows the clock
+        assertThat(time.takeReport("rep", 10_010)).isEqualTo(11_900);
+        TaskTime empty = new TaskTime(1_000, 0);
+        empty.register("in", 100, Set.of("rep"), false, 0);
+        empty.caughtUp("in", 0, true);
+        assertThat(empty.takeReport("rep", 999)).isEqualTo(Long.MIN_VALUE);
+        assertThat(empty.takeReport("rep", 1_000)).isEqualTo(Long.MAX_VALUE);   // idle and empty: do not wait
     }
 
     @Test
@@ -101,6 +171,7 @@ class TimersAndTaskTimeTest {
     void aQuietTaskFollowsTheWallClockFromItsLastRecord() {
         TaskTime time = new TaskTime(1_000, 0);
         time.register("a", 100, 0);
+        time.caughtUp("a", 0, true);
         time.active("a", 5_000);
         time.observe("a", 20_000);
         assertThat(time.advance(5_000)).isEqualTo(19_900);

@@ -60,11 +60,8 @@ final class FaultPipelineMain {
                 .stateDir(Path.of(args[3]))
                 .threads(1)
                 .maxRecordsPerBatch(5_000)
-                // A frozen or killed instance stalls the repartition partitions it writes for longer
-                // than the 10 s default (a zombie is frozen past its session timeout, then the
-                // replacement restores); judged idle, they would let the closing orders' far-future
-                // event times close windows whose records are still in flight (found by seed 123).
-                .idleTimeout(Duration.ofMinutes(2))
+                // the default idleTimeout (10 s): a frozen or killed instance stalls the repartition
+                // partitions it writes for longer than that, but a stalled partition is not idle
                 .trigger(Trigger.every(Duration.ofMillis(100)))
                 .consumerOverride("client.id", instance + "-consumer")
                 .consumerOverride("session.timeout.ms", Integer.parseInt(args[5]))

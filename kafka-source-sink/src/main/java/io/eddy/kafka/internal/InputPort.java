@@ -2,6 +2,7 @@ package io.eddy.kafka.internal;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
@@ -29,6 +30,17 @@ public interface InputPort {
 
     /** Undoes {@link #pause}. */
     void resume(Collection<TopicPartition> partitions);
+
+    /**
+     * How many records of {@code partition} (an owned one) are after its position and not
+     * returned yet, as far as this input knows now: 0 when the position is at the end offset (for
+     * a {@code read_committed} consumer, the last stable offset); empty when unknown (no fetch
+     * answered yet). Cheap: no remote call waits. The watermark treats a partition as idle only
+     * while this is 0 (see the README's "Event time").
+     */
+    default OptionalLong lag(TopicPartition partition) {
+        return OptionalLong.empty();
+    }
 
     /** Moves {@code partition}'s position to {@code offset}: the next poll returns records from there. */
     void seek(TopicPartition partition, long offset);

@@ -103,6 +103,11 @@ public final class KafkaInput implements InputPort, ConsumerRebalanceListener {
     }
 
     @Override
+    public java.util.OptionalLong lag(TopicPartition partition) {
+        return consumer.currentLag(partition);
+    }
+
+    @Override
     public void pause(Collection<TopicPartition> partitions) {
         consumer.pause(partitions);
     }

@@ -27,6 +27,16 @@ public final class ProducerSink implements RecordSink, Callback {
         producer.send(new ProducerRecord<>(topic, null, timestamp, key, value, headers), this);
     }
 
+    @Override
+    public void send(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
+        producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value, headers), this);
+    }
+
+    @Override
+    public int partitions(String topic) {
+        return producer.partitionsFor(topic).size();
+    }
+
     /**
      * Sends a record to a given partition (changelog records go to the partition of their task)
      * and returns its future, whose offset the caller reads once the batch has committed.

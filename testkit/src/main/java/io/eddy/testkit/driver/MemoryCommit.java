@@ -33,8 +33,25 @@ final class MemoryCommit implements CommitPort {
         this.topics = topics;
         this.repartitionTopics = repartitionTopics;
         this.clock = clock;
-        this.sink = (topic, key, value, timestamp, headers) -> pendingOutput.add(
-                new StoredRecord(topic, topics.partitionFor(topic, -1, key), key, value, timestamp, headers));
+        this.sink = new RecordSink() {
+            @Override
+            public void send(String topic, byte[] key, byte[] value, long timestamp,
+                             org.apache.kafka.common.header.Headers headers) {
+                send(topic, -1, key, value, timestamp, headers);
+            }
+
+            @Override
+            public void send(String topic, int partition, byte[] key, byte[] value, long timestamp,
+                             org.apache.kafka.common.header.Headers headers) {
+                pendingOutput.add(new StoredRecord(topic, topics.partitionFor(topic, partition, key), key, value,
+                        timestamp, headers));
+            }
+
+            @Override
+            public int partitions(String topic) {
+                return topics.partitionsOf(topic);
+            }
+        };
     }
 
     /** The committed offsets with their checkpoints (a live view). */

@@ -42,6 +42,8 @@ final class MemoryInput implements InputPort {
     private final Set<Integer> assignedTasks = new TreeSet<>();
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
+    /** Partitions whose records exist but are not delivered (a stalled owner); their lag shows it. */
+    private final Set<TopicPartition> heldBack = new HashSet<>();
     private AssignmentListener listener;
 
     /**
@@ -114,7 +116,7 @@ final class MemoryInput implements InputPort {
                 TopicPartition tp = new TopicPartition(topic, p);
                 long from = position(tp);
                 List<StoredRecord> partition = log.get(p);
-                if (paused.contains(tp) || from >= partition.size()) {
+                if (paused.contains(tp) || heldBack.contains(tp) || from >= partition.size()) {
                     continue;
                 }
                 List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -152,6 +154,25 @@ final class MemoryInput implements InputPort {
         }
         CheckpointedOffset c = committed.get(partition);
         return c == null ? 0 : c.offset();
+    }
+
+    /** The records after the position not delivered yet: the log's end minus the position. */
+    @Override
+    public java.util.OptionalLong lag(TopicPartition partition) {
+        if (partition.partition() >= topics.partitionsOf(partition.topic())) {
+            return java.util.OptionalLong.empty();
+        }
+        int end = topics.log(partition.topic()).get(partition.partition()).size();
+        return java.util.OptionalLong.of(Math.max(0, end - position(partition)));
+    }
+
+    /** Stops (or, with {@code held} false, resumes) delivering {@code partition}'s records. */
+    void holdBack(TopicPartition partition, boolean held) {
+        if (held) {
+            heldBack.add(partition);
+        } else {
+            heldBack.remove(partition);
+        }
     }
 
     @Override

@@ -96,6 +96,9 @@ public final class TestDriver implements AutoCloseable {
         plan.repartitionTopics().forEach(t -> counts.put(t, taskCount));
         plan.changelogTopics().forEach(t -> counts.put(t, taskCount));
         this.topics = new MemoryTopics(counts, b.defaultPartitions);
+        // every input topic exists from the start, as the runtime requires: its partitions are
+        // assigned, with no lag, so an input that never gets a record becomes idle
+        inputs.keySet().forEach(topics::log);
         this.commit = new MemoryCommit(topics, Set.copyOf(plan.repartitionTopics()), () -> now.toEpochMilli());
         this.input = new MemoryInput(topics, this::inputTopics, commit.committed());
         BatchLoop.Settings settings = new BatchLoop.Settings(b.applicationId + "-driver", Long.MAX_VALUE,
@@ -143,6 +146,30 @@ public final class TestDriver implements AutoCloseable {
         now = now.plus(duration);
     }
 
+    /**
+     * Simulates a stalled owner of one input partition: from now on its records stay unread,
+     * though they exist (the partition shows lag), until {@link #release}. A stalled partition is
+     * not idle, so it holds the watermark of its task back (see the README's "Event time").
+     *
+     * @throws IllegalArgumentException if {@code topic} is not an input of the pipeline or has no
+     *         partition {@code partition}
+     */
+    public void holdBack(String topic, int partition) {
+        input.holdBack(inputPartition(topic, partition), true);
+    }
+
+    /** Undoes {@link #holdBack}: the partition's records are delivered again from where it stopped. */
+    public void release(String topic, int partition) {
+        input.holdBack(inputPartition(topic, partition), false);
+    }
+
+    private TopicPartition inputPartition(String topic, int partition) {
+        if (!inputTopics().contains(topic) || partition < 0 || partition >= topics.partitionsOf(topic)) {
+            throw new IllegalArgumentException("no input partition " + topic + "-" + partition);
+        }
+        return new TopicPartition(topic, partition);
+    }
+
     /** Batches committed so far (a {@link #runBatch()} with nothing to do commits none). */
     public long committedBatches() {
         return batches;
@@ -182,17 +209,35 @@ public final class TestDriver implements AutoCloseable {
 
     /**
      * Runs batches until every input record, including those written to repartition topics by
-     * earlier batches, is processed.
+     * earlier batches, is processed. This includes the watermark reports upstream tasks write to
+     * repartition topics (see the README's "Event time"): after {@link #advanceTime}, a quiet
+     * upstream task reports in one batch and its downstream tasks close their windows in the next,
+     * so call this rather than {@link #runBatch()} to see what a quiet spell closes.
      *
-     * @return the number of records processed
+     * @return the number of records processed (watermark reports included)
      */
     public long runUntilIdle() {
         long total = 0;
-        long n;
-        while ((n = runBatch()) > 0) {
+        while (true) {
+            long written = repartitionRecords();
+            long n = runBatch();
             total += n;
+            if (n == 0 && repartitionRecords() == written) {
+                return total;
+            }
         }
-        return total;
+    }
+
+    private long repartitionRecords() {
+        long n = 0;
+        for (String topic : plan.repartitionTopics()) {
+            if (topics.exists(topic)) {
+                for (List<StoredRecord> partition : topics.log(topic)) {
+                    n += partition.size();
+                }
+            }
+        }
+        return n;
     }
 
     /**
