@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Each round starts {@value #INSTANCES} instances of a new application id (a repartition, a
  * changelogged count and the store registry, all to be created) from threads released together by
  * a latch; every instance must start, the application must reach {@code RUNNING} everywhere, and
- * the counts must be exact.
+ * the counts must be exact. A second test starts two instances whose pipelines disagree on a store
+ * at once: the store registry must refuse exactly one of them.
  */
 class ConcurrentStartTest extends BrokerTest {
     private static final int ROUNDS = 10;
@@ -49,6 +50,78 @@ class ConcurrentStartTest extends BrokerTest {
     void instancesOfANewApplicationStartedAtOnceAllStartAndCountExactly() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             runRound(round);
+        }
+    }
+
+    /**
+     * Two instances of a new application whose pipelines disagree on a store (a count and a reduce
+     * under the same name) started at once: both find the store registry empty and record their
+     * store, and the registry's order must still let exactly one of them start, the other being
+     * refused like any changed pipeline.
+     */
+    @Test
+    void instancesWithDifferentStoresStartedAtOnceAreSettledByTheStoreRegistry() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            String id = "cs-conflict-" + round;
+            String input = id + "-in";
+            kafka.createTopic(input, PARTITIONS);
+            kafka.createTopic(id + "-out", PARTITIONS);
+            EddyApp counting = EddyApp.builder(id)
+                    .bootstrapServers(kafka.bootstrapServers())
+                    .stateDir(tmp.resolve(id + "-count"))
+                    .pipeline(p -> p.kafka(input, Consumed.with(Serdes.string(), Serdes.string()))
+                            .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
+                            .count(Named.as("agg"))
+                            .toStream()
+                            .toKafka(id + "-out", Produced.with(Serdes.string(), Serdes.longs())))
+                    .build();
+            EddyApp reducing = EddyApp.builder(id)
+                    .bootstrapServers(kafka.bootstrapServers())
+                    .stateDir(tmp.resolve(id + "-reduce"))
+                    .pipeline(p -> p.kafka(input, Consumed.with(Serdes.string(), Serdes.string()))
+                            .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
+                            .reduce((a, b) -> b, Named.as("agg"))
+                            .toStream()
+                            .toKafka(id + "-out", Produced.with(Serdes.string(), Serdes.string())))
+                    .build();
+            List<EddyApp> apps = List.of(counting, reducing);
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            try {
+                startTogether(apps, failures, id);
+                assertThat(failures).as("round %d: exactly one of the two disagreeing instances is refused", round)
+                        .hasSize(1);
+                assertThat(failures.get(0)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("no longer matches its state")
+                        .hasMessageContaining("store 'agg' was a key-value store of");
+            } finally {
+                for (EddyApp app : apps) {
+                    app.close(Duration.ofSeconds(30));
+                }
+            }
+        }
+    }
+
+    private static void startTogether(List<EddyApp> apps, List<Throwable> failures, String id) throws Exception {
+        CountDownLatch ready = new CountDownLatch(apps.size());
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> starters = new ArrayList<>();
+        for (EddyApp app : apps) {
+            Thread t = new Thread(() -> {
+                ready.countDown();
+                try {
+                    go.await();
+                    app.start();
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "start-" + id + "-" + starters.size());
+            starters.add(t);
+            t.start();
+        }
+        assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
+        go.countDown();
+        for (Thread t : starters) {
+            t.join(TimeUnit.SECONDS.toMillis(90));
         }
     }
 
@@ -80,28 +153,8 @@ class ConcurrentStartTest extends BrokerTest {
                     .build());
         }
         List<Throwable> failures = new CopyOnWriteArrayList<>();
-        CountDownLatch ready = new CountDownLatch(INSTANCES);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> starters = new ArrayList<>();
         try {
-            for (EddyApp app : apps) {
-                Thread t = new Thread(() -> {
-                    ready.countDown();
-                    try {
-                        go.await();
-                        app.start();
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                }, "start-" + id + "-" + starters.size());
-                starters.add(t);
-                t.start();
-            }
-            assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
-            go.countDown();
-            for (Thread t : starters) {
-                t.join(TimeUnit.SECONDS.toMillis(90));
-            }
+            startTogether(apps, failures, id);
             assertThat(failures).as("round %d: start() failures", round).isEmpty();
             Await.until(Duration.ofSeconds(60), () -> apps.stream().allMatch(a -> a.state() == AppState.RUNNING),
                     () -> "round " + round + ": states " + apps.stream().map(EddyApp::state).toList());
