@@ -45,10 +45,12 @@ import org.apache.kafka.clients.CommonClientConfigs;
  */
 public final class EddyApp implements AutoCloseable {
 
+    private final AppOptions options;
     private final AppRuntime runtime;
     private final PipelineDescription description;
 
     private EddyApp(AppOptions options) {
+        this.options = options;
         this.runtime = new AppRuntime(options);
         this.description = options.plan().describe();
     }
@@ -80,6 +82,11 @@ public final class EddyApp implements AutoCloseable {
      * Checks the input topics, then starts the worker threads and returns; processing goes on in
      * the background. The state moves to {@link AppState#STARTING}, then {@link AppState#RUNNING}
      * when every worker has its tasks.
+     *
+     * <p>It creates the internal topics (changelogs, repartition topics, the store registry) that
+     * do not exist yet. Several instances of the application may start at the same moment (a
+     * rolling deployment, a scale-up): a topic another instance has just created counts as
+     * created, and is waited for (up to the start timeout) until the broker describes it.
      *
      * <p>When it throws (other than for a second call), the state is {@link AppState#ERROR} and
      * {@link #failure()} holds the exception.
@@ -146,6 +153,71 @@ public final class EddyApp implements AutoCloseable {
      */
     public Map<String, Long> stateMetrics() {
         return runtime.stateMetrics();
+    }
+
+    /**
+     * Resets the application so that its next run starts over, as Kafka Streams' application
+     * reset tool does: commits the chosen offset for every input partition in the application's
+     * consumer group, deletes its internal topics (the changelogs, repartition topics and the store
+     * registry named by this pipeline; no other topic), and deletes the stores in this instance's
+     * state directory ({@code <stateDir>/<application id>}). The next {@link #start()} (of a new
+     * {@code EddyApp}, or of this one if it was never started) creates the internal topics anew and
+     * rebuilds every store from the inputs it reads: counts start over.
+     *
+     * <p>Refused while the consumer group has members: stop every instance first. Batch ids stored
+     * with the offsets are kept (they keep growing for sinks that deduplicate by
+     * {@code (task, batchId)}); watermarks start over. Other machines' state directories are not
+     * touched: reset (or delete the state directory) on each machine that ran the application, or
+     * their stores may be found ahead of the new, empty changelogs (they are then discarded and
+     * rebuilt) or, if the new changelogs have grown past them by then, be taken as current.
+     *
+     * <p>Blocking; each broker call is bounded by the start timeout. Uses the application's admin
+     * client settings ({@link Builder#clientOverride}, {@link Builder#adminOverride}) and client
+     * factory. Not atomic: if it fails half-way, run it again.
+     *
+     * <pre>{@code
+     * EddyApp app = buildMyApp();                       // the same pipeline and settings as the service
+     * ResetReport done = app.reset(ResetOptions.toEarliest());
+     * }</pre>
+     *
+     * @param options where the input offsets go; not null
+     * @return what was reset
+     * @throws IllegalStateException if this application object is running, if the consumer group has
+     *         active members (the message names them), or if the state directory is in use by an
+     *         instance on this machine
+     * @throws TopicCheckException if an input topic is missing, or the broker refuses a request or
+     *         does not answer within the start timeout
+     */
+    public ResetReport reset(ResetOptions options) {
+        Objects.requireNonNull(options, "options");
+        AppState state = runtime.state();
+        if (state != AppState.CREATED && !state.isTerminal()) {
+            throw new IllegalStateException("cannot reset '" + this.options.applicationId() + "' while this instance is "
+                    + state + ": close it, and every other instance, first");
+        }
+        return io.eddy.internal.runtime.ApplicationReset.run(this.options, options);
+    }
+
+    /**
+     * Describes the application's consumer group as the cluster shows it now: its members (the
+     * worker threads of every instance, wherever they run), the tasks each owns, and the lag of
+     * every task per partition. Works from any process that builds the application with the same
+     * id and cluster settings, started or not; in a started instance, the phase (restoring or
+     * running) of this instance's own workers' tasks is filled in, and only those (see
+     * {@link GroupStatus} for what an outside view can know).
+     *
+     * <p>Blocking: a few admin requests, each bounded by the start timeout. Thread-safe.
+     *
+     * <pre>{@code
+     * GroupStatus status = app.describeGroup();
+     * status.members().forEach(m -> System.out.println(m.clientId() + "@" + m.host() + " " + m.tasks()));
+     * }</pre>
+     *
+     * @return a snapshot; never null (a group that does not exist has state {@code Dead} and no members)
+     * @throws TopicCheckException if the broker refuses a request or does not answer within the start timeout
+     */
+    public GroupStatus describeGroup() {
+        return io.eddy.internal.runtime.GroupDescriber.describe(options, runtime.localMembers());
     }
 
     /**

@@ -6,8 +6,10 @@ import java.util.Objects;
 /**
  * The topics an application needs are not as it needs them, or the broker could not be asked.
  * Thrown by {@link EddyApp#start()} (the application's state is then {@link AppState#ERROR} and
- * {@link EddyApp#failure()} holds the same exception), and by the test kit's driver when its
- * inputs are not co-partitioned.
+ * {@link EddyApp#failure()} holds the same exception), by {@link EddyApp#reset} and
+ * {@link EddyApp#describeGroup} when an input is missing or the broker refuses or does not answer
+ * (their {@link #topics()} may then be empty), and by the test kit's driver when its inputs are not
+ * co-partitioned.
  *
  * <p>The message names the topics, what they have and what they need, and what to do;
  * {@link #problem()} and {@link #topics()} give the same facts to code.

@@ -205,6 +205,25 @@ public final class AppRuntime {
         return globalTables;
     }
 
+    /**
+     * This instance's workers as group members: member id (of the latest assignment) to the ids of
+     * the tasks restoring. Workers not yet assigned are left out. Callable from any thread.
+     */
+    public Map<String, Set<Integer>> localMembers() {
+        List<Worker> snapshot;
+        synchronized (this) {
+            snapshot = List.copyOf(workers);
+        }
+        Map<String, Set<Integer>> members = new TreeMap<>();
+        for (Worker w : snapshot) {
+            String id = w.memberId;
+            if (id != null && !id.isEmpty()) {
+                members.put(id, w.restoringTasks());
+            }
+        }
+        return members;
+    }
+
     /** RocksDB and store figures of this instance (empty for a stateless application). */
     public Map<String, Long> stateMetrics() {
         io.eddy.state.internal.StateEnvironment env = stateEnvironment;

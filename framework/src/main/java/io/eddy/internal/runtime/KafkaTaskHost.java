@@ -4,6 +4,8 @@ import io.eddy.internal.plan.Plan;
 import io.eddy.kafka.internal.RecordSink;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tasks of a Kafka worker: stores on local disk, discarded when they are ahead of their
@@ -16,6 +18,8 @@ final class KafkaTaskHost implements TaskHost {
     private final AppOptions options;
     private final Plan plan;
     private StateRestorer restorer;
+    /** The ids of the tasks restoring, readable from any thread (for describing the group). */
+    private final Set<Integer> restoringIds = ConcurrentHashMap.newKeySet();
 
     KafkaTaskHost(String name, AppRuntime app) {
         this.name = name;
@@ -43,7 +47,11 @@ final class KafkaTaskHost implements TaskHost {
 
     @Override
     public boolean startRestore(Task task) {
-        return restorer().add(task);
+        boolean restoring = restorer().add(task);
+        if (restoring) {
+            restoringIds.add(task.id());
+        }
+        return restoring;
     }
 
     @Override
@@ -58,11 +66,14 @@ final class KafkaTaskHost implements TaskHost {
 
     @Override
     public Collection<Integer> restoreStep() {
-        return restorer == null ? List.of() : restorer.restoreStep();
+        Collection<Integer> done = restorer == null ? List.of() : restorer.restoreStep();
+        restoringIds.removeAll(done);
+        return done;
     }
 
     @Override
     public void remove(Task task) {
+        restoringIds.remove(task.id());
         if (restorer != null) {
             restorer.remove(task.id());
         }
@@ -71,10 +82,16 @@ final class KafkaTaskHost implements TaskHost {
 
     @Override
     public void close() {
+        restoringIds.clear();
         if (restorer != null) {
             restorer.close();
             restorer = null;
         }
+    }
+
+    /** The tasks restoring now; callable from any thread. */
+    Set<Integer> restoringTasks() {
+        return Set.copyOf(restoringIds);
     }
 
     private StateRestorer restorer() {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
@@ -46,12 +47,15 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
     private final String transactionalId;
     private final boolean exactlyOnce;
     private final BatchLoop loop;
+    private final KafkaTaskHost host;
 
     private volatile KafkaInput input;
     private Producer<byte[], byte[]> producer;
     private volatile boolean stopRequested;
     private int corruptStoreRejoins;
 
+    /** The group member id of the latest assignment, for describing the group; null before the first. */
+    volatile String memberId;
     volatile boolean assignedOnce;
     volatile boolean rebalancing = true;
 
@@ -66,11 +70,17 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
         BatchLoop.Settings settings = new BatchLoop.Settings(name, options.trigger().interval().toMillis(),
                 options.maxRecordsPerBatch(), options.maxBatchStateBytes(), targets,
                 groupInstanceId == null ? null : options.instanceId(), options.clock()::millis);
-        this.loop = new BatchLoop(settings, plan.stateful(), new KafkaTaskHost(name, app), this);
+        this.host = new KafkaTaskHost(name, app);
+        this.loop = new BatchLoop(settings, plan.stateful(), host, this);
     }
 
     String name() {
         return name;
+    }
+
+    /** The tasks of this worker restoring their stores now; callable from any thread. */
+    Set<Integer> restoringTasks() {
+        return host.restoringTasks();
     }
 
     void requestStop() {
@@ -259,6 +269,10 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
 
     @Override
     public void assigned(Map<TopicPartition, Optional<TaskCheckpoint>> added) {
+        KafkaInput in = input;
+        if (in != null) {
+            memberId = in.consumer().groupMetadata().memberId();   // on the consumer's thread, inside its poll
+        }
         try {
             loop.assigned(added);
         } finally {

@@ -5,22 +5,40 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeTopicsResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Start-time checks of an application's input topics: they exist, and they are co-partitioned
- * (task {@code p} needs partition {@code p} of every input). Every call is bounded by the timeout
- * given at construction, so an unreachable broker gives a clear error instead of a hang.
+ * Start-time checks of an application's topics: the inputs exist and are co-partitioned (task
+ * {@code p} needs partition {@code p} of every input), and the internal topics (changelogs,
+ * repartition topics, the store registry) exist with the right partition count and cleanup policy,
+ * created if missing. Every call is bounded by the timeout given at construction, so an
+ * unreachable broker gives a clear error instead of a hang.
+ *
+ * <p>Several instances of an application may start at the same moment, each creating the same
+ * internal topics: creation is idempotent (a topic that exists is success) and a topic another
+ * instance has just created is waited for until the broker describes it
+ * ({@link #ensureInternalTopics}). Only input topics can be reported missing.
  */
 public final class TopicAdmin {
 
@@ -47,7 +65,8 @@ public final class TopicAdmin {
     }
 
     /**
-     * The partition count of each topic, failing with a message naming the missing topics.
+     * The partition count of each input topic, failing with a message naming the missing topics.
+     * Not for internal topics, which {@link #ensureInternalTopics} creates and waits for.
      */
     public Map<String, Integer> partitionCounts(Collection<String> topics) {
         Map<String, Integer> counts = new TreeMap<>();
@@ -99,59 +118,51 @@ public final class TopicAdmin {
      * checks existing ones: a wrong partition count or cleanup policy is refused, because using
      * such a topic would lose or mix state.
      *
+     * <p>Idempotent and safe when several instances of the application start at once: a create
+     * refused because the topic exists is success (another instance created it first), and a topic
+     * the broker does not describe yet (its metadata is still propagating after another instance's
+     * create) is asked for again until the timeout given at construction, never reported missing.
+     *
      * @param topics topic name to required configs ({@code cleanup.policy} at least)
      * @param replication the replication factor of created topics, or -1 for the broker's default
-     * @throws TopicException naming the topic, what it has and what it needs
+     * @throws TopicException naming the topic, what it has and what it needs; {@link Kind#NO_ANSWER}
+     *         if the broker did not answer, or did not describe a topic, within the timeout
      */
     public void ensureInternalTopics(Map<String, Map<String, String>> topics, int partitions, short replication) {
         if (topics.isEmpty()) {
             return;
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
         Set<String> existing = await(admin.listTopics(new ListTopicsOptions().listInternal(false)).names(), "list topics",
                 topics.keySet());
-        List<org.apache.kafka.clients.admin.NewTopic> missing = new ArrayList<>();
-        List<String> present = new ArrayList<>();
+        List<NewTopic> missing = new ArrayList<>();
         topics.forEach((name, configs) -> {
-            if (existing.contains(name)) {
-                present.add(name);
-            } else {
-                missing.add(new org.apache.kafka.clients.admin.NewTopic(name, java.util.Optional.of(partitions),
-                        replication < 0 ? java.util.Optional.empty() : java.util.Optional.of(replication)).configs(configs));
+            if (!existing.contains(name)) {
+                missing.add(new NewTopic(name, Optional.of(partitions),
+                        replication < 0 ? Optional.empty() : Optional.of(replication)).configs(configs));
             }
         });
         if (!missing.isEmpty()) {
-            try {
-                List<String> names = missing.stream().map(org.apache.kafka.clients.admin.NewTopic::name).toList();
-                await(admin.createTopics(missing).all(), "create internal topics " + names, names);
-            } catch (TopicException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                    throw e;
-                }
-                // another instance created them at the same time: check them like existing ones
-                missing.forEach(t -> present.add(t.name()));
-            }
+            create(missing, deadline);
         }
-        if (present.isEmpty()) {
-            return;
-        }
-        Map<String, Integer> counts = partitionCounts(present);
-        List<org.apache.kafka.common.config.ConfigResource> resources = present.stream()
-                .map(t -> new org.apache.kafka.common.config.ConfigResource(
-                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
+        List<String> names = List.copyOf(new TreeSet<>(topics.keySet()));
+        Map<String, TopicDescription> described = untilKnown(() -> admin.describeTopics(names).allTopicNames(),
+                "describe internal topics " + names, names, deadline);
+        List<ConfigResource> resources = names.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
                 .toList();
-        Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config> configs =
-                await(admin.describeConfigs(resources).all(), "describe internal topics " + present, present);
-        for (String t : present) {
-            if (counts.get(t) != partitions) {
+        Map<ConfigResource, Config> configs = untilKnown(() -> admin.describeConfigs(resources).all(),
+                "describe the configs of internal topics " + names, names, deadline);
+        for (String t : names) {
+            int count = described.get(t).partitions().size();
+            if (count != partitions) {
                 throw new TopicException(Kind.WRONG_PARTITION_COUNT, List.of(t), "internal topic '" + t + "' has "
-                        + counts.get(t) + " partitions but the "
+                        + count + " partitions but the "
                         + "application's inputs have " + partitions + "; state would be mixed between tasks. Delete "
                         + "the topic (and reset the application) or restore the inputs' partition count", null);
             }
             String wanted = topics.get(t).get("cleanup.policy");
-            org.apache.kafka.clients.admin.ConfigEntry policy = configs.get(
-                    new org.apache.kafka.common.config.ConfigResource(
-                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t)).get("cleanup.policy");
+            ConfigEntry policy = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t)).get("cleanup.policy");
             String actual = policy == null ? "delete" : policy.value();
             if (wanted != null && !normalize(wanted).equals(normalize(actual))) {
                 throw new TopicException(Kind.WRONG_CLEANUP_POLICY, List.of(t), "internal topic '" + t + "' has cleanup.policy=" + actual + " but needs "
@@ -160,13 +171,68 @@ public final class TopicAdmin {
         }
     }
 
+    /**
+     * Creates {@code topics}, one result per topic: a topic that exists already (another instance
+     * of the application created it between our listing and our create) counts as created.
+     */
+    private void create(List<NewTopic> topics, long deadline) {
+        CreateTopicsResult result = admin.createTopics(topics);
+        for (Map.Entry<String, KafkaFuture<Void>> created : new TreeMap<>(result.values()).entrySet()) {
+            String name = created.getKey();
+            try {
+                await(created.getValue(), "create internal topic '" + name + "'", List.of(name), remaining(deadline));
+            } catch (TopicException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                // created by another instance at the same moment: checked below like any existing topic
+            }
+        }
+    }
+
+    /**
+     * The answer of {@code call}, asked again while the broker answers that a topic is unknown: an
+     * internal topic that exists (its create was refused as existing, or it was just created) may
+     * not be in the answering broker's metadata yet.
+     *
+     * @throws TopicException {@link Kind#NO_ANSWER} if a topic is still unknown at the deadline
+     */
+    private <T> T untilKnown(Supplier<KafkaFuture<T>> call, String what, Collection<String> topics, long deadline) {
+        long backoffMs = 20;
+        while (true) {
+            try {
+                return await(call.get(), what, topics, remaining(deadline));
+            } catch (TopicException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new TopicException(Kind.NO_ANSWER, List.copyOf(topics), "internal topics " + topics
+                            + " exist (created by this or another instance of the application) but the broker did "
+                            + "not describe them within " + timeout + " (" + e.getCause().getMessage() + ")",
+                            e.getCause());
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(backoffMs, remaining(deadline).toMillis())));
+                backoffMs = Math.min(backoffMs * 2, 500);
+            }
+        }
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
     private static String normalize(String policy) {
         return String.join(",", new java.util.TreeSet<>(List.of(policy.replace(" ", "").split(","))));
     }
 
-    private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what, Collection<String> topics) {
+    private <T> T await(KafkaFuture<T> future, String what, Collection<String> topics) {
+        return await(future, what, topics, timeout);
+    }
+
+    private <T> T await(KafkaFuture<T> future, String what, Collection<String> topics, Duration wait) {
         try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw unanswered(what, topics, e);
         } catch (ExecutionException e) {
