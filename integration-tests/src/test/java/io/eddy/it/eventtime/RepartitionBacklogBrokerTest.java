@@ -97,8 +97,6 @@ class RepartitionBacklogBrokerTest extends EventTimeBrokerTest {
             BatchProgress progress = lastProgress.get();
             assertThat(progress.partitionWatermarks().keySet()).anyMatch(tp -> tp.topic().equals("bl-by-word-repartition"));
             assertThat(progress.watermarkHeldBy()).isNotEmpty();
-            BatchProgress progress = lastProgress.get();
-
         }
     }
 
