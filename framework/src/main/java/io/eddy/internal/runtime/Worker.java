@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * producer ({@link KafkaCommitPort}), driving one {@link BatchLoop} over the tasks its assignment
  * gives it. The batch semantics live in the loop; this class owns the clients' lifecycle: connect,
  * rejoin with new clients when the loop asks for it (fenced, lost partitions, unusable clients, a
- * corrupt store), and stop.
+ * corrupt store), and stop. Its {@link RepartitionPurger} deletes the repartition records its
+ * committed batches consumed, between turns of the loop.
  */
 final class Worker implements Runnable, RebalanceObserver, AssignmentListener, BatchLoop.Listener {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -42,6 +43,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
     private final String transactionalId;
     private final boolean exactlyOnce;
     private final BatchLoop loop;
+    private final RepartitionPurger purger;
 
     private volatile KafkaInput input;
     private Producer<byte[], byte[]> producer;
@@ -63,6 +65,8 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
                 options.maxRecordsPerBatch(), options.maxBatchStateBytes(), targets,
                 groupInstanceId == null ? null : options.instanceId(), options.clock()::millis);
         this.loop = new BatchLoop(settings, plan.stateful(), new KafkaTaskHost(name, app), this);
+        this.purger = new RepartitionPurger(name, plan.repartitionTopics(), options.repartitionPurgeInterval(),
+                options.clock()::millis, AdminRecordDeleter.forWorker(options, name));
     }
 
     String name() {
@@ -95,6 +99,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
                 if (loop.rejoinNeeded() && !stopRequested) {
                     rejoin();
                 }
+                purger.maybePurge();
             }
             if (loop.batchOpen() && !app.failed()) {
                 loop.commitBatch();
@@ -122,6 +127,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
             try {
                 loop.dropTasks();
             } finally {
+                purger.close();
                 closeClients();
                 app.workerStopped(this);
             }
@@ -258,6 +264,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
         if (!lateByOperator.isEmpty()) {
             app.lateRecords(lateByOperator);
         }
+        purger.committed(progress);
         app.batchCommitted(progress);
     }
 

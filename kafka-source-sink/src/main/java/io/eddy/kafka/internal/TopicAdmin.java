@@ -97,7 +97,9 @@ public final class TopicAdmin {
     /**
      * Creates each missing internal topic with {@code partitions} partitions and its configs, and
      * checks existing ones: a wrong partition count or cleanup policy is refused, because using
-     * such a topic would lose or mix state.
+     * such a topic would lose or mix state; so is a time or size retention where the required
+     * configs say {@code retention.ms=-1} or {@code retention.bytes=-1}, because the broker would
+     * delete records not read yet.
      *
      * @param topics topic name to required configs ({@code cleanup.policy} at least)
      * @param replication the replication factor of created topics, or -1 for the broker's default
@@ -149,15 +151,57 @@ public final class TopicAdmin {
                         + "the topic (and reset the application) or restore the inputs' partition count", null);
             }
             String wanted = topics.get(t).get("cleanup.policy");
-            org.apache.kafka.clients.admin.ConfigEntry policy = configs.get(
+            org.apache.kafka.clients.admin.Config config = configs.get(
                     new org.apache.kafka.common.config.ConfigResource(
-                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t)).get("cleanup.policy");
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t));
+            org.apache.kafka.clients.admin.ConfigEntry policy = config.get("cleanup.policy");
             String actual = policy == null ? "delete" : policy.value();
             if (wanted != null && !normalize(wanted).equals(normalize(actual))) {
                 throw new TopicException(Kind.WRONG_CLEANUP_POLICY, List.of(t), "internal topic '" + t + "' has cleanup.policy=" + actual + " but needs "
-                        + wanted + "; with the wrong policy state is lost or grows without bound", null);
+                        + wanted + "; with the wrong policy state is lost or grows without bound. Fix: "
+                        + alterCommand(t, "cleanup.policy", normalize(wanted)), null);
+            }
+            checkUnlimitedRetention(t, topics.get(t), config);
+        }
+    }
+
+    /**
+     * Where an internal topic must keep its records until the application deletes them (a
+     * repartition topic: {@code retention.ms=-1} and {@code retention.bytes=-1} among its required
+     * configs), refuses an existing topic whose retention would let the broker delete records the
+     * application has not read yet.
+     */
+    private static void checkUnlimitedRetention(String topic, Map<String, String> required,
+                                                org.apache.kafka.clients.admin.Config config) {
+        for (String key : List.of("retention.ms", "retention.bytes")) {
+            if (!"-1".equals(required.get(key))) {
+                continue;
+            }
+            org.apache.kafka.clients.admin.ConfigEntry entry = config.get(key);
+            String actual = entry == null ? null : entry.value();
+            long value;
+            try {
+                value = actual == null ? -1 : Long.parseLong(actual.trim());
+            } catch (NumberFormatException e) {
+                value = 0;
+            }
+            if (value >= 0) {
+                String why = key.equals("retention.ms")
+                        ? "its records carry event times, which can be older than that, so the broker would delete "
+                          + "records before the application reads them"
+                        : "once a partition holds more than that the broker would delete records before the "
+                          + "application reads them";
+                throw new TopicException(Kind.WRONG_RETENTION, List.of(topic), "internal topic '" + topic + "' has "
+                        + key + "=" + actual + " but needs -1 (no limit): " + why + ". The application deletes "
+                        + "the records it has consumed itself. Fix: " + alterCommand(topic, key, "-1"), null);
             }
         }
+    }
+
+    private static String alterCommand(String topic, String key, String value) {
+        String shown = value.contains(",") ? "[" + value + "]" : value;
+        return "kafka-configs.sh --bootstrap-server <servers> --alter --entity-type topics --entity-name " + topic
+                + " --add-config " + key + "=" + shown;
     }
 
     private static String normalize(String policy) {
@@ -223,6 +267,8 @@ public final class TopicAdmin {
         WRONG_PARTITION_COUNT,
         /** An existing internal topic has the wrong {@code cleanup.policy}. */
         WRONG_CLEANUP_POLICY,
+        /** An existing internal topic that must keep unread records has a time or size retention. */
+        WRONG_RETENTION,
         /** The broker did not answer within the timeout. */
         NO_ANSWER,
         /** The broker refused or failed a request (for example an authorization error), or the call was interrupted. */
