@@ -148,6 +148,19 @@ class RepartitionPurgeTest extends BrokerTest {
         }
     }
 
+    private static Map<TopicPartition, Long> committedOffsets(String group, List<TopicPartition> partitions) {
+        try {
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> all =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, Long> offsets = new java.util.TreeMap<>(
+                    java.util.Comparator.comparingInt(TopicPartition::partition));
+            partitions.forEach(tp -> offsets.put(tp, all.containsKey(tp) ? all.get(tp).offset() : -1L));
+            return offsets;
+        } catch (Exception e) {
+            throw new IllegalStateException("listConsumerGroupOffsets " + group + ": " + e, e);
+        }
+    }
+
     /** What the sampler saw of the repartition topic. */
     static final class Samples {
         final AtomicLong count = new AtomicLong();
@@ -219,14 +232,15 @@ class RepartitionPurgeTest extends BrokerTest {
             Await.until(DEADLINE, () -> app.metrics().processedRecords() >= 2 * records,
                     () -> "processed " + app.metrics().processedRecords() + " of " + 2 * records);
 
-            // once the flow stops, the last committed offsets are purged too: only each partition's
-            // last commit marker (one offset) is left after its last record
+            // once the flow stops, the last committed offsets are purged too: every repartition
+            // partition then starts at the group's committed offset
             AtomicReference<String> tail = new AtomicReference<>();
-            Await.until(DEADLINE, () -> {
+            Await.until(Duration.ofSeconds(30), () -> {
+                Map<TopicPartition, Long> committed = committedOffsets(id, repartitionPartitions);
                 Map<TopicPartition, Long> earliest = offsets(repartitionPartitions, OffsetSpec.earliest());
                 Map<TopicPartition, Long> latest = offsets(repartitionPartitions, OffsetSpec.latest());
-                tail.set("earliest " + earliest + ", latest " + latest);
-                return repartitionPartitions.stream().allMatch(tp -> latest.get(tp) - earliest.get(tp) <= 1);
+                tail.set("committed " + committed + ", earliest " + earliest + ", latest " + latest);
+                return earliest.equals(committed);
             }, () -> "the consumed tail of " + repartition + " was not purged: " + tail.get());
         } finally {
             sampler.shutdownNow();
