@@ -297,7 +297,7 @@ class RepartitionPurgeTest extends BrokerTest {
     @Test
     void aCompactedRepartitionTopicIsRefusedNamingTheFix() {
         assertRefused("rp-compact", Map.of("cleanup.policy", "compact"), TopicCheckException.Problem.WRONG_CLEANUP_POLICY,
-                "cleanup.policy=compact", "--add-config cleanup.policy=delete");
+                "cleanup.policy=compact", "--add-config cleanup.policy=delete,retention.ms=-1,retention.bytes=-1");
     }
 
     @Test

@@ -159,7 +159,7 @@ public final class TopicAdmin {
             if (wanted != null && !normalize(wanted).equals(normalize(actual))) {
                 throw new TopicException(Kind.WRONG_CLEANUP_POLICY, List.of(t), "internal topic '" + t + "' has cleanup.policy=" + actual + " but needs "
                         + wanted + "; with the wrong policy state is lost or grows without bound. Fix: "
-                        + alterCommand(t, "cleanup.policy", normalize(wanted)), null);
+                        + alterCommand(t, policyFix(normalize(wanted), topics.get(t))), null);
             }
             checkUnlimitedRetention(t, topics.get(t), config);
         }
@@ -193,15 +193,28 @@ public final class TopicAdmin {
                           + "application reads them";
                 throw new TopicException(Kind.WRONG_RETENTION, List.of(topic), "internal topic '" + topic + "' has "
                         + key + "=" + actual + " but needs -1 (no limit): " + why + ". The application deletes "
-                        + "the records it has consumed itself. Fix: " + alterCommand(topic, key, "-1"), null);
+                        + "the records it has consumed itself. Fix: " + alterCommand(topic, Map.of(key, "-1")), null);
             }
         }
     }
 
-    private static String alterCommand(String topic, String key, String value) {
-        String shown = value.contains(",") ? "[" + value + "]" : value;
+    /** The policy, and the unlimited retentions the topic requires too, so that one command fixes both. */
+    private static Map<String, String> policyFix(String policy, Map<String, String> required) {
+        Map<String, String> fix = new java.util.LinkedHashMap<>();
+        fix.put("cleanup.policy", policy);
+        for (String key : List.of("retention.ms", "retention.bytes")) {
+            if ("-1".equals(required.get(key))) {
+                fix.put(key, "-1");
+            }
+        }
+        return fix;
+    }
+
+    private static String alterCommand(String topic, Map<String, String> settings) {
+        List<String> pairs = new ArrayList<>();
+        settings.forEach((key, value) -> pairs.add(key + "=" + (value.contains(",") ? "[" + value + "]" : value)));
         return "kafka-configs.sh --bootstrap-server <servers> --alter --entity-type topics --entity-name " + topic
-                + " --add-config " + key + "=" + shown;
+                + " --add-config " + String.join(",", pairs);
     }
 
     private static String normalize(String policy) {
