@@ -155,6 +155,9 @@ public final class EddyApp implements AutoCloseable {
         return runtime.stateMetrics();
     }
 
+    /** The default of {@link Builder#repartitionPurgeInterval(Duration)}: 30 seconds. */
+    public static final Duration DEFAULT_REPARTITION_PURGE_INTERVAL = Duration.ofSeconds(30);
+
     /**
      * Resets the application so that its next run starts over, as Kafka Streams' application
      * reset tool does: commits the chosen offset for every input partition in the application's
@@ -252,6 +255,7 @@ public final class EddyApp implements AutoCloseable {
         private long maxBatchStateBytes = 32L << 20;
         private long storeCacheBytes = 2L << 20;
         private Duration idleTimeout = Duration.ofSeconds(10);
+        private Duration repartitionPurgeInterval = DEFAULT_REPARTITION_PURGE_INTERVAL;
         private final List<RestoreListener> restoreListeners = new ArrayList<>();
         private boolean requireNamedState;
 
@@ -394,8 +398,9 @@ public final class EddyApp implements AutoCloseable {
         }
 
         /**
-         * Passes a setting to the admin client that checks the inputs and creates the internal
-         * topics at start, on top of the common settings ({@link #clientOverride}) and of Eddy's
+         * Passes a setting to the admin clients: the one that checks the inputs and creates the
+         * internal topics at start, and the workers' ones that delete consumed records of
+         * repartition topics ({@link #repartitionPurgeInterval}); on top of the common settings ({@link #clientOverride}) and of Eddy's
          * timeouts for it (derived from {@link #startTimeout}). {@code bootstrap.servers} is refused
          * by {@link #build()}.
          */
@@ -486,6 +491,26 @@ public final class EddyApp implements AutoCloseable {
         }
 
         /**
+         * How often each worker deletes the records of the repartition topics that its tasks have
+         * consumed and committed; positive. Default 30 s
+         * ({@link #DEFAULT_REPARTITION_PURGE_INTERVAL}). Only for pipelines that repartition.
+         *
+         * <p>Repartition topics are created without time- or size-based retention, because their
+         * records carry event times that can be old; instead, after a batch commits, the records
+         * of each repartition partition before its consuming task's committed offset may go.
+         * Every worker sends at most one {@code deleteRecords} request per interval, for the
+         * partitions of its own tasks, from its admin client ({@link io.eddy.kafka.ClientRole#ADMIN},
+         * which needs the {@code DELETE} permission on those topics); the request does not hold up
+         * processing. A failed request is logged and retried at the next interval; it never stops
+         * the application. A shorter interval keeps the topics smaller at the cost of more
+         * requests to the brokers.
+         */
+        public Builder repartitionPurgeInterval(Duration interval) {
+            this.repartitionPurgeInterval = interval;
+            return this;
+        }
+
+        /**
          * Size of the read cache of each store of each task, in bytes of keys, values and a fixed
          * per-entry overhead of about 112 bytes (committed values only); 0 turns it off. Default 2 MiB.
          */
@@ -565,6 +590,7 @@ public final class EddyApp implements AutoCloseable {
             if (idleTimeout.isNegative() || idleTimeout.isZero()) {
                 throw new InvalidConfigException("idleTimeout", idleTimeout, "must be positive");
             }
+            requirePositive("repartitionPurgeInterval", repartitionPurgeInterval);
             Plan plan = PipelineBuilder.define(applicationId, pipeline, requireNamedState);
             if (trigger.isAvailableNow() && !plan.repartitionTopics().isEmpty()) {
                 throw new InvalidConfigException("trigger", trigger, "availableNow is not supported yet by pipelines "
@@ -575,7 +601,7 @@ public final class EddyApp implements AutoCloseable {
                     List.copyOf(stateListeners), List.copyOf(progressListeners), Map.copyOf(consumerOverrides),
                     Map.copyOf(producerOverrides), clock, console, plan, stateDir, stateMemoryBytes, maxBatchStateBytes,
                     storeCacheBytes, List.copyOf(restoreListeners), idleTimeout, Map.copyOf(clientOverrides),
-                    Map.copyOf(adminOverrides), clientFactory));
+                    Map.copyOf(adminOverrides), clientFactory, repartitionPurgeInterval));
         }
 
         private static void require(String option, Object value) {

@@ -35,6 +35,12 @@ public class TopicCheckException extends RuntimeException {
         WRONG_PARTITION_COUNT,
         /** An existing internal topic has the wrong {@code cleanup.policy}. */
         WRONG_CLEANUP_POLICY,
+        /**
+         * An existing repartition topic has a time or size retention ({@code retention.ms} or
+         * {@code retention.bytes} other than -1), so the broker could delete records before the
+         * application reads them. The application deletes consumed records itself.
+         */
+        WRONG_RETENTION,
         /** The broker did not answer within the start timeout. */
         NO_ANSWER,
         /** The broker refused or failed a request (an authorization error, say), or the call was interrupted. */

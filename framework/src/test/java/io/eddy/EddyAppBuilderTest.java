@@ -71,6 +71,10 @@ class EddyAppBuilderTest {
                         "clientFactory", "null"),
                 Arguments.of("missing guarantee", (UnaryOperator<EddyApp.Builder>) b -> b.guarantee(null),
                         "guarantee", "null"),
+                Arguments.of("zero repartition purge interval", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.repartitionPurgeInterval(Duration.ZERO), "repartitionPurgeInterval", "PT0S"),
+                Arguments.of("missing repartition purge interval", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.repartitionPurgeInterval(null), "repartitionPurgeInterval", "null"),
                 Arguments.of("missing pipeline", (UnaryOperator<EddyApp.Builder>) b -> b.pipeline(null),
                         "pipeline", "null"));
     }

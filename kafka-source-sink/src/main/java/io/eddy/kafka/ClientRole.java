@@ -30,7 +30,12 @@ public enum ClientRole {
      * {@code Trigger.availableNow()}.
      */
     END_OFFSETS_CONSUMER(Kind.CONSUMER),
-    /** Lists and checks the input topics and creates the internal topics at start. */
+    /**
+     * Lists and checks the input topics and creates the internal topics at start (one per
+     * application instance); and, in an application that repartitions, deletes the records of
+     * the repartition topics that its tasks have consumed and committed (one per worker thread,
+     * created at its first purge; it needs the {@code DELETE} permission on those topics).
+     */
     ADMIN(Kind.ADMIN);
 
     /** The kinds of Kafka client, one per method of {@link KafkaClientFactory}. */

@@ -44,7 +44,8 @@ public record AppOptions(
         Duration idleTimeout,
         Map<String, Object> clientOverrides,
         Map<String, Object> adminOverrides,
-        KafkaClientFactory clientFactory) {
+        KafkaClientFactory clientFactory,
+        Duration repartitionPurgeInterval) {
 
     @Override
     public String toString() {
@@ -59,6 +60,7 @@ public record AppOptions(
                 + ", stateMemoryBytes=" + stateMemoryBytes + ", maxBatchStateBytes=" + maxBatchStateBytes
                 + ", storeCacheBytes=" + storeCacheBytes + ", restoreListeners=" + restoreListeners
                 + ", idleTimeout=" + idleTimeout + ", clientOverrides=" + SecretSettings.shown(clientOverrides)
-                + ", adminOverrides=" + SecretSettings.shown(adminOverrides) + ", clientFactory=" + clientFactory + "]";
+                + ", adminOverrides=" + SecretSettings.shown(adminOverrides) + ", clientFactory=" + clientFactory
+                + ", repartitionPurgeInterval=" + repartitionPurgeInterval + "]";
     }
 }

@@ -129,9 +129,11 @@ public final class AppRuntime {
             Map<String, Map<String, String>> internal = new TreeMap<>();
             // Repartition records carry event time, which may be old (a replay) or ahead of the
             // broker's clock: time-based retention would delete unread records, and the broker's
-            // default timestamp check would refuse records more than an hour ahead.
+            // default timestamp check would refuse records more than an hour ahead. Nor may size
+            // delete unread records. The workers delete what their tasks consumed (RepartitionPurger).
             plan.repartitionTopics().forEach(t -> internal.put(t, Map.of("cleanup.policy", "delete",
-                    "retention.ms", "-1", "message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))));
+                    "retention.ms", "-1", "retention.bytes", "-1",
+                    "message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE))));
             plan.stores().forEach(s -> internal.put(s.changelogTopic(), changelogConfig(s)));
             AccessErrors.during(options, AclOperation.CREATE,
                     () -> topics.ensureInternalTopics(internal, partitions, (short) -1));

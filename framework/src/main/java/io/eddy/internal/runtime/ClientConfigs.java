@@ -128,6 +128,18 @@ public final class ClientConfigs {
         return a;
     }
 
+    /**
+     * {@link ClientRole#ADMIN} of the worker {@code memberName}, which deletes the consumed records
+     * of repartition topics: the admin settings with the worker's client id.
+     */
+    static Map<String, Object> purgeAdmin(AppOptions o, String memberName) {
+        Map<String, Object> a = admin(o);
+        if (!o.adminOverrides().containsKey(AdminClientConfig.CLIENT_ID_CONFIG)) {
+            a.put(AdminClientConfig.CLIENT_ID_CONFIG, memberName + "-purge");
+        }
+        return a;
+    }
+
     /** {@link ClientRole#WORKER_CONSUMER} of the worker {@code memberName}. */
     static Map<String, Object> consumer(AppOptions o, String memberName, String instanceId,
                                         RebalanceObserver observer) {

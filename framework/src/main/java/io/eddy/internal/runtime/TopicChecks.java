@@ -20,6 +20,7 @@ public final class TopicChecks {
             case NOT_CO_PARTITIONED -> TopicCheckException.Problem.NOT_CO_PARTITIONED;
             case WRONG_PARTITION_COUNT -> TopicCheckException.Problem.WRONG_PARTITION_COUNT;
             case WRONG_CLEANUP_POLICY -> TopicCheckException.Problem.WRONG_CLEANUP_POLICY;
+            case WRONG_RETENTION -> TopicCheckException.Problem.WRONG_RETENTION;
             case NO_ANSWER -> TopicCheckException.Problem.NO_ANSWER;
             case REQUEST_FAILED -> TopicCheckException.Problem.REQUEST_FAILED;
         };

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * producer ({@link KafkaCommitPort}), driving one {@link BatchLoop} over the tasks its assignment
  * gives it. The batch semantics live in the loop; this class owns the clients' lifecycle: connect,
  * rejoin with new clients when the loop asks for it (fenced, lost partitions, unusable clients, a
- * corrupt store), and stop.
+ * corrupt store), and stop. Its {@link RepartitionPurger} deletes the repartition records its
+ * committed batches consumed, between turns of the loop.
  */
 final class Worker implements Runnable, RebalanceObserver, AssignmentListener, BatchLoop.Listener {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -48,6 +49,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
     private final boolean exactlyOnce;
     private final BatchLoop loop;
     private final KafkaTaskHost host;
+    private final RepartitionPurger purger;
 
     private volatile KafkaInput input;
     private Producer<byte[], byte[]> producer;
@@ -72,6 +74,8 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
                 groupInstanceId == null ? null : options.instanceId(), options.clock()::millis);
         this.host = new KafkaTaskHost(name, app);
         this.loop = new BatchLoop(settings, plan.stateful(), host, this);
+        this.purger = new RepartitionPurger(name, plan.repartitionTopics(), options.repartitionPurgeInterval(),
+                options.clock()::millis, AdminRecordDeleter.forWorker(options, name));
     }
 
     String name() {
@@ -109,6 +113,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
                 if (loop.rejoinNeeded() && !stopRequested) {
                     rejoin();
                 }
+                purger.maybePurge();
             }
             if (loop.batchOpen() && !app.failed()) {
                 loop.commitBatch();
@@ -138,6 +143,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
             try {
                 loop.dropTasks();
             } finally {
+                purger.close();
                 closeClients();
                 app.workerStopped(this);
             }
@@ -299,6 +305,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
         if (!lateByOperator.isEmpty()) {
             app.lateRecords(lateByOperator);
         }
+        purger.committed(progress);
         app.batchCommitted(progress);
     }
 

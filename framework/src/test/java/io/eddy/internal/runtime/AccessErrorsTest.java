@@ -38,7 +38,8 @@ class AccessErrorsTest {
                 Trigger.every(Duration.ofMillis(100)), Integer.MAX_VALUE, Duration.ofSeconds(60),
                 Duration.ofSeconds(20), null, ErrorHandler.fail(), List.of(), List.of(), Map.of(), Map.of(),
                 Clock.systemUTC(), System.out, null, Path.of("state"), 64L << 20, 32L << 20, 2L << 20, List.of(),
-                Duration.ofSeconds(10), common, Map.of(), KafkaClientFactory.defaultFactory());
+                Duration.ofSeconds(10), common, Map.of(), KafkaClientFactory.defaultFactory(),
+                io.eddy.EddyApp.DEFAULT_REPARTITION_PURGE_INTERVAL);
     }
 
     private static final AppOptions SCRAM = options(Map.of("security.protocol", "SASL_SSL",

@@ -35,7 +35,8 @@ class ClientConfigsTest {
         return new AppOptions("app", "broker:9092", 1, Guarantee.EXACTLY_ONCE, Trigger.every(Duration.ofMillis(100)),
                 Integer.MAX_VALUE, Duration.ofSeconds(60), Duration.ofSeconds(20), null, ErrorHandler.fail(),
                 List.of(), List.of(), consumer, producer, Clock.systemUTC(), System.out, null, Path.of("state"),
-                64L << 20, 32L << 20, 2L << 20, List.of(), Duration.ofSeconds(10), common, admin, factory);
+                64L << 20, 32L << 20, 2L << 20, List.of(), Duration.ofSeconds(10), common, admin, factory,
+                Duration.ofSeconds(30));
     }
 
     private static AppOptions withCommon(Map<String, Object> common) {
@@ -103,6 +104,19 @@ class ClientConfigsTest {
                 .containsEntry("max.poll.records", 7);
         assertThat(configs.get(ClientRole.STORE_REGISTRY_PRODUCER)).containsEntry("linger.ms", 1)
                 .doesNotContainKey("batch.size");
+    }
+
+    @Test
+    void aWorkersPurgeAdminHasTheAdminSettingsAndItsOwnClientId() {
+        AppOptions o = options(Map.of("client.rack", "rack-a"), Map.of(), Map.of(),
+                Map.of("request.timeout.ms", 9_000), KafkaClientFactory.defaultFactory());
+        assertThat(ClientConfigs.purgeAdmin(o, "app-1")).containsEntry("client.id", "app-1-purge")
+                .containsEntry("client.rack", "rack-a").containsEntry("request.timeout.ms", 9_000)
+                .containsEntry("bootstrap.servers", "broker:9092");
+        AppOptions named = options(Map.of(), Map.of(), Map.of(), Map.of("client.id", "mine"),
+                KafkaClientFactory.defaultFactory());
+        assertThat(ClientConfigs.purgeAdmin(named, "app-1")).as("an admin override wins")
+                .containsEntry("client.id", "mine");
     }
 
     @Test

@@ -116,7 +116,9 @@ public final class TopicAdmin {
     /**
      * Creates each missing internal topic with {@code partitions} partitions and its configs, and
      * checks existing ones: a wrong partition count or cleanup policy is refused, because using
-     * such a topic would lose or mix state.
+     * such a topic would lose or mix state; so is a time or size retention where the required
+     * configs say {@code retention.ms=-1} or {@code retention.bytes=-1}, because the broker would
+     * delete records not read yet.
      *
      * <p>Idempotent and safe when several instances of the application start at once: a create
      * refused because the topic exists is success (another instance created it first), and a topic
@@ -162,11 +164,46 @@ public final class TopicAdmin {
                         + "the topic (and reset the application) or restore the inputs' partition count", null);
             }
             String wanted = topics.get(t).get("cleanup.policy");
-            ConfigEntry policy = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t)).get("cleanup.policy");
+            Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t));
+            ConfigEntry policy = config.get("cleanup.policy");
             String actual = policy == null ? "delete" : policy.value();
             if (wanted != null && !normalize(wanted).equals(normalize(actual))) {
                 throw new TopicException(Kind.WRONG_CLEANUP_POLICY, List.of(t), "internal topic '" + t + "' has cleanup.policy=" + actual + " but needs "
-                        + wanted + "; with the wrong policy state is lost or grows without bound", null);
+                        + wanted + "; with the wrong policy state is lost or grows without bound. Fix: "
+                        + alterCommand(t, policyFix(normalize(wanted), topics.get(t))), null);
+            }
+            checkUnlimitedRetention(t, topics.get(t), config);
+        }
+    }
+
+    /**
+     * Where an internal topic must keep its records until the application deletes them (a
+     * repartition topic: {@code retention.ms=-1} and {@code retention.bytes=-1} among its required
+     * configs), refuses an existing topic whose retention would let the broker delete records the
+     * application has not read yet.
+     */
+    private static void checkUnlimitedRetention(String topic, Map<String, String> required, Config config) {
+        for (String key : List.of("retention.ms", "retention.bytes")) {
+            if (!"-1".equals(required.get(key))) {
+                continue;
+            }
+            ConfigEntry entry = config.get(key);
+            String actual = entry == null ? null : entry.value();
+            long value;
+            try {
+                value = actual == null ? -1 : Long.parseLong(actual.trim());
+            } catch (NumberFormatException e) {
+                value = 0;
+            }
+            if (value >= 0) {
+                String why = key.equals("retention.ms")
+                        ? "its records carry event times, which can be older than that, so the broker would delete "
+                          + "records before the application reads them"
+                        : "once a partition holds more than that the broker would delete records before the "
+                          + "application reads them";
+                throw new TopicException(Kind.WRONG_RETENTION, List.of(topic), "internal topic '" + topic + "' has "
+                        + key + "=" + actual + " but needs -1 (no limit): " + why + ". The application deletes "
+                        + "the records it has consumed itself. Fix: " + alterCommand(topic, Map.of(key, "-1")), null);
             }
         }
     }
@@ -220,6 +257,25 @@ public final class TopicAdmin {
 
     private static Duration remaining(long deadline) {
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    /** The policy, and the unlimited retentions the topic requires too, so that one command fixes both. */
+    private static Map<String, String> policyFix(String policy, Map<String, String> required) {
+        Map<String, String> fix = new java.util.LinkedHashMap<>();
+        fix.put("cleanup.policy", policy);
+        for (String key : List.of("retention.ms", "retention.bytes")) {
+            if ("-1".equals(required.get(key))) {
+                fix.put(key, "-1");
+            }
+        }
+        return fix;
+    }
+
+    private static String alterCommand(String topic, Map<String, String> settings) {
+        List<String> pairs = new ArrayList<>();
+        settings.forEach((key, value) -> pairs.add(key + "=" + (value.contains(",") ? "[" + value + "]" : value)));
+        return "kafka-configs.sh --bootstrap-server <servers> --alter --entity-type topics --entity-name " + topic
+                + " --add-config " + String.join(",", pairs);
     }
 
     private static String normalize(String policy) {
@@ -289,6 +345,8 @@ public final class TopicAdmin {
         WRONG_PARTITION_COUNT,
         /** An existing internal topic has the wrong {@code cleanup.policy}. */
         WRONG_CLEANUP_POLICY,
+        /** An existing internal topic that must keep unread records has a time or size retention. */
+        WRONG_RETENTION,
         /** The broker did not answer within the timeout. */
         NO_ANSWER,
         /** The broker refused or failed a request (for example an authorization error), or the call was interrupted. */
