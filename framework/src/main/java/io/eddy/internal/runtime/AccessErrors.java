@@ -111,11 +111,15 @@ final class AccessErrors {
     private static AclOperation operationOf(TopicAdmin.TopicException e, AclOperation topicOperation) {
         // TopicAdmin describes each call in its message ("could not <call>: ..."); an existing internal
         // topic is described, then its configs are, before anything is created
+        // (TopicAdmin.ensureInternalTopics: create the missing ones, describe all, describe their configs)
         String message = String.valueOf(e.getMessage());
-        if (message.startsWith("could not describe internal topics")) {
+        if (message.startsWith("could not describe the configs of internal topics")) {
             return AclOperation.DESCRIBE_CONFIGS;
         }
-        if (message.startsWith("could not create internal topics")) {
+        if (message.startsWith("could not describe internal topics")) {
+            return AclOperation.DESCRIBE;
+        }
+        if (message.startsWith("could not create internal topic")) {
             return AclOperation.CREATE;
         }
         return topicOperation;
