@@ -171,7 +171,7 @@ public final class Harness {
         environment.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
         environment.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        environment.put("kafka", org.apache.kafka.common.utils.AppInfoParser.getVersion());
+        environment.put("kafka", kafkaVersion());
         Report report = new Report(options, results, environment);
         System.out.print(report.table());
         Path json = options.outDir().resolve("results.json");
@@ -504,6 +504,23 @@ public final class Harness {
             out.add(list.get((i + by) % list.size()));
         }
         return out;
+    }
+
+    /**
+     * The version of the Kafka clients on the class path, from the properties file inside their jar
+     * (Kafka's own reader of it, {@code AppInfoParser}, is internal since 4.4), or "unknown".
+     */
+    private static String kafkaVersion() {
+        try (var in = TopicPartition.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            java.util.Properties props = new java.util.Properties();
+            props.load(in);
+            return props.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static String describe(RunResult r) {

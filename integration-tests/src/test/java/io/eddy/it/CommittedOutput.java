@@ -164,7 +164,9 @@ final class CommittedOutput {
 
     private static Map<TopicPartition, Long> endOffsets(String bootstrapServers, String topic, String isolation) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, isolation)) {
-            return consumer.endOffsets(partitions(consumer, topic), Duration.ofSeconds(10));
+            List<TopicPartition> partitions = partitions(consumer, topic);
+            consumer.assign(partitions);   // a consumer asked for partitions it is not assigned warns for each
+            return consumer.endOffsets(partitions, Duration.ofSeconds(10));
         }
     }
 
@@ -179,6 +181,7 @@ final class CommittedOutput {
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String isolation) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "eddy-it-output-check-" + isolation,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());

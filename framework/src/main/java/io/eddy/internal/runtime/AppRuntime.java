@@ -275,6 +275,8 @@ public final class AppRuntime {
         });
         try (Consumer<byte[], byte[]> consumer = KafkaClients.consumer(options, ClientRole.END_OFFSETS_CONSUMER,
                 ClientConfigs.endOffsetsConsumer(options))) {
+            // assigned first: a consumer asked for partitions it is not assigned warns for each one
+            consumer.assign(partitions);
             return Map.copyOf(consumer.endOffsets(partitions, options.startTimeout()));
         }
     }

@@ -181,8 +181,9 @@ public final class ClientConfigs {
             // a crashed worker's open transaction blocks read_committed readers until it times out
             // or a restarted worker with the same transactional id fences it; keep the wait short
             p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
-            // a batch's first sends often meet CONCURRENT_TRANSACTIONS while the previous commit's
-            // markers are written; the default 100 ms backoff would then stall every batch
+            // a batch's first sends meet CONCURRENT_TRANSACTIONS when the previous commit's markers
+            // take longer to write than the broker waits for them (add.partitions.to.txn.retry.backoff.max.ms,
+            // 100 ms by default: a busy broker); the default 100 ms backoff would add to that stall
             p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
         }
         p.putAll(o.producerOverrides());

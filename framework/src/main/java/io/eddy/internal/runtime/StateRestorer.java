@@ -108,7 +108,7 @@ final class StateRestorer implements AutoCloseable {
     boolean add(Task task) {
         TaskState state = task.state();
         Map<TopicPartition, Long> from = state.restoreOffsets();
-        Map<TopicPartition, Long> end = consumer().endOffsets(from.keySet(), options.commitTimeout());
+        Map<TopicPartition, Long> end = endOffsets(from.keySet());
         Map<TopicPartition, Restore> pending = new LinkedHashMap<>();
         long now = System.currentTimeMillis();
         for (Map.Entry<TopicPartition, Long> e : from.entrySet()) {
@@ -144,7 +144,7 @@ final class StateRestorer implements AutoCloseable {
      */
     void discardStoresAheadOfChangelog(TaskState state) {
         Map<TopicPartition, Long> from = state.restoreOffsets();
-        Map<TopicPartition, Long> end = consumer().endOffsets(from.keySet(), options.commitTimeout());
+        Map<TopicPartition, Long> end = endOffsets(from.keySet());
         for (Map.Entry<TopicPartition, Long> e : from.entrySet()) {
             long stop = end.getOrDefault(e.getKey(), 0L);
             if (e.getValue() > stop) {
@@ -152,6 +152,30 @@ final class StateRestorer implements AutoCloseable {
                         name, e.getKey(), e.getValue(), stop);
                 state.discardStore(e.getKey());
             }
+        }
+    }
+
+    /**
+     * The end offsets (last stable offsets) of {@code changelogs}, asked while the consumer is
+     * assigned them. A consumer asked for the end of a partition it is not assigned warns ("Not
+     * updating last stable offset for partition … as it is no longer assigned") for each one, once
+     * per new task; so they are assigned for the question, next to the partitions being restored
+     * (whose positions and fetches an {@code assign} of a superset leaves alone), and the
+     * assignment goes back to those afterwards. No poll happens in between, so the partitions
+     * assigned for the question, which have no position, are never fetched.
+     */
+    private Map<TopicPartition, Long> endOffsets(Set<TopicPartition> changelogs) {
+        if (changelogs.isEmpty()) {
+            return Map.of();
+        }
+        org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c = consumer();
+        Set<TopicPartition> asked = new HashSet<>(byPartition.keySet());
+        asked.addAll(changelogs);
+        c.assign(asked);
+        try {
+            return c.endOffsets(changelogs, options.commitTimeout());
+        } finally {
+            c.assign(new ArrayList<>(byPartition.keySet()));
         }
     }
 

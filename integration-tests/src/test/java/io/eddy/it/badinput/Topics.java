@@ -50,6 +50,7 @@ final class Topics {
     static Map<Integer, Long> highWatermarks(String bootstrapServers, String topic) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "eddy-it-high-watermarks",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<byte[], byte[]> consumer =
@@ -57,6 +58,7 @@ final class Topics {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(info -> new TopicPartition(topic, info.partition()))
                     .toList();
+            consumer.assign(partitions);   // a consumer asked for partitions it is not assigned warns for each
             Map<Integer, Long> ends = new TreeMap<>();
             consumer.endOffsets(partitions, Duration.ofSeconds(10))
                     .forEach((tp, offset) -> ends.put(tp.partition(), offset));

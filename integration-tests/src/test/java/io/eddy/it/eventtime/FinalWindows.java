@@ -120,6 +120,7 @@ final class FinalWindows {
     private static Map<TopicPartition, Long> endOffsets(String bootstrapServers, String topic, String isolation) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "eddy-it-final-windows-" + isolation,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<byte[], byte[]> consumer =
@@ -128,6 +129,7 @@ final class FinalWindows {
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
                 partitions.add(new TopicPartition(topic, info.partition()));
             }
+            consumer.assign(partitions);   // a consumer asked for partitions it is not assigned warns for each
             return consumer.endOffsets(partitions, Duration.ofSeconds(10));
         }
     }

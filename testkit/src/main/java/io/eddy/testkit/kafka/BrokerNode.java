@@ -323,6 +323,14 @@ final class BrokerNode {
         d.put("group.consumer.min.heartbeat.interval.ms", "100");
         // The log cleaner's dedupe buffer takes 128 MiB of heap by default.
         d.put("log.cleaner.dedupe.buffer.size", "4194304");
+        // Under transactions v2 a transaction's first produce request to a partition waits here while
+        // the producer's previous transaction is still writing its commit markers; past this budget
+        // (100 ms by default) the producer gets CONCURRENT_TRANSACTIONS and its requests behind it
+        // OUT_OF_ORDER_SEQUENCE_NUMBER (each retried, each logged at WARN, and at ERROR by the
+        // broker). On a test machine whose cores are shared, marker writes take 100-350 ms often
+        // enough to make fault-free runs noisy; a longer budget absorbs them. Well below the
+        // producers' request timeout, which bounds it.
+        d.put("add.partitions.to.txn.retry.backoff.max.ms", "1000");
         return Map.copyOf(d);
     }
 

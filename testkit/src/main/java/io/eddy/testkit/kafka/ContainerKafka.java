@@ -13,7 +13,7 @@ import org.testcontainers.kafka.KafkaContainer;
  */
 final class ContainerKafka implements KafkaCluster {
 
-    static final String IMAGE = "apache/kafka:4.3.1";
+    static final String IMAGE = "apache/kafka:4.4.0";
 
     private final KafkaContainer container;
 

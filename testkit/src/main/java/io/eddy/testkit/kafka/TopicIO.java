@@ -243,6 +243,8 @@ public final class TopicIO {
         Objects.requireNonNull(topic, "topic");
         try (KafkaConsumer<byte[], byte[]> consumer = newConsumer()) {
             List<TopicPartition> partitions = partitions(consumer, topic, Duration.ofSeconds(30));
+            // assigned first: a consumer asked for partitions it is not assigned warns for each one
+            consumer.assign(partitions);
             Map<Integer, Long> ends = new TreeMap<>();
             consumer
                     .endOffsets(partitions, Duration.ofSeconds(30))
