@@ -272,7 +272,7 @@ class SecuredClusterTest {
         OUTPUT_WRITE(EnumSet.of(Acl.OUTPUT_WRITE), ResourceType.TOPIC, "out", AclOperation.WRITE),
         INTERNAL_READ(EnumSet.of(Acl.INTERNAL_READ), ResourceType.TOPIC, "app-", AclOperation.READ),
         INTERNAL_WRITE(EnumSet.of(Acl.INTERNAL_WRITE), ResourceType.TOPIC, "app-", AclOperation.WRITE),
-        /** Needed from the second start on, to check the internal topics that exist. */
+        /** Needed at every start, to check the settings of the internal topics. */
         INTERNAL_DESCRIBE_CONFIGS(EnumSet.of(Acl.INTERNAL_DESCRIBE_CONFIGS), ResourceType.TOPIC, "app-",
                 AclOperation.DESCRIBE_CONFIGS);
 
@@ -308,6 +308,11 @@ class SecuredClusterTest {
         try (EddyApp app = app(appId, kafka.bootstrapServers(), kafka.scramClientSettings(user, password),
                 input, output)) {
             Throwable thrown = catchThrowable(app::start);
+            if (missing != Missing.OUTPUT_WRITE && missing != Missing.INTERNAL_READ
+                    && missing != Missing.INTERNAL_WRITE) {
+                // checked, or probed with describe-only calls, before any worker starts
+                assertThat(thrown).as("start() without %s", missing).isNotNull();
+            }
             if (thrown == null) {
                 // only a worker meets this resource: the application stops on its own
                 Await.until(Duration.ofSeconds(60), () -> app.state() == AppState.ERROR,

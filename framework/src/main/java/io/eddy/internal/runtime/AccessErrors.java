@@ -107,6 +107,40 @@ final class AccessErrors {
         return null;
     }
 
+    /**
+     * Asks the cluster, before any worker starts, whether the application's principal may use its
+     * consumer group and (under exactly-once) its transactional ids: without this probe, those two
+     * missing ACLs would surface only inside a worker, after {@code start()} had returned. Both
+     * calls only describe (an offset fetch of the group; a transaction lookup of an id under the
+     * application's prefix, which need not exist), and {@code Read} on the group and {@code Write} on
+     * the transactional ids imply the {@code Describe} they need. A failure other than a refusal
+     * (an old broker, a timeout) is ignored here: the worker meets and reports it.
+     *
+     * @throws ClusterAccessException if the cluster refuses either
+     */
+    static void probeGroupAndTransactionalIds(org.apache.kafka.clients.admin.Admin admin, AppOptions o) {
+        probe(o, () -> admin.listConsumerGroupOffsets(o.applicationId()).partitionsToOffsetAndMetadata());
+        if (o.guarantee() == io.eddy.Guarantee.EXACTLY_ONCE) {
+            probe(o, () -> admin.describeTransactions(List.of(o.applicationId() + "-eddy-acl-check")).all());
+        }
+    }
+
+    private static void probe(AppOptions o, Supplier<org.apache.kafka.common.KafkaFuture<?>> call) {
+        try {
+            call.get().get(o.startTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof GroupAuthorizationException
+                    || e.getCause() instanceof TransactionalIdAuthorizationException) {
+                throw translate(e.getCause(), o, AclOperation.READ);
+            }
+            // not a refusal (e.g. the probed transactional id does not exist): nothing to report
+        } catch (java.util.concurrent.TimeoutException e) {
+            // no answer in time: the start's other checks or the worker report an unreachable cluster
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The operation of an internal-topic step, told by the admin call that failed. */
     private static AclOperation operationOf(TopicAdmin.TopicException e, AclOperation topicOperation) {
         // TopicAdmin describes each call in its message ("could not <call>: ..."); an existing internal

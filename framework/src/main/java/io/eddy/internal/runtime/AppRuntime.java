@@ -143,6 +143,7 @@ public final class AppRuntime {
                         1, (short) -1));
                 StoreRegistry.checkAndRecord(plan, options);
             }
+            AccessErrors.probeGroupAndTransactionalIds(admin, options);
             Map<String, Integer> all = new TreeMap<>(counts);
             plan.repartitionTopics().forEach(t -> all.put(t, partitions));
             if (!plan.globalTables().isEmpty()) {
