@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * comes from the application's client factory, and the counts read back with read_committed are
  * exact. The long run ({@code -Deddy.purge.long=true}) sends millions of records through and
  * prints the figures:
- * {@code mvn -o -pl integration-tests test -Dtest=RepartitionPurgeTest -Deddy.purge.long=true}.
+ * {@code mvn -o -pl integration-tests surefire:test@default-test -Dtest=RepartitionPurgeTest -Deddy.purge.long=true}.
  *
  * <p>Also: an existing repartition topic created with other settings (compacted, or with a time
  * or size retention, such as the broker's default 7 days) is refused at start with a message

@@ -56,10 +56,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>Short variant (CI, part of the normal build): 1,000,000 orders; 2 kills, 1 graceful
  *       stop, 1 zombie, 1 broker restart, plus the two instances that join at the start; about
  *       2 to 3 minutes on a 2-core machine.
- *       {@code mvn -o -pl integration-tests test -Dtest=FaultInjectionTest}</li>
+ *       {@code mvn -o -pl integration-tests surefire:test@fault-suite}</li>
  *   <li>Long variant, on demand: 5,000,000 orders; 8 kills, 4 graceful stops, 4 zombies, 3 broker
  *       restarts.
- *       {@code mvn -o -pl integration-tests test -Dtest=FaultInjectionTest -Deddy.faults.long=true}</li>
+ *       {@code mvn -o -pl integration-tests surefire:test@fault-suite -Deddy.faults.long=true}</li>
  *   <li>Replay a failing run: add {@code -Deddy.faults.seed=<seed>} (printed at the start and in
  *       the failure message) to the same command. The seed fixes the input, the kinds of fault,
  *       their order, the chunk after which each fires, the victims and every random delay; how
@@ -134,7 +134,7 @@ class FaultInjectionTest {
                 Files.delete(p);
             }
         }
-        String replay = "mvn -o -pl integration-tests test -Dtest=FaultInjectionTest -Deddy.faults.seed=" + seed
+        String replay = "mvn -o -pl integration-tests surefire:test@fault-suite -Deddy.faults.seed=" + seed
                 + (longRun ? " -Deddy.faults.long=true" : "")
                 + (System.getProperty("eddy.faults.records") != null ? " -Deddy.faults.records=" + requested : "")
                 + (System.getProperty("eddy.faults.counts") != null
