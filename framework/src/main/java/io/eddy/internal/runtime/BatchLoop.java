@@ -513,7 +513,7 @@ public final class BatchLoop implements AssignmentListener {
             // after prepareCommit: the checkpoints carry the watermark the batch advanced to
             Map<TopicPartition, CheckpointedOffset> offsets = new HashMap<>();
             next.forEach((tp, offset) -> offsets.put(tp, new CheckpointedOffset(offset,
-                    checkpointOf(tasks.get(tp.partition())))));
+                    checkpointOf(tasks.get(tp.partition()), tp))));
             result = commit.commit(offsets);
         } catch (CommitPort.BatchFailedException e) {
             throw new ProcessingFailedException(settings.name() + ": batch " + seq + " not committed: "
@@ -567,9 +567,13 @@ public final class BatchLoop implements AssignmentListener {
         }
     }
 
-    private static TaskCheckpoint checkpointOf(Task task) {
-        return new TaskCheckpoint(task.batchId(),
-                task.tracksEventTime() ? task.watermark() : TaskCheckpoint.NO_WATERMARK);
+    private static TaskCheckpoint checkpointOf(Task task, TopicPartition tp) {
+        if (!task.tracksEventTime()) {
+            return new TaskCheckpoint(task.batchId(), TaskCheckpoint.NO_WATERMARK);
+        }
+        long partitionTime = task.partitionEventTime(tp.topic());
+        return new TaskCheckpoint(task.batchId(), task.watermark(),
+                partitionTime == Long.MIN_VALUE ? TaskCheckpoint.NO_WATERMARK : partitionTime);
     }
 
     private void finishCommittedBatch() {
@@ -769,6 +773,7 @@ public final class BatchLoop implements AssignmentListener {
                 TaskCheckpoint checkpoint = e.getValue().get();
                 task.batchId(Math.max(task.batchId(), checkpoint.nextBatchId()));
                 task.restoreWatermark(checkpoint.watermark());
+                task.restoreEventTime(e.getKey().topic(), checkpoint.partitionEventTime());
             }
         }
         if (!added.isEmpty()) {

@@ -395,6 +395,21 @@ public final class Task {
         }
     }
 
+    /**
+     * The largest event time processed from this task's own partition of {@code topic}, including the
+     * batch being committed ({@link Long#MIN_VALUE} if none): stored with the partition's offset.
+     */
+    public long partitionEventTime(String topic) {
+        return context.time == null ? Long.MIN_VALUE : context.time.eventTime(topic);
+    }
+
+    /** Resumes this task's own partition of {@code topic} from the event time its previous owner committed. */
+    public void restoreEventTime(String topic, long eventTime) {
+        if (context.time != null) {
+            context.time.restoreEventTime(topic, eventTime);
+        }
+    }
+
     /** The task's partition of {@code topic} delivered records in the poll at {@code now}. */
     public void inputActive(String topic, long now) {
         if (context.time != null) {

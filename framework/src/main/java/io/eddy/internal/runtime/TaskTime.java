@@ -291,6 +291,31 @@ public final class TaskTime {
         restoredWatermark = watermark;
     }
 
+    /**
+     * The largest event time processed from the task's own partition of {@code topic}, including
+     * the batch being committed (the loop stores it with the partition's offset in that commit);
+     * {@link Long#MIN_VALUE} if none, or if the partition's time comes from upstream tasks.
+     */
+    long eventTime(String topic) {
+        PartitionClock p = find(topic);
+        return p == null || p.propagated ? Long.MIN_VALUE : p.maxEventTime;
+    }
+
+    /**
+     * Resumes the task's own partition of {@code topic} from the largest event time its previous
+     * owner had committed from it: lateness and the quiet rule then continue from the partition's
+     * own progress. Without it, a partition whose last records were processed before a restart
+     * would know only the task's watermark, which other partitions or upstream tasks hold back, and
+     * its reports to downstream tasks would stay there.
+     */
+    void restoreEventTime(String topic, long eventTime) {
+        PartitionClock p = find(topic);
+        if (p != null && !p.propagated && eventTime != Long.MIN_VALUE) {
+            p.maxEventTime = Math.max(p.maxEventTime, eventTime);
+            p.committedMaxEventTime = Math.max(p.committedMaxEventTime, eventTime);
+        }
+    }
+
     /** The batch committed: its watermark and reports are the new fallback for {@link #rollback}. */
     void committed() {
         committedWatermark = watermark;

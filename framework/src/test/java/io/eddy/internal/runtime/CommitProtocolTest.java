@@ -234,7 +234,7 @@ class CommitProtocolTest {
         assertThat(rig.producer.history().subList(sent, rig.producer.history().size()))
                 .extracting(ProducerRecord::topic).contains("out");
         // the quiet partition's watermark is its last event time plus the time since: the clock's now
-        assertThat(rig.offsetCommits()).last().isEqualTo(Map.of(TP0, offset(1, "eddy:batch=1;wm=" + rig.clock.get())));
+        assertThat(rig.offsetCommits()).last().isEqualTo(Map.of(TP0, offset(1, "eddy:batch=1;wm=" + rig.clock.get() + ";pt=1000000")));
         rig.closeTasks();
     }
 

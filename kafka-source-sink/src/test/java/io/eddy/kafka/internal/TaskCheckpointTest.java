@@ -56,6 +56,16 @@ class TaskCheckpointTest {
     }
 
     @Test
+    void carriesThePartitionsOwnEventTimeAndOlderCheckpointsHaveNone() {
+        TaskCheckpoint c = new TaskCheckpoint(7, 1_000, 5_000);
+        assertThat(c.encode()).isEqualTo("eddy:batch=7;wm=1000;pt=5000");
+        assertThat(TaskCheckpoint.decode(c.encode())).contains(c);
+        assertThat(TaskCheckpoint.decode("eddy:batch=7;wm=1000")).contains(
+                new TaskCheckpoint(7, 1_000, TaskCheckpoint.NO_WATERMARK));
+        assertThat(new TaskCheckpoint(7, 1_000).partitionEventTime()).isEqualTo(TaskCheckpoint.NO_WATERMARK);
+    }
+
+    @Test
     void negativeWatermarksSurvive() {
         assertThat(TaskCheckpoint.decode("eddy:batch=2;wm=-7")).contains(new TaskCheckpoint(2, -7));
         TaskCheckpoint early = new TaskCheckpoint(2, Long.MIN_VALUE + 1);   // the lowest real watermark

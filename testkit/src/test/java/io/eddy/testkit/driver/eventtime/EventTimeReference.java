@@ -32,9 +32,9 @@ import java.util.stream.Collectors;
  *       before the watermark a commit at the driver's clock would compute.</li>
  *   <li><b>Watermark</b> ({@link TaskClock}): exactly the rule of the spec, including idle
  *       partitions and the quiet rule, with the driver's clock and idle timeout.</li>
- *   <li><b>Restarts</b>: a restarted task keeps its committed state and watermark (everything is
- *       committed at each batch); its clock starts afresh (no event time seen, partitions
- *       registered at its creation).</li>
+ *   <li><b>Restarts</b>: a restarted task keeps its committed state and watermark and each
+ *       partition's largest event time (everything is committed at each batch); the partitions'
+ *       activity clocks start afresh (registered at its creation).</li>
  *   <li><b>Operators</b> ({@link WindowModel}, {@link DedupModel}, {@link JoinModel}): simple
  *       lists and sets, recomputed rather than maintained incrementally where that is clearer.</li>
  * </ul>
@@ -119,11 +119,13 @@ final class EventTimeReference {
             Batch batch = scenario.batches().get(b);
             now += batch.advanceMs();
             if (batch.restartBefore()) {
-                // a new owner: state and watermark as committed, event-time knowledge lost,
-                // partitions registered at its creation (the scenario gives every task input now)
+                // a new owner: state, watermark and each partition's largest event time as committed
+                // (stored with the partition's offset), partitions registered at its creation (the
+                // scenario gives every task input now)
                 for (Map.Entry<Integer, TaskModel> e : tasks.entrySet()) {
                     TaskClock fresh = new TaskClock(sortedTopics, scenario.delayMs(), Scenario.IDLE_TIMEOUT_MS, now);
                     fresh.wm = e.getValue().clock.wm;
+                    e.getValue().clock.partitions.forEach((topic, old) -> fresh.partitions.get(topic)[0] = old[0]);
                     e.setValue(new TaskModel(fresh, e.getValue().operator));
                 }
             }
