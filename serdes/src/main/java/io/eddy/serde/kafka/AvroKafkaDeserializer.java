@@ -2,7 +2,6 @@ package io.eddy.serde.kafka;
 
 import io.eddy.serde.Serde;
 import io.eddy.serde.avro.AvroSerdes;
-import io.eddy.serde.registry.SchemaRegistryClient;
 import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -18,8 +17,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public class AvroKafkaDeserializer implements Deserializer<Object> {
 
-    private volatile SchemaRegistryClient client;
-    private volatile Serde<Object> serde;
+    private final ConfiguredAvroSerde configured = new ConfiguredAvroSerde("AvroKafkaDeserializer");
 
     /** Creates an unconfigured deserializer; Kafka then calls {@link #configure}. */
     public AvroKafkaDeserializer() {
@@ -32,14 +30,7 @@ public class AvroKafkaDeserializer implements Deserializer<Object> {
      */
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
-        RegistrySerdeConfig config = RegistrySerdeConfig.parse(configs, isKey);
-        SchemaRegistryClient created = SchemaRegistryClient.create(config.registry());
-        serde = isKey ? AvroSerdes.untypedKey(created, config.avroOptions()) : AvroSerdes.untyped(created, config.avroOptions());
-        SchemaRegistryClient previous = client;
-        client = created;
-        if (previous != null) {
-            previous.close();     // configured again: the new client replaces the old one
-        }
+        configured.configure(configs, isKey);
     }
 
     @Override
@@ -53,19 +44,12 @@ public class AvroKafkaDeserializer implements Deserializer<Object> {
     }
 
     private Serde<Object> serde() {
-        Serde<Object> s = serde;
-        if (s == null) {
-            throw new IllegalStateException("AvroKafkaDeserializer is not configured: call configure(configs, isKey) first");
-        }
-        return s;
+        return configured.serde();
     }
 
     /** Closes the registry client created by {@link #configure}. */
     @Override
     public void close() {
-        SchemaRegistryClient c = client;
-        if (c != null) {
-            c.close();
-        }
+        configured.close();
     }
 }
