@@ -1,5 +1,9 @@
 package io.eddy.dsl;
 
+import io.eddy.processor.ProcessedStream;
+import io.eddy.processor.RecordProcessor;
+import io.eddy.processor.ValueProcessor;
+
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
@@ -67,6 +71,19 @@ public interface RecordStream<K, V> {
      * under the same key; as {@link #mapValues(BiFunction)}, the key is seen but not changed.
      */
     <V2> RecordStream<K, V2> flatMapValues(BiFunction<? super K, ? super V, ? extends Iterable<? extends V2>> mapper);
+
+    /**
+     * Runs a per-record processor that may change the key and emit any number of records, with
+     * their timestamps and headers, to its main output and to side outputs (see
+     * {@link RecordProcessor}). A grouping after it repartitions.
+     */
+    <KO, VO> ProcessedStream<KO, VO> process(Supplier<? extends RecordProcessor<K, V, KO, VO>> processor, Named name);
+
+    /**
+     * Runs a per-record processor that keeps the key (see {@link ValueProcessor}); a
+     * {@code groupByKey} after it needs no repartition unless the key changed upstream.
+     */
+    <VO> ProcessedStream<K, VO> processValues(Supplier<? extends ValueProcessor<K, V, VO>> processor, Named name);
 
     /** Keeps the records {@code predicate} accepts. */
     RecordStream<K, V> filter(BiPredicate<? super K, ? super V> predicate);

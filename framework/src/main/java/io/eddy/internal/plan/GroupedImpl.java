@@ -1,5 +1,13 @@
 package io.eddy.internal.plan;
 
+import io.eddy.dsl.RecordStream;
+import io.eddy.processor.KeyedProcessor;
+import io.eddy.processor.ProcessedStream;
+import io.eddy.processor.StateMapper;
+import io.eddy.processor.StateSpec;
+import io.eddy.processor.StateTimeout;
+import io.eddy.processor.StateUpdater;
+
 import io.eddy.dsl.Aggregator;
 import io.eddy.dsl.Grouped;
 import io.eddy.dsl.GroupedStream;
@@ -82,6 +90,68 @@ final class GroupedImpl<K, V> implements GroupedStream<K, V> {
         PlanNode table = builder.addNamed(List.of(node), kind, name.name(), operator.apply(store), false);
         table.namedByArgument = true;
         return new TableImpl<>(builder, table, false, maxKeys);
+    }
+
+    @Override
+    public <KO, VO> ProcessedStream<KO, VO> process(Supplier<? extends KeyedProcessor<K, V, KO, VO>> processor,
+                                                    List<? extends StateSpec> states, Named name) {
+        return keyedProcess(processor, states, name, "process", true);
+    }
+
+    private <KO, VO> ProcessedStream<KO, VO> keyedProcess(Supplier<?> processor, List<? extends StateSpec> states,
+                                                          Named name, String kind, boolean keyChanged) {
+        Objects.requireNonNull(processor, "processor");
+        Objects.requireNonNull(states, "states");
+        Objects.requireNonNull(name, "name");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (StateSpec s : states) {
+            if (!names.add(Objects.requireNonNull(s, "a state declaration").name())) {
+                throw new IllegalArgumentException("state variable '" + s.name() + "' is declared twice for operator '"
+                        + name.name() + "'; state names must be unique per operator");
+            }
+        }
+        StoreSpec state = builder.addStore(name.name(), StoreSpec.Kind.KEY_VALUE, Serdes.bytes(), Serdes.bytes(), 0, 0,
+                kind);
+        StoreSpec timers = builder.addStore(name.name() + "-timers", StoreSpec.Kind.KEY_VALUE, Serdes.bytes(),
+                Serdes.bytes(), 0, 0, kind + " timers");
+        PlanNode node = builder.addNamed(List.of(this.node), kind, name.name(), new OperatorSpec.KeyedProcess(state,
+                timers, processor, List.copyOf(states), grouped.keySerde(), List.of()), false);
+        node.namedByArgument = true;
+        // timers follow the stream's event time: record timestamps with no allowed delay unless declared
+        node.eventTimeDelayMs = eventTimeDelayMs == null ? 0L : eventTimeDelayMs;
+        return new ProcessedStreamImpl<>(builder, node, keyChanged, eventTimeDelayMs);
+    }
+
+    @Override
+    public <S, R> RecordStream<K, R> mapWithState(StateMapper<? super K, ? super V, S, ? extends R> function,
+                                                  Serde<S> stateSerde, StateTimeout timeout, Named name) {
+        return withState(function, stateSerde, timeout, name, false, "mapWithState");
+    }
+
+    @Override
+    public <S, R> RecordStream<K, R> flatMapWithState(
+            StateMapper<? super K, ? super V, S, ? extends Iterable<? extends R>> function, Serde<S> stateSerde,
+            StateTimeout timeout, Named name) {
+        return withState(function, stateSerde, timeout, name, true, "flatMapWithState");
+    }
+
+    private <S, R> RecordStream<K, R> withState(StateMapper<? super K, ? super V, S, ?> function, Serde<S> stateSerde,
+                                                StateTimeout timeout, Named name, boolean flat, String kind) {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(stateSerde, "stateSerde");
+        Objects.requireNonNull(timeout, "timeout");
+        io.eddy.processor.ValueStateSpec<S> state = GroupStateProcessor.stateSpec(stateSerde);
+        Supplier<KeyedProcessor<K, V, K, R>> processor = () -> new GroupStateProcessor<>(state, function, timeout, flat);
+        return keyedProcess(processor, List.of(state, GroupStateProcessor.TIMEOUT), name, kind, false);
+    }
+
+    @Override
+    public <S> Table<K, S> updateStateByKey(StateUpdater<? super K, ? super V, S> updater, Serde<S> stateSerde,
+                                            Named name) {
+        Objects.requireNonNull(updater, "updater");
+        Objects.requireNonNull(stateSerde, "stateSerde");
+        return add(Objects.requireNonNull(name, "name"), "updateStateByKey", stateSerde,
+                store -> new OperatorSpec.UpdateState(store, updater));
     }
 
     @Override

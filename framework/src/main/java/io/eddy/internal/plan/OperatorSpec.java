@@ -128,4 +128,33 @@ public sealed interface OperatorSpec {
     /** One side of a windowed stream-stream join. */
     record StreamJoinSide(StreamJoinSpec join, boolean leftSide) implements OperatorSpec {
     }
+
+    /**
+     * A keyed processor: state variables {@code states} in the store {@code state}, timers in the
+     * store {@code timers}. Children: the main output first, then one per side output, in
+     * {@code sideOutputs} order.
+     */
+    record KeyedProcess(StoreSpec state, StoreSpec timers, Supplier processor, List<io.eddy.processor.StateSpec> states,
+                        Serde keySerde, List<String> sideOutputs) implements OperatorSpec {
+        /** Copies the lists. */
+        public KeyedProcess {
+            states = List.copyOf(states);
+            sideOutputs = List.copyOf(sideOutputs);
+        }
+    }
+
+    /**
+     * A per-record processor; {@code fixedKey} for a {@link io.eddy.processor.ValueProcessor}.
+     * Children: the main output first, then one per side output, in {@code sideOutputs} order.
+     */
+    record RecordProcess(Supplier processor, boolean fixedKey, List<String> sideOutputs) implements OperatorSpec {
+        /** Copies the list. */
+        public RecordProcess {
+            sideOutputs = List.copyOf(sideOutputs);
+        }
+    }
+
+    /** Folds each record into its key's state in {@code store}; a null result removes the key. A table. */
+    record UpdateState(StoreSpec store, io.eddy.processor.StateUpdater updater) implements OperatorSpec {
+    }
 }

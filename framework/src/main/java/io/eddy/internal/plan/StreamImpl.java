@@ -14,6 +14,9 @@ import io.eddy.dsl.Named;
 import io.eddy.dsl.JoinWindows;
 import io.eddy.dsl.StreamJoined;
 import io.eddy.dsl.Table;
+import io.eddy.processor.ProcessedStream;
+import io.eddy.processor.RecordProcessor;
+import io.eddy.processor.ValueProcessor;
 import io.eddy.serde.Serde;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,11 +30,11 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** The {@link RecordStream} the DSL hands out: a pointer to the plan node that produces it. */
-final class StreamImpl<K, V> implements RecordStream<K, V> {
-    private final PipelineBuilder builder;
+class StreamImpl<K, V> implements RecordStream<K, V> {
+    final PipelineBuilder builder;
     final PlanNode node;
     /** Whether an operator since the source may have changed the key (so the key no longer matches the partition). */
-    private final boolean keyChanged;
+    final boolean keyChanged;
     /** The allowed delay declared by withEventTime upstream, or null if none was. */
     final Long eventTimeDelayMs;
 
@@ -399,6 +402,25 @@ final class StreamImpl<K, V> implements RecordStream<K, V> {
     public <V2> RecordStream<K, V2> flatMapValues(
             BiFunction<? super K, ? super V, ? extends Iterable<? extends V2>> mapper) {
         return then("flatMapValues", new OperatorSpec.FlatMapValues(Objects.requireNonNull(mapper, "mapper")));
+    }
+
+    @Override
+    public <KO, VO> ProcessedStream<KO, VO> process(Supplier<? extends RecordProcessor<K, V, KO, VO>> processor,
+                                                    Named name) {
+        return processRecords(Objects.requireNonNull(processor, "processor"), false, name);
+    }
+
+    @Override
+    public <VO> ProcessedStream<K, VO> processValues(Supplier<? extends ValueProcessor<K, V, VO>> processor,
+                                                     Named name) {
+        return processRecords(Objects.requireNonNull(processor, "processor"), true, name);
+    }
+
+    private <KO, VO> ProcessedStream<KO, VO> processRecords(Supplier<?> processor, boolean fixedKey, Named name) {
+        Objects.requireNonNull(name, "name");
+        PlanNode node = builder.addNamed(List.of(this.node), fixedKey ? "processValues" : "process", name.name(),
+                new OperatorSpec.RecordProcess(processor, fixedKey, List.of()), false);
+        return new ProcessedStreamImpl<>(builder, node, keyChanged || !fixedKey, eventTimeDelayMs);
     }
 
     @Override

@@ -74,4 +74,8 @@ public abstract class Node {
     /** The batch was aborted. Default: nothing. */
     void abort(Throwable cause) {
     }
+
+    /** The task is being dropped; release user resources. Default: nothing. */
+    void close() {
+    }
 }

@@ -68,6 +68,12 @@ final class Operators {
             factory = WindowNodes.aggregate(w.window());
         } else if (op instanceof OperatorSpec.StreamJoinSide j) {
             factory = EventTimeNodes.joinSide(j.join(), j.leftSide());
+        } else if (op instanceof OperatorSpec.KeyedProcess k) {
+            factory = ProcessorNodes.keyed(k);
+        } else if (op instanceof OperatorSpec.RecordProcess r) {
+            factory = ProcessorNodes.record(r);
+        } else if (op instanceof OperatorSpec.UpdateState u) {
+            factory = StatefulNodes.updateState(u.store(), u.updater());
         } else {
             throw new IllegalStateException("operator '" + name + "' is a " + op.getClass().getSimpleName()
                     + ", which the runtime cannot run yet (io.eddy.internal.runtime.Operators)");

@@ -66,6 +66,26 @@ public final class StatefulNodes {
         };
     }
 
+    /** Folds each record into its key's state; a null result removes the key (updateStateByKey). */
+    static Nodes.Factory updateState(StoreSpec spec, io.eddy.processor.StateUpdater updater) {
+        return (name, task) -> new StoreTableNode(name, task, spec, 0) {
+            @Override
+            void process(Object key, Object value) {
+                if (key == null) {
+                    throw failed(new NullPointerException("updateStateByKey needs a key; got a record with a null key"));
+                }
+                Object next;
+                try {
+                    next = updater.update(key, value, store.get(key));
+                } catch (RuntimeException e) {
+                    throw failed(e);
+                }
+                store.put(key, next);
+                changed(key, next);
+            }
+        };
+    }
+
     /** The latest value per key; a null value deletes the key. */
     static Nodes.Factory materialize(StoreSpec spec) {
         return (name, task) -> new StoreTableNode(name, task, spec, 0) {

@@ -463,6 +463,13 @@ public final class Task {
 
     /** Closes the task's stores (after its batch committed or aborted). */
     public void close() {
+        for (Node n : nodes) {
+            try {
+                n.close();
+            } catch (RuntimeException e) {
+                log.warn("operator '{}' of task {} failed to close: {}", n.name, id(), e.toString());
+            }
+        }
         if (context.state != null) {
             context.state.close();
         }
