@@ -45,7 +45,9 @@ public interface KeyedProcessor<K, V, KO, VO> {
 
     /**
      * Handles one record. Throwing fails the record: the application's error handler decides
-     * (skip the record or fail the batch), as for any operator.
+     * (skip the record or fail the batch), as for any operator. When it skips, what the processor
+     * wrote to state and emitted for that record before throwing stays part of the batch: write
+     * state after the checks that may throw.
      *
      * @param key   the record's key (never null: grouping refuses null keys)
      * @param value the record's value, possibly null
