@@ -40,9 +40,15 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 @SuppressWarnings({"unchecked", "rawtypes"})
 final class ProcessorNodes {
-    private static final Headers NO_HEADERS = new RecordHeaders().add("", new byte[0]).remove("");
+    private static final Headers NO_HEADERS = readOnlyEmpty();
 
     private ProcessorNodes() {
+    }
+
+    private static Headers readOnlyEmpty() {
+        RecordHeaders h = new RecordHeaders();
+        h.setReadOnly();
+        return h;
     }
 
     static Nodes.Factory keyed(OperatorSpec.KeyedProcess spec) {
