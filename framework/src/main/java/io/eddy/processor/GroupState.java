@@ -8,7 +8,10 @@ import java.time.Duration;
  * with its timeout. A call for a record has {@link #hasTimedOut()} false; a call because the
  * timeout passed has it true and no record (the value argument is null). A timeout set in one call
  * replaces the previous one; a call that sets none after a record leaves none (the key does not
- * time out until a later call sets one), as in Spark.
+ * time out until a later call sets one), as in Spark. As in Spark, timeouts are checked when the
+ * batch commits, after its records: a record of the key in the same batch in which the watermark
+ * (or the clock) passes its timeout is processed first and cancels the timeout. For a stricter
+ * event-time order, use a {@link KeyedProcessor} and its timers.
  *
  * @param <S> state type
  */

@@ -13,7 +13,8 @@ public interface TimerService {
 
     /**
      * Registers an event-time timer; registering an existing one again is a no-op. A time at or
-     * below the current watermark fires at the next commit. Without
+     * below the current watermark fires at the next commit; registered from {@code onTimer}
+     * while timers fire, it fires in the same commit, in time order with the others. Without
      * {@code RecordStream#withEventTime} upstream, event time is the record timestamp with no
      * allowed delay.
      */

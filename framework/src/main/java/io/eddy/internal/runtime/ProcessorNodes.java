@@ -35,12 +35,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *
  * <p>Timers fire in the keyed node's {@link Node#flush()}, while the batch commits: first the
  * event-time timers the new watermark reached, then the processing-time timers the clock reached,
- * each in time order. A timer registered during that flush at a time already due fires at the
- * next commit (the task then commits a batch without records promptly), which bounds a flush.
+ * each one at a time in time order, so a timer a callback registers at a time already due fires
+ * in the same commit, in order.
  */
 @SuppressWarnings({"unchecked", "rawtypes"})
 final class ProcessorNodes {
     private static final Headers NO_HEADERS = readOnlyEmpty();
+    /** Bounds one commit's timer callbacks: only a callback re-registering due timers forever reaches it. */
+    static final long MAX_TIMERS_PER_COMMIT = 1_000_000;
 
     private ProcessorNodes() {
     }
@@ -236,21 +238,31 @@ final class ProcessorNodes {
             }
         }
 
+        /**
+         * Fires the due timers of {@code domain} one at a time, earliest first, so a timer that a
+         * callback registers at a time already due fires in this commit and in time order (as
+         * Flink fires timers within one watermark advance). A callback that keeps registering due
+         * timers would never end: past a bound the batch fails, naming the operator.
+         */
         private void fire(Timers.Domain domain, long upTo) {
-            List<Timers.Due> due = timers.takeDue(domain, upTo);
-            if (due.isEmpty()) {
+            if (timers.next(domain) > upTo) {
                 return;
             }
             KeyedProcessor p = processor();
             RecordContext r = task.record;
             long savedTimestamp = r.timestamp;
+            long fired = 0;
             try {
                 inTimer = true;
-                for (Timers.Due d : due) {
+                for (Timers.Due d = timers.pollDue(domain, upTo); d != null; d = timers.pollDue(domain, upTo)) {
+                    if (++fired > MAX_TIMERS_PER_COMMIT) {
+                        throw failed(new IllegalStateException("more than " + MAX_TIMERS_PER_COMMIT + " timers fired in "
+                                + "one commit; does onTimer register a timer that is already due each time?"));
+                    }
                     byte[] payload = d.payload();
                     byte[] rest = Arrays.copyOfRange(payload, 1, payload.length);
                     if (payload[0] == ProcessorState.CLEANUP_TIMER) {
-                        state.cleanup(rest, upTo);
+                        state.cleanup(rest, task.clock.getAsLong());
                         continue;
                     }
                     Object key;

@@ -104,6 +104,30 @@ final class Timers {
         return due;
     }
 
+    /**
+     * Removes and returns the earliest timer of {@code domain} at or before {@code time}, or null
+     * if there is none: for callers that may register new due timers between two calls and must
+     * still fire in time order.
+     */
+    Due pollDue(Domain domain, long time) {
+        if (next(domain) > time) {
+            return null;
+        }
+        byte[] to = time == Long.MAX_VALUE ? endOf(domain) : key(domain, time + 1, new byte[0]);
+        byte[] k = null;
+        try (StoreIterator<Map.Entry<byte[], byte[]>> it = store.range(key(domain, Long.MIN_VALUE, new byte[0]), to)) {
+            if (it.hasNext()) {
+                k = it.next().getKey();
+            }
+        }
+        if (k == null || timeOf(k) > time) {
+            return null;
+        }
+        store.put(k, null);
+        known[domain.ordinal()] = false;
+        return new Due(timeOf(k), Arrays.copyOfRange(k, 9, k.length));
+    }
+
     /** The batch aborted: cached knowledge of the earliest timer may be wrong. */
     void reset() {
         known[0] = false;

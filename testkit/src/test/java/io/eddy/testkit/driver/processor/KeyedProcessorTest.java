@@ -257,4 +257,55 @@ class KeyedProcessorTest {
                         Named.as("dup")).toKafka("out", OUT)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'total' is declared twice");
     }
+
+    @ParameterizedTest(name = "restarts={0}")
+    @ValueSource(booleans = {false, true})
+    void aTimerRegisteredWhileTimersFireAtADueTimeFiresInTheSameCommitInTimeOrder(boolean restarts) {
+        Produced<String, String> strings = Produced.with(Serdes.string(), Serdes.string());
+        try (TestDriver d = driver(restarts, p -> p.kafka("in", IN).groupByKey(GROUPED)
+                .process(() -> new KeyedProcessor<String, Long, String, String>() {
+                    @Override
+                    public void process(String key, Long value, KeyedContext<String, String, String> ctx) {
+                        ctx.timers().registerEventTime(ctx.timestamp() + 1_000);
+                        ctx.timers().registerEventTime(ctx.timestamp() + 5_000);
+                    }
+
+                    @Override
+                    public void onTimer(String key, Timer timer, KeyedContext<String, String, String> ctx) {
+                        long offset = timer.time() - T0.toEpochMilli();
+                        ctx.forward(key, "fired " + offset);
+                        if (offset == 1_000) {
+                            ctx.timers().registerEventTime(timer.time() + 1_000);   // due, and before 5 s
+                        }
+                    }
+                }, List.of(), Named.as("chain")).toKafka("out", strings))) {
+            TestInputTopic<String, Long> in = d.input("in", Serdes.string(), Serdes.longs());
+            in.pipe(0, "k", 1L, T0, new RecordHeaders());
+            d.runBatch();
+            in.pipe(0, "other", 1L, T0.plusSeconds(10), new RecordHeaders());
+            d.runBatch();
+            assertThat(d.output("out", Serdes.string(), Serdes.string()).readValues())
+                    .containsExactly("fired 1000", "fired 2000", "fired 5000");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTimerCallbackThatReRegistersItselfForeverFailsTheBatchInsteadOfHanging() {
+        try (TestDriver d = driver(false, p -> p.kafka("in", IN).groupByKey(GROUPED)
+                .process(() -> new KeyedProcessor<String, Long, String, Long>() {
+                    @Override
+                    public void process(String key, Long value, KeyedContext<String, String, Long> ctx) {
+                        ctx.timers().registerProcessingTime(0);
+                    }
+
+                    @Override
+                    public void onTimer(String key, Timer timer, KeyedContext<String, String, Long> ctx) {
+                        ctx.timers().registerProcessingTime(0);
+                    }
+                }, List.of(), Named.as("forever")).toKafka("out", OUT))) {
+            d.input("in", Serdes.string(), Serdes.longs()).pipe("k", 1L);
+            assertThatThrownBy(d::runBatch).isInstanceOf(ProcessingFailedException.class)
+                    .hasMessageContaining("forever").hasMessageContaining("timers fired in one commit");
+        }
+    }
 }
