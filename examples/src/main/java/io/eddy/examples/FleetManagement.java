@@ -56,6 +56,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * the reports are replayed. See {@link TripDetector} for how it works. The statistics are a plain
  * fold of the trips, {@code updateStateByKey}.
  *
+ * <p>Why not {@code mapWithState} with {@code StateTimeout.EVENT_TIME}, the book's tool? It is
+ * enough when a vehicle's reports arrive in order: one state value per vehicle (the open trip),
+ * its timeout moved to the last report plus 5 minutes at every report. Here they do not: it
+ * would see an ignition-off before the reports it overtook, and, since a timeout is checked when
+ * the batch commits, after the batch's records, a backlog holding both a silence and the report
+ * that ended it would cancel the timeout instead of closing the trip. The keyed processor waits
+ * for the watermark and replays each vehicle's reports in time order, timeouts included.
+ *
  * <p>Run as a program, it starts an embedded Kafka broker (unless {@code --bootstrap host:port}
  * or {@code EDDY_BOOTSTRAP} names a cluster), replays an hour of a simulated fleet of 12 trucks at
  * 120 times real time ({@link FleetFeed}: out-of-order reports, units that go silent, glitched

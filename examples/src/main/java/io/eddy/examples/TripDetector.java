@@ -42,7 +42,7 @@ import java.util.Map;
  * <p>The silence is also checked before each pending report is applied, not only by its own
  * timer: when a batch moves the watermark past a silence and past the reports after it (a
  * backlog), the silence timer, registered while timers fire, is already due and fires only at the
- * next commit, after the later reports' timers ({@link io.eddy.processor.TimerService}).
+ * next commit, after the later reports' timers (see {@link io.eddy.processor.TimerService#registerEventTime}).
  *
  * <p>A report at or behind the watermark its batch started with is {@link Anomaly.Kind#LATE}: the
  * reports after it may already have been applied. Everything lives in the two state variables
