@@ -106,6 +106,7 @@ final class FleetFeed implements Runnable {
         for (int v = 1; v <= vehicles; v++) {
             String vehicle = "truck-" + v;
             long odometer = random.nextLong(10_000_000, 200_000_000);
+            int governor = 80 + 5 * (v % 7);   // each truck's speed limiter, 80 to 110 km/h
             long t = base + random.nextLong(0, 60) * 1000;
             List<VehicleEvent> reports = new ArrayList<>();
             int tripNumber = 0;
@@ -129,7 +130,7 @@ final class FleetFeed implements Runnable {
                 int kmh = 0;
                 reports.add(new VehicleEvent(vehicle, t, true, odometer, 0));
                 for (t += REPORT_EVERY; t < start + tripLength && t < silentAt; t += REPORT_EVERY) {
-                    kmh = Math.max(5, Math.min(110, kmh + random.nextInt(-15, 21)));
+                    kmh = Math.max(5, Math.min(governor, kmh + random.nextInt(-15, 21)));
                     odometer += Math.round(kmh * REPORT_EVERY / 3600.0);
                     reports.add(new VehicleEvent(vehicle, t, true, odometer, kmh));
                     count++;
