@@ -25,7 +25,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Process plumbing shared by the event-time examples ({@link WebLogAnalytics},
+ * Process plumbing shared by the event-time examples ({@link WebLogAnalytics}, {@link FleetManagement},
  * {@link SensorAverages}): topic creation, a fresh state directory per run, argument checks,
  * waiting with a deadline, reading output topics as they fill, and ending the program.
  */
