@@ -19,8 +19,7 @@ class HarnessOptionsTest {
         assertThat(o.partitions()).isEqualTo(8);
         assertThat(o.repeats()).isEqualTo(3);
         assertThat(o.workloads())
-                .containsExactly(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5, Workload.W6,
-                        Workload.W10);
+                .containsExactly(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5, Workload.W6);
         assertThat(o.engines()).containsExactly(Engine.EDDY, Engine.KAFKA_STREAMS, Engine.PLAIN_CLIENTS);
         assertThat(o.threads()).containsExactly(1, 2);
         assertThat(o.commitMillis()).isEqualTo(100);
