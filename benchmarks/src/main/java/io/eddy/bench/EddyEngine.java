@@ -23,11 +23,15 @@ import java.util.Optional;
  * W2, W4 and W6 count in the store {@value Workload#COUNT_STORE}; W5 runs W1's pipeline. W3 declares
  * the record timestamp as event time with the input's disorder as allowed delay, counts per key in
  * tumbling one-minute windows (no grace) in the store {@value Workload#COUNT_STORE}, and emits
- * {@link OutputMode#FINAL} with {@link WindowedSerde} keys.
+ * {@link OutputMode#FINAL} with {@link WindowedSerde} keys. W10 reads long values, declares the
+ * record timestamp as event time with no allowed delay (its input is in order in every partition)
+ * and runs {@link EddySessionTotals} with its two value states, named {@value #W10_OPERATOR}.
  */
 final class EddyEngine implements RunningEngine {
     /** System property of the engine JVM: the per-store read cache in bytes (the harness's --eddy-store-cache-bytes). */
     static final String STORE_CACHE_PROPERTY = "eddy.bench.storeCacheBytes";
+    /** W10's operator: its stores are {@code totals} and {@code totals-timers}. */
+    static final String W10_OPERATOR = "totals";
     private final EddyApp app;
 
     private EddyEngine(EddyApp app) {
@@ -48,7 +52,15 @@ final class EddyEngine implements RunningEngine {
         }
         Consumed<String, String> input = Consumed.with(Serdes.string(), Serdes.string())
                 .withStartingOffsets(StartingOffsets.earliest());
-        if (workload.windowed()) {
+        if (workload == Workload.W10) {
+            builder.pipeline(p -> p
+                    .kafka(spec.inputTopic(), Consumed.with(Serdes.string(), Serdes.longs())
+                            .withStartingOffsets(StartingOffsets.earliest()))
+                    .withEventTime(Duration.ZERO)
+                    .groupByKey(Grouped.with(Serdes.string(), Serdes.longs()))
+                    .process(EddySessionTotals::new, EddySessionTotals.STATES, Named.as(W10_OPERATOR))
+                    .toKafka(spec.outputTopic(), Produced.with(Serdes.string(), Serdes.longs())));
+        } else if (workload.windowed()) {
             builder.pipeline(p -> p
                     .kafka(spec.inputTopic(), input)
                     .withEventTime(Duration.ofMillis(spec.allowedDelayMillis()))

@@ -61,6 +61,11 @@ import org.apache.kafka.common.TopicPartition;
  *       record timestamps ({@link EventTimeInput}); the check reads the output and compares every
  *       emitted (key, window) count with the true one, refuses a window emitted twice, and requires
  *       every window that is closed at the end of the input ({@link WindowCountCheck}).</li>
+ *   <li>SESSION_TOTALS (W10): timed the same way on its own input, written once with event-time
+ *       record timestamps and long values ({@link SessionInput}); the check reads the output and
+ *       compares each key's totals, in order, with the key's sessions in the input, and requires
+ *       every session whose timer must have fired by the end of the input
+ *       ({@link SessionTotalsCheck}).</li>
  *   <li>RESTORE (W4): before the engine starts, the harness writes the run's changelog topic
  *       ({@link InputLoader#loadChangelog}); the input topic is empty. The clock stops when the
  *       engine reports every changelog partition restored ({@link RestoreWatch}).</li>
@@ -80,6 +85,7 @@ public final class Harness {
     private static final String INPUT_TOPIC = "bench-input";
     private static final String RESTORE_INPUT_TOPIC = "bench-restore-input";
     private static final String W3_INPUT_TOPIC = "bench-w3-input";
+    private static final String W10_INPUT_TOPIC = "bench-w10-input";
     private static final long POLL_MILLIS = 20;
 
     private final HarnessOptions options;
@@ -89,6 +95,8 @@ public final class Harness {
     private Map<TopicPartition, Long> w3InputEnds;
     private long w1Expected;
     private EventTimeInput.Expected w3Expected;
+    private Map<TopicPartition, Long> w10InputEnds;
+    private SessionInput.Expected w10Expected;
 
     private Harness(HarnessOptions options) {
         this.options = options;
@@ -212,6 +220,44 @@ public final class Harness {
         if (options.workloads().contains(Workload.W3)) {
             loadW3Input();
         }
+        if (options.workloads().contains(Workload.W10)) {
+            loadW10Input();
+        }
+    }
+
+    /** Writes W10's input ({@link SessionInput}) and computes every session it holds. */
+    private void loadW10Input() {
+        kafka.createTopic(W10_INPUT_TOPIC, options.partitions());
+        SessionInput input = SessionInput.loadedAt(System.currentTimeMillis(), options.records(), options.keys(),
+                options.partitions());
+        long start = System.nanoTime();
+        InputLoader.loadSessions(kafka.bootstrapServers(), W10_INPUT_TOPIC, input);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        w10InputEnds = probe.endOffsets(W10_INPUT_TOPIC, options.partitions());
+        long written = w10InputEnds.values().stream().mapToLong(Long::longValue).sum();
+        if (written != options.records()) {
+            throw new IllegalStateException("the input topic " + W10_INPUT_TOPIC + " holds " + written
+                    + " records, not " + options.records());
+        }
+        w10Expected = input.expected();
+        long[] eddy = w10Expected.required(0);
+        long[] streams = w10Expected.required(options.w10PunctuateMillis());
+        say("loaded %s records into %s in %.1f s: %s keys, event time from %s over %.1f min; %s sessions, of which "
+                        + "%s (totals summing to %d) must fire by the end of the input (Kafka Streams, firing up to "
+                        + "%d ms late: %s, summing to %d)",
+                Stats.count(written), W10_INPUT_TOPIC, millis / 1000.0, Stats.count(options.keys()),
+                Instant.ofEpochMilli(input.baseMillis()), input.spanMillis() / 60_000.0,
+                Stats.count(w10Expected.all()), Stats.count(eddy[0]), eddy[1], options.w10PunctuateMillis(),
+                Stats.count(streams[0]), streams[1]);
+    }
+
+    /** The end offsets of the input {@code workload} reads. */
+    private Map<TopicPartition, Long> inputEnds(Workload workload) {
+        return switch (workload.kind()) {
+            case WINDOW_COUNT -> w3InputEnds;
+            case SESSION_TOTALS -> w10InputEnds;
+            default -> inputEnds;
+        };
     }
 
     /** Writes W3's input ({@link EventTimeInput}) and computes what its output must hold. */
@@ -265,12 +311,15 @@ public final class Harness {
             case LATENCY -> "bench-latency-in-" + id;
             case THROUGHPUT, COUNT -> INPUT_TOPIC;
             case WINDOW_COUNT -> W3_INPUT_TOPIC;
+            case SESSION_TOTALS -> W10_INPUT_TOPIC;
         };
         long records = workload.kind() == Workload.Kind.RESTORE ? options.restoreRecords() : options.records();
         long expectedOutput = switch (workload.kind()) {
             case THROUGHPUT -> w1Expected;
             case COUNT -> Math.min(options.records(), options.keys());
             case WINDOW_COUNT -> w3Expected.required();
+            case SESSION_TOTALS -> w10Expected.required(
+                    SessionTotalsCheck.firingLagMillis(engine, options.w10PunctuateMillis()))[0];
             case RESTORE -> options.restoreRecords();
             case LATENCY -> -1;
         };
@@ -290,6 +339,9 @@ public final class Harness {
                     .jvmOption("-Xmx" + options.engineHeap(workload))
                     .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
                     .logFile(options.outDir().resolve("logs").resolve(id + ".log"));
+            if (workload == Workload.W10 && engine == Engine.KAFKA_STREAMS) {
+                builder.jvmOption("-D" + StreamsEngine.PUNCTUATE_PROPERTY + "=" + options.w10PunctuateMillis());
+            }
             if (engine == Engine.EDDY && options.eddyStoreCacheBytes() != null) {
                 builder.jvmOption("-D" + EddyEngine.STORE_CACHE_PROPERTY + "=" + options.eddyStoreCacheBytes());
             }
@@ -320,6 +372,12 @@ public final class Harness {
                 }
                 case WINDOW_COUNT -> {
                     WindowCountCheck check = new WindowCountCheck(w3Expected, WindowCountCheck.windowSuffixBytes(engine));
+                    actual = probe.readAll(outputTopic, options.partitions(), check::accept, Duration.ofSeconds(120));
+                    error = check.error();
+                }
+                case SESSION_TOTALS -> {
+                    SessionTotalsCheck check = new SessionTotalsCheck(w10Expected,
+                            SessionTotalsCheck.firingLagMillis(engine, options.w10PunctuateMillis()));
                     actual = probe.readAll(outputTopic, options.partitions(), check::accept, Duration.ofSeconds(120));
                     error = check.error();
                 }
@@ -397,7 +455,8 @@ public final class Harness {
         long restoredRecords = -1;
         LatencyProbe.Result latency = null;
         switch (spec.workload().kind()) {
-            case THROUGHPUT, COUNT, WINDOW_COUNT -> endMillis = awaitCommitted(child, spec, timeoutSeconds);
+            case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS ->
+                    endMillis = awaitCommitted(child, spec, timeoutSeconds);
             case RESTORE -> {
                 String line = child.awaitLogLine(EngineMain.RESTORED_MARKER, Duration.ofSeconds(timeoutSeconds));
                 endMillis = field(line, "at");
@@ -449,7 +508,7 @@ public final class Harness {
                 throw new IllegalStateException(spec.engine().label() + " JVM exited before processing all input; "
                         + "log ends with:\n" + logTail(child.logFile()));
             }
-            if (probe.committedReached(spec.applicationId(), spec.workload().windowed() ? w3InputEnds : inputEnds)) {
+            if (probe.committedReached(spec.applicationId(), inputEnds(spec.workload()))) {
                 return System.currentTimeMillis();
             }
             if (System.nanoTime() > deadline) {
@@ -530,12 +589,13 @@ public final class Harness {
             return head + "FAILED " + r.error();
         }
         String what = switch (r.workload().kind()) {
-            case THROUGHPUT, COUNT, WINDOW_COUNT -> String.format(Locale.ROOT,
+            case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS -> String.format(Locale.ROOT,
                     "%s records in %.2f s = %s records/s; output %s%s",
                     Stats.count(r.inputRecords()), r.millis() / 1000.0, Stats.rate(r.recordsPerSecond()),
                     Stats.count(r.actualOutput()), switch (r.workload().kind()) {
                         case COUNT -> " updates";
                         case WINDOW_COUNT -> " windows (" + Stats.count(r.expectedOutput()) + " must be closed)";
+                        case SESSION_TOTALS -> " totals (" + Stats.count(r.expectedOutput()) + " must have fired)";
                         default -> "";
                     });
             case RESTORE -> String.format(Locale.ROOT, "%s changelog entries restored %.2f s after start = %s/s "

@@ -15,11 +15,11 @@ import java.util.Set;
  * <pre>{@code
  * --records 5000000     input records, loaded once
  * --value-bytes 100     size of each input value
- * --keys 100000         distinct keys (record i has key i mod keys)
+ * --keys 100000         distinct keys (record i has key i mod keys); also W10's keys
  * --partitions 8        partitions of the input and of every output topic
  * --repeats 3           runs of each engine and thread count; the median is reported
  * --warmup-runs 1       unmeasured runs of each workload (W5 excepted) before its measured ones, to warm the broker up
- * --workloads W1,W2,W3,W4,W5,W6   comma-separated
+ * --workloads W1,W2,W3,W4,W5,W6   comma-separated; W10 only when named (W7 to W9 are reserved)
  * --engines eddy,streams,plain
  * --threads 1,2         worker / stream / loop threads per engine run
  * --commit-ms 100       Eddy's trigger interval, Kafka Streams' commit.interval.ms, the plain loop's
@@ -29,13 +29,15 @@ import java.util.Set;
  * --w3-keys 1000       W3: distinct keys of its own input (record i has key i mod w3-keys)
  * --w3-records-per-minute 100000   W3: input records per minute of event time
  * --w3-disorder-ms 5000 W3: the input's largest disorder, which every engine allows for
+ * --w10-punctuate-ms 1000   W10: Kafka Streams' punctuation interval, in stream time
  * --restore-records N   W4: changelog entries to restore; default the --records value
  * --restore-keys N      W4: distinct keys in that changelog; default the --keys value
  * --latency-rate 50000  W5: input records per second
  * --latency-seconds 30  W5: the measured period
  * --latency-warmup-s 20 W5: input produced before the measured period, not measured (a cold Kafka
  * Streams instance has a high p99 for about its first 20 s)
- * --run-timeout-s N     per run; default 120 + records / 20000 (W5: at least its periods + 120)
+ * --run-timeout-s N     per run; default 120 + records / 20000 (W5: at least its periods + 120; W10: at
+ *                       least 120 + records / 5000)
  * --out DIR             results directory; default <repo>/bench-results
  * --svg FILE            chart; default <repo>/docs/benchmarks.svg ("none" to skip)
  * --jfr eddy            record a JFR profile of the named engines' runs into the results directory
@@ -61,6 +63,7 @@ import java.util.Set;
  * @param w3Keys W3's distinct keys
  * @param w3RecordsPerMinute W3's input records per minute of event time
  * @param w3DisorderMillis W3's bounded disorder: Eddy's allowed delay, Kafka Streams' grace
+ * @param w10PunctuateMillis W10: how often, in stream time, Kafka Streams' punctuator scans for silent keys
  * @param restoreRecords W4's changelog entries
  * @param restoreKeys distinct keys in W4's changelog
  * @param latencyRate W5's input records per second
@@ -91,6 +94,7 @@ record HarnessOptions(
         int w3Keys,
         long w3RecordsPerMinute,
         long w3DisorderMillis,
+        long w10PunctuateMillis,
         long restoreRecords,
         int restoreKeys,
         int latencyRate,
@@ -106,10 +110,10 @@ record HarnessOptions(
 
     static final String USAGE = """
             usage: Harness [--records N] [--value-bytes N] [--keys N] [--partitions N] [--repeats N]
-                           [--warmup-runs N] [--workloads W1,W2,W3,W4,W5,W6] [--engines eddy,streams,plain]
+                           [--warmup-runs N] [--workloads W1,W2,W3,W4,W5,W6,W10] [--engines eddy,streams,plain]
                            [--threads 1,2] [--commit-ms N] [--broker-heap 1g] [--engine-heap 512m]
                            [--workload-heap W2=256m,...] [--w3-keys N] [--w3-records-per-minute N]
-                           [--w3-disorder-ms N] [--restore-records N] [--restore-keys N]
+                           [--w3-disorder-ms N] [--w10-punctuate-ms N] [--restore-records N] [--restore-keys N]
                            [--latency-rate N] [--latency-seconds N] [--latency-warmup-s N] [--run-timeout-s N]
                            [--out DIR] [--svg FILE|none] [--jfr ENGINE,...] [--jfr-settings NAME|FILE]
                            [--label TEXT] [--eddy-store-cache-bytes N]""";
@@ -126,6 +130,7 @@ record HarnessOptions(
         int partitions = 8;
         int repeats = 3;
         int warmupRuns = 1;
+        // W10 only when asked for: at 5M records its Kafka Streams runs take about 9 minutes each
         List<Workload> workloads = List.of(Workload.W1, Workload.W2, Workload.W3, Workload.W4, Workload.W5,
                 Workload.W6);
         List<Engine> engines = List.of(Engine.EDDY, Engine.KAFKA_STREAMS, Engine.PLAIN_CLIENTS);
@@ -137,6 +142,7 @@ record HarnessOptions(
         int w3Keys = 1_000;
         long w3RecordsPerMinute = 100_000;
         long w3DisorderMillis = 5_000;
+        long w10PunctuateMillis = 1_000;
         Long restoreRecords = null;
         Integer restoreKeys = null;
         int latencyRate = 50_000;
@@ -175,6 +181,7 @@ record HarnessOptions(
                 case "--w3-keys" -> w3Keys = (int) positiveLong(name, value);
                 case "--w3-records-per-minute" -> w3RecordsPerMinute = positiveLong(name, value);
                 case "--w3-disorder-ms" -> w3DisorderMillis = value.equals("0") ? 0 : positiveLong(name, value);
+                case "--w10-punctuate-ms" -> w10PunctuateMillis = positiveLong(name, value);
                 case "--restore-records" -> restoreRecords = positiveLong(name, value);
                 case "--restore-keys" -> restoreKeys = (int) positiveLong(name, value);
                 case "--latency-rate" -> latencyRate = (int) positiveLong(name, value);
@@ -197,10 +204,13 @@ record HarnessOptions(
         if (workloads.contains(Workload.W3)) {
             checkW3(records, w3Keys, w3RecordsPerMinute, w3DisorderMillis);
         }
+        if (workloads.contains(Workload.W10)) {
+            checkW10(records, keys);
+        }
         long timeout = runTimeout != null ? runTimeout : 120 + records / 20_000;
         return new HarnessOptions(records, valueBytes, keys, partitions, repeats, warmupRuns, workloads, engines, threads,
                 commitMillis, brokerHeap, engineHeap, Map.copyOf(workloadHeaps), w3Keys, w3RecordsPerMinute,
-                w3DisorderMillis,
+                w3DisorderMillis, w10PunctuateMillis,
                 restoreRecords != null ? restoreRecords : records, restoreKeys != null ? restoreKeys : keys,
                 latencyRate, latencySeconds, latencyWarmupSeconds, timeout, outDir, svg, jfr, jfrSettings, label,
                 eddyStoreCacheBytes);
@@ -225,15 +235,35 @@ record HarnessOptions(
         }
     }
 
+    /** Refuses W10 settings with too few keys for its layout, or whose event times would span too long. */
+    private static void checkW10(long records, int keys) {
+        if (keys < SessionInput.GROUPS) {
+            throw new IllegalArgumentException("W10 needs --keys of at least " + SessionInput.GROUPS + ", was " + keys);
+        }
+        long span = new SessionInput(records, keys, 1, 0).spanMillis();
+        if (span > SessionInput.MAX_SPAN_MILLIS) {
+            throw new IllegalArgumentException("W10's event time would span " + span / 60_000 + " minutes (--records "
+                    + records + " with --keys " + keys + "), more than " + SessionInput.MAX_SPAN_MILLIS / 60_000
+                    + "; raise --keys");
+        }
+    }
+
     /** The engine JVM's {@code -Xmx} for {@code workload}. */
     String engineHeap(Workload workload) {
         return workloadHeaps.getOrDefault(workload, engineHeap);
     }
 
-    /** The longest one run of {@code workload} may take. */
+    /**
+     * The longest one run of {@code workload} may take: for W5 at least its periods plus 120 s, for
+     * W10 at least 120 s plus 1 s per 5,000 records (its engines run at tens of thousands of records
+     * per second, not hundreds of thousands).
+     */
     long runTimeoutSeconds(Workload workload) {
-        return workload.kind() == Workload.Kind.LATENCY
-                ? Math.max(runTimeoutSeconds, latencyWarmupSeconds + latencySeconds + 120L) : runTimeoutSeconds;
+        return switch (workload.kind()) {
+            case LATENCY -> Math.max(runTimeoutSeconds, latencyWarmupSeconds + latencySeconds + 120L);
+            case SESSION_TOTALS -> Math.max(runTimeoutSeconds, 120 + records / 5_000);
+            default -> runTimeoutSeconds;
+        };
     }
 
     /** Parses {@code W2=256m,W6=512m}; {@code none} clears the defaults. */

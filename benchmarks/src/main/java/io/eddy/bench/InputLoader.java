@@ -16,8 +16,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * function of the seed, so every run of the harness writes the same topic. Partitions are chosen by
  * Kafka's default partitioner from the key.
  *
- * <p>Also writes W3's event-time input ({@link #loadEventTime}) and W4's changelogs
- * ({@link #loadChangelog}).
+ * <p>Also writes W3's event-time input ({@link #loadEventTime}), W10's ({@link #loadSessions}) and
+ * W4's changelogs ({@link #loadChangelog}).
  */
 final class InputLoader {
     private static final long SEED = 20_261_101L;
@@ -122,6 +122,38 @@ final class InputLoader {
         }
         if (failure.get() != null) {
             throw new IllegalStateException("loading the event-time input into " + topic + " failed", failure.get());
+        }
+    }
+
+    /**
+     * Produces W10's input to {@code topic}, as {@code input} describes it: record {@code i} with
+     * key {@link SessionInput#keyOf}, sent to partition {@link SessionInput#partitionOf} of that key,
+     * with timestamp {@link SessionInput#eventTime} and value {@link SessionInput#value} as an 8-byte
+     * big-endian long (the format of Eddy's {@code Serdes.longs()} and Kafka's
+     * {@code LongSerializer}). One producer, so each partition holds its records in index order.
+     * Returns once every record is acknowledged.
+     *
+     * @throws IllegalStateException if a record is not acknowledged
+     */
+    static void loadSessions(String bootstrapServers, String topic, SessionInput input) {
+        byte[][] keyBytes = keys(input.keys());
+        int[] partitions = input.partitionsByKey();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<byte[], byte[]> producer = bulkProducer(bootstrapServers)) {
+            for (long i = 0; i < input.records() && failure.get() == null; i++) {
+                int key = input.keyOf(i);
+                byte[] value = ByteBuffer.allocate(Long.BYTES).putLong(SessionInput.value(i)).array();
+                producer.send(new ProducerRecord<>(topic, partitions[key], input.eventTime(i), keyBytes[key], value),
+                        (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("loading the session input into " + topic + " failed", failure.get());
         }
     }
 

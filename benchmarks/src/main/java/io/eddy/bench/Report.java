@@ -166,7 +166,7 @@ final class Report {
             b.append("    ").append(setup(w)).append(String.format(Locale.ROOT, "; median of %d repeat(s); engine JVM "
                     + "-Xmx%s%s%n", options.repeats(), options.engineHeap(w), label == null ? "" : "  [" + label + "]"));
             String head = switch (w.kind()) {
-                case THROUGHPUT, COUNT, WINDOW_COUNT ->
+                case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS ->
                         String.format(Locale.ROOT, "%11s %6s %12s", "records/s", "ok", "output");
                 case RESTORE -> String.format(Locale.ROOT, "%11s %6s %12s %14s", "restored/s", "ok", "restored",
                         "restore-only/s");
@@ -182,7 +182,7 @@ final class Report {
                     }
                     String ok = r.okRuns() + "/" + r.runs();
                     String figures = switch (w.kind()) {
-                        case THROUGHPUT, COUNT, WINDOW_COUNT -> String.format(Locale.ROOT, "%11s %6s %12s",
+                        case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS -> String.format(Locale.ROOT, "%11s %6s %12s",
                                 Stats.rate(r.recordsPerSecond()), ok, count(r.outputRecords()));
                         case RESTORE -> String.format(Locale.ROOT, "%11s %6s %12s %14s", Stats.rate(r.recordsPerSecond()),
                                 ok, count(r.outputRecords()), Stats.rate(r.restoreWindowRecordsPerSecond()));
@@ -219,6 +219,11 @@ final class Report {
                             + "%d partitions; output = windows emitted",
                     Stats.count(options.records()), options.valueBytes(), Stats.count(options.w3Keys()),
                     Stats.count(options.w3RecordsPerMinute()), options.w3DisorderMillis(), options.partitions());
+            case SESSION_TOTALS -> String.format(Locale.ROOT, "%s records x 8 B long values, %s keys falling silent in "
+                            + "turn, %d partitions; a key's total after %d s of event-time silence; Kafka Streams "
+                            + "punctuates every %d ms of stream time; output = totals emitted",
+                    Stats.count(options.records()), Stats.count(options.keys()), options.partitions(),
+                    SessionInput.SILENCE_MILLIS / 1000, options.w10PunctuateMillis());
             case RESTORE -> String.format(Locale.ROOT, "changelog of %s entries, %s keys, %d partitions; restored/s "
                             + "counts from the instance's start, restore-only/s from the first restore's start",
                     Stats.count(options.restoreRecords()), Stats.count(options.restoreKeys()), options.partitions());
@@ -272,6 +277,7 @@ final class Report {
                 .append(", \"w3Keys\": ").append(options.w3Keys())
                 .append(", \"w3RecordsPerMinute\": ").append(options.w3RecordsPerMinute())
                 .append(", \"w3DisorderMillis\": ").append(options.w3DisorderMillis())
+                .append(", \"w10PunctuateMillis\": ").append(options.w10PunctuateMillis())
                 .append(", \"restoreRecords\": ").append(options.restoreRecords())
                 .append(", \"restoreKeys\": ").append(options.restoreKeys())
                 .append(", \"latencyRate\": ").append(options.latencyRate())

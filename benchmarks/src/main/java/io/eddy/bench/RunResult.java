@@ -11,6 +11,8 @@ package io.eddy.bench;
  *       seen (one per changed key per commit, so it depends on batching).</li>
  *   <li>WINDOW_COUNT: W3's input records; the windows that must be closed at the end of the
  *       input, and the output records seen (every window emitted, closed or not).</li>
+ *   <li>SESSION_TOTALS: W10's input records; the totals whose timers must have fired by the end
+ *       of the input, and the output records seen (every total emitted).</li>
  *   <li>RESTORE: the changelog entries; the same as expected, and the records the engine says it
  *       restored; {@code millis} runs from the engine's start marker to the end of the restore.</li>
  *   <li>LATENCY: the input records produced in the measured period, which is {@code millis} long;

@@ -35,8 +35,16 @@ import org.apache.kafka.streams.state.WindowStore;
  * {@value Workload#COUNT_STORE}, and {@code suppress(untilWindowCloses(unbounded()))} emits each
  * window once, when stream time passes its end plus grace: Kafka Streams' way to FINAL output. Keys
  * are written with {@code TimeWindowedSerializer} (key, then the window start).
+ *
+ * <p>W10: the Processor API with a store of totals and deadlines and a stream-time punctuator
+ * whose interval the system property {@value #PUNCTUATE_PROPERTY} gives in milliseconds (default
+ * {@value #DEFAULT_PUNCTUATE_MILLIS}); see {@link StreamsSessionTotals}.
  */
 final class StreamsEngine implements RunningEngine {
+    /** System property of the engine JVM: W10's punctuation interval in ms (the harness's --w10-punctuate-ms). */
+    static final String PUNCTUATE_PROPERTY = "eddy.bench.w10PunctuateMillis";
+    /** W10's punctuation interval when the property is not set. */
+    static final long DEFAULT_PUNCTUATE_MILLIS = 1_000;
     private final KafkaStreams streams;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -55,29 +63,11 @@ final class StreamsEngine implements RunningEngine {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, spec.threads());
         props.put(StreamsConfig.STATE_DIR_CONFIG, spec.stateDir().toString());
         StreamsBuilder builder = new StreamsBuilder();
-        KStream<String, String> input = builder.stream(spec.inputTopic(), Consumed.with(Serdes.String(), Serdes.String()));
-        if (workload.windowed()) {
-            Duration size = Duration.ofMillis(EventTimeInput.WINDOW_MILLIS);
-            input.groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
-                    .windowedBy(TimeWindows.ofSizeAndGrace(size, Duration.ofMillis(spec.allowedDelayMillis())))
-                    .count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(Workload.COUNT_STORE)
-                            .withKeySerde(Serdes.String())
-                            .withValueSerde(Serdes.Long()))
-                    .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
-                    .toStream()
-                    .to(spec.outputTopic(), Produced.with(
-                            WindowedSerdes.timeWindowedSerdeFrom(String.class, size.toMillis()), Serdes.Long()));
-        } else if (workload.counts()) {
-            input.groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
-                    .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(Workload.COUNT_STORE)
-                            .withKeySerde(Serdes.String())
-                            .withValueSerde(Serdes.Long()))
-                    .toStream()
-                    .to(spec.outputTopic(), Produced.with(Serdes.String(), Serdes.Long()));
+        if (workload == Workload.W10) {
+            StreamsSessionTotals.addTo(builder, spec.inputTopic(), spec.outputTopic(),
+                    Long.getLong(PUNCTUATE_PROPERTY, DEFAULT_PUNCTUATE_MILLIS));
         } else {
-            input.mapValues(Workload::w1Map)
-                    .filter(Workload::w1Keep)
-                    .to(spec.outputTopic(), Produced.with(Serdes.String(), Serdes.String()));
+            addDslTopology(builder, spec);
         }
         StreamsEngine engine = new StreamsEngine(new KafkaStreams(builder.build(), props));
         engine.streams.setUncaughtExceptionHandler(e -> {
@@ -106,6 +96,35 @@ final class StreamsEngine implements RunningEngine {
         });
         engine.streams.start();
         return engine;
+    }
+
+    /** W1 to W6: the DSL topology of the workload of {@code spec}. */
+    private static void addDslTopology(StreamsBuilder builder, EngineSpec spec) {
+        Workload workload = spec.workload();
+        KStream<String, String> input = builder.stream(spec.inputTopic(), Consumed.with(Serdes.String(), Serdes.String()));
+        if (workload.windowed()) {
+            Duration size = Duration.ofMillis(EventTimeInput.WINDOW_MILLIS);
+            input.groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+                    .windowedBy(TimeWindows.ofSizeAndGrace(size, Duration.ofMillis(spec.allowedDelayMillis())))
+                    .count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(Workload.COUNT_STORE)
+                            .withKeySerde(Serdes.String())
+                            .withValueSerde(Serdes.Long()))
+                    .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+                    .toStream()
+                    .to(spec.outputTopic(), Produced.with(
+                            WindowedSerdes.timeWindowedSerdeFrom(String.class, size.toMillis()), Serdes.Long()));
+        } else if (workload.counts()) {
+            input.groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+                    .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(Workload.COUNT_STORE)
+                            .withKeySerde(Serdes.String())
+                            .withValueSerde(Serdes.Long()))
+                    .toStream()
+                    .to(spec.outputTopic(), Produced.with(Serdes.String(), Serdes.Long()));
+        } else {
+            input.mapValues(Workload::w1Map)
+                    .filter(Workload::w1Keep)
+                    .to(spec.outputTopic(), Produced.with(Serdes.String(), Serdes.String()));
+        }
     }
 
     @Override

@@ -44,13 +44,14 @@ final class SvgChart {
             case W4 -> "restore " + Stats.rate(o.restoreRecords()) + " entries";
             case W5 -> "latency at " + Stats.rate(o.latencyRate()) + " records/s";
             case W6 -> "count by key, at-least-once";
+            case W10 -> "total after 30 s silence (timer per key), exactly-once";
         };
     }
 
     /** What a panel's bars measure. */
     static String metric(Workload w, HarnessOptions o) {
         return switch (w.kind()) {
-            case THROUGHPUT, COUNT, WINDOW_COUNT -> "input records/s";
+            case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS -> "input records/s";
             case RESTORE -> "restored entries/s, from instance start";
             case LATENCY -> "p99 ms, lower is better; dashed: target " + 2 * o.commitMillis() + " ms";
         };

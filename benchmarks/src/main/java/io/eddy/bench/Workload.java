@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
  *
  * <p>The input (see {@link InputLoader}): string keys {@code key-000000 … }, string values whose
  * first character is a digit and whose remaining characters are lowercase letters. W3 reads its
- * own input with fewer keys and event times spread over many minutes ({@link EventTimeInput}).
+ * own input with fewer keys and event times spread over many minutes ({@link EventTimeInput}), W10
+ * its own with long values and keys that fall silent in turn ({@link SessionInput}). W7 to W9 are
+ * reserved.
  */
 enum Workload {
     /**
@@ -46,7 +48,20 @@ enum Workload {
      */
     W5("end-to-end latency of map + filter at a fixed input rate, exactly-once", Kind.LATENCY, true, 0),
     /** W2 at-least-once. Target: 3x Kafka Streams. */
-    W6("count by key (RocksDB, changelog), at-least-once", Kind.COUNT, false, 3.0);
+    W6("count by key (RocksDB, changelog), at-least-once", Kind.COUNT, false, 3.0),
+    /**
+     * A per-key session-like processor with one timer per key: a key's total (a {@code Long}) is
+     * emitted once the key has been silent for 30 s of event time ({@link SessionInput}).
+     * Exactly-once. Eddy: a {@code KeyedProcessor} with two value states (total, deadline) and one
+     * event-time timer per key, deleting the previous timer on each record
+     * ({@link EddySessionTotals}). Kafka Streams has no per-key timers, so the same logic takes
+     * its idiomatic form there: the Processor API with a {@code KeyValueStore} of totals and
+     * deadlines and a {@code STREAM_TIME} punctuator that scans the store for expired keys
+     * ({@link StreamsSessionTotals}). The plain clients do not run it (the comparison is between
+     * the two processor APIs). No target: the issue asks for the ratio.
+     */
+    W10("total per key after 30 s of event-time silence (one timer per key), exactly-once", Kind.SESSION_TOTALS,
+            true, 0);
 
     /** How the harness runs, times and checks a workload. */
     enum Kind {
@@ -59,6 +74,11 @@ enum Workload {
          * window by window ({@link WindowCountCheck}).
          */
         WINDOW_COUNT,
+        /**
+         * Like THROUGHPUT on W10's input ({@link SessionInput}); the output is checked key by key,
+         * session by session ({@link SessionTotalsCheck}).
+         */
+        SESSION_TOTALS,
         /** Restore a prepared changelog; timed until the engine reports every partition restored. */
         RESTORE,
         /** Paced input; the end-to-end latency of every output record. */
@@ -116,9 +136,12 @@ enum Workload {
         return targetOverStreams;
     }
 
-    /** Whether {@code engine} implements this workload: the plain clients have no store to restore. */
+    /**
+     * Whether {@code engine} implements this workload: the plain clients have no store to restore
+     * (W4) and no processor API to compare (W10).
+     */
     boolean supports(Engine engine) {
-        return !(this == W4 && engine == Engine.PLAIN_CLIENTS);
+        return !((this == W4 || this == W10) && engine == Engine.PLAIN_CLIENTS);
     }
 
     /** The changelog topic of the count store of the application {@code applicationId}, for every engine. */

@@ -37,6 +37,21 @@ class HarnessOptionsTest {
         assertThat(o.w3RecordsPerMinute()).isEqualTo(100_000);
         assertThat(o.w3DisorderMillis()).isEqualTo(5_000);
         assertThat(o.engineHeap(Workload.W3)).isEqualTo("512m");
+        assertThat(o.w10PunctuateMillis()).isEqualTo(1_000);
+        assertThat(o.runTimeoutSeconds(Workload.W10)).isEqualTo(120 + 1_000);
+        assertThat(o.runTimeoutSeconds(Workload.W1)).isEqualTo(120 + 250);
+    }
+
+    @Test
+    void w10NeedsAKeyPerGroupAndABoundedSpan() {
+        assertThat(HarnessOptions.parse(new String[] {"--workloads", "W10", "--w10-punctuate-ms", "5000"}, ROOT)
+                .w10PunctuateMillis()).isEqualTo(5_000);
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workloads", "W10", "--keys", "5"}, ROOT))
+                .hasMessageContaining("W10 needs --keys of at least 10, was 5");
+        // 10 keys: 40 records per 20 s block, so 1e9 records would span over a year
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workloads", "W10", "--keys", "10", "--records",
+                "1000000000"}, ROOT)).hasMessageContaining("W10's event time would span");
+        assertThat(HarnessOptions.parse(new String[] {"--workloads", "W1", "--keys", "5"}, ROOT).keys()).isEqualTo(5);
     }
 
     @Test

@@ -58,6 +58,11 @@ class WorkloadTest {
         assertThat(Workload.W4.targetOverStreams()).isEqualTo(2.0);
         assertThat(Workload.W4.supports(Engine.PLAIN_CLIENTS)).isFalse();
         assertThat(Workload.W4.supports(Engine.KAFKA_STREAMS)).isTrue();
+        assertThat(Workload.W10.supports(Engine.PLAIN_CLIENTS)).isFalse();
+        assertThat(Workload.W10.supports(Engine.EDDY)).isTrue();
+        assertThat(Workload.W10.exactlyOnce()).isTrue();
+        assertThat(Workload.W10.kind()).isEqualTo(Workload.Kind.SESSION_TOTALS);
+        assertThat(Workload.parse("w10")).isEqualTo(Workload.W10);
         assertThat(Workload.W5.supports(Engine.PLAIN_CLIENTS)).isTrue();
         assertThat(Workload.changelogTopic("bench-x")).isEqualTo("bench-x-counts-changelog");
         assertThat(Workload.W3.windowed()).isTrue();
