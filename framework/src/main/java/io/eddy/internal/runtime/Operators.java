@@ -68,6 +68,14 @@ final class Operators {
             factory = WindowNodes.aggregate(w.window());
         } else if (op instanceof OperatorSpec.StreamJoinSide j) {
             factory = EventTimeNodes.joinSide(j.join(), j.leftSide());
+        } else if (op instanceof OperatorSpec.TableMapValues t) {
+            factory = TableNodes.mapValues(t.parent(), t.mapper());
+        } else if (op instanceof OperatorSpec.TableFilter t) {
+            factory = TableNodes.filter(t.parent(), t.predicate(), t.not());
+        } else if (op instanceof OperatorSpec.TableGroupBy t) {
+            factory = TableNodes.groupBy(t.selector());
+        } else if (op instanceof OperatorSpec.TableAggregate t) {
+            factory = TableNodes.aggregate(t.store(), t.initializer(), t.adder(), t.subtractor(), t.maxKeys());
         } else {
             throw new IllegalStateException("operator '" + name + "' is a " + op.getClass().getSimpleName()
                     + ", which the runtime cannot run yet (io.eddy.internal.runtime.Operators)");
