@@ -153,4 +153,13 @@ public sealed interface OperatorSpec {
     record TableAggregate(StoreSpec store, Supplier initializer, Aggregator adder, Aggregator subtractor, long maxKeys)
             implements OperatorSpec {
     }
+
+    /**
+     * Tumbling or hopping windows reduced incrementally: {@code window.store()} holds panes of
+     * {@code paneMs}; with FINAL output, {@code running} holds each key's running window, slid with
+     * {@code inverse}. A windowed table.
+     */
+    record InvertibleWindowReduce(WindowSpec window, BinaryOperator reducer, BinaryOperator inverse, StoreSpec running,
+                                  long paneMs) implements OperatorSpec {
+    }
 }

@@ -161,14 +161,28 @@ final class TableImpl<K, V> implements Table<K, V> {
                             + "aggregation: a plain aggregation never closes, so it has no final value; use UPDATE, or "
                             + "window the grouped stream first (GroupedStream.window)");
                 }
-                WindowSpec spec = ((OperatorSpec.WindowAggregate) node.operator).window();
-                if (spec.timerStore() == null) {
-                    node.operator = new OperatorSpec.WindowAggregate(spec.withTimerStore(builder.addStore(
-                            spec.store().name() + "-timers", StoreSpec.Kind.KEY_VALUE, io.eddy.serde.Serdes.bytes(),
-                            io.eddy.serde.Serdes.bytes(), 0, 0, "window timers")));
+                if (node.operator instanceof OperatorSpec.InvertibleWindowReduce r) {
+                    if (r.window().timerStore() == null) {
+                        node.operator = new OperatorSpec.InvertibleWindowReduce(r.window().withTimerStore(builder.addStore(
+                                r.window().store().name() + "-timers", StoreSpec.Kind.KEY_VALUE,
+                                io.eddy.serde.Serdes.bytes(), io.eddy.serde.Serdes.bytes(), 0, 0, "window timers")),
+                                r.reducer(), r.inverse(), r.running(), r.paneMs());
+                    }
+                } else {
+                    WindowSpec spec = ((OperatorSpec.WindowAggregate) node.operator).window();
+                    if (spec.timerStore() == null) {
+                        node.operator = new OperatorSpec.WindowAggregate(spec.withTimerStore(builder.addStore(
+                                spec.store().name() + "-timers", StoreSpec.Kind.KEY_VALUE, io.eddy.serde.Serdes.bytes(),
+                                io.eddy.serde.Serdes.bytes(), 0, 0, "window timers")));
+                    }
                 }
             }
             case COMPLETE -> {
+                if (node.operator instanceof OperatorSpec.InvertibleWindowReduce) {
+                    throw new IllegalArgumentException("emit(COMPLETE) on '" + node.name() + "', an incremental "
+                            + "(invertible) window reduce, which keeps panes rather than windows: use UPDATE or FINAL, or "
+                            + "the plain reduce(reducer, name)");
+                }
                 if (maxKeys <= 0) {
                     throw new IllegalArgumentException("emit(COMPLETE) on '" + node.name() + "' needs a bounded key "
                             + "space: the whole result is emitted at every commit. Declare it with "

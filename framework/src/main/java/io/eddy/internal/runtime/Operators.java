@@ -76,6 +76,8 @@ final class Operators {
             factory = TableNodes.groupBy(t.selector());
         } else if (op instanceof OperatorSpec.TableAggregate t) {
             factory = TableNodes.aggregate(t.store(), t.initializer(), t.adder(), t.subtractor(), t.maxKeys());
+        } else if (op instanceof OperatorSpec.InvertibleWindowReduce w) {
+            factory = InvertibleWindowNodes.reduce(w.window(), w.reducer(), w.inverse(), w.running(), w.paneMs());
         } else {
             throw new IllegalStateException("operator '" + name + "' is a " + op.getClass().getSimpleName()
                     + ", which the runtime cannot run yet (io.eddy.internal.runtime.Operators)");
