@@ -14,7 +14,7 @@ import java.util.Map;
  * <em>before</em> the batch as well as after it, so a regrouping can retract the old row from
  * its old group. A table learns the old row when a key first changes in a batch
  * ({@link #changed(Object, Object, Object)}); a table that cannot tell passes
- * {@link #UNKNOWN_OLD}. Other children get only the new row, as before.
+ * {@link #UNKNOWN_OLD}. Other children get only the new row.
  */
 abstract class TableNode extends Node {
     private final TaskContext task;
@@ -67,10 +67,15 @@ abstract class TableNode extends Node {
      * keeps its old row: the row as the table last emitted it.
      */
     final void changed(Object key, Object oldRow, Object row) {
-        boolean first = !changedAt.containsKey(key);
-        changed(key, row);
-        if (first) {
-            changedAt.get(key).old = oldRow;
+        long ts = task.record.timestamp;
+        Change c = changedAt.get(key);
+        if (c == null) {
+            c = new Change(ts, row);
+            c.old = oldRow;
+            changedAt.put(key, c);
+        } else {
+            c.timestamp = Math.max(c.timestamp, ts);
+            c.row = row;
         }
     }
 
