@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A two-level aggregation of a table across two repartition topics, under exactly-once, on the
- * real broker: users (a compacted-style table of {@code region:amount} rows, updated, moved
+ * real broker: users (a table read from a topic of {@code region:amount} rows, updated, moved
  * between regions and deleted) are summed and counted per region through one repartition, and
  * the per-region counts are regrouped again into size classes through a second one. Every update
  * of a row retracts the old row, so the committed tables, read back with read_committed, must end
