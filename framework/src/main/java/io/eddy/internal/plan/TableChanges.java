@@ -51,6 +51,7 @@ public final class TableChanges {
     public static final class ChangeSerde implements Serde<Change> {
         private final Serde inner;
 
+        /** Frames the values {@code inner} writes (with their headers, if it writes any). */
         public ChangeSerde(Serde<?> inner) {
             this.inner = Objects.requireNonNull(inner, "inner");
         }
@@ -100,6 +101,7 @@ public final class TableChanges {
     public static final class CountedSerde implements Serde<Counted> {
         private final Serde inner;
 
+        /** Prefixes the aggregates {@code inner} writes with the group's row count. */
         public CountedSerde(Serde<?> inner) {
             this.inner = Objects.requireNonNull(inner, "inner");
         }
