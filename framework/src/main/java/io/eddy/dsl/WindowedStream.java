@@ -33,6 +33,38 @@ public interface WindowedStream<K, V> {
     Table<Windowed<K>, V> reduce(BinaryOperator<V> reducer, Named name);
 
     /**
+     * Like {@link #reduce(BinaryOperator, Named)}, for tumbling and hopping windows, maintained
+     * incrementally with an inverse function (Spark DStream's {@code reduceByKeyAndWindow(func,
+     * invFunc)}): a record updates one <em>pane</em> (a slice of {@code gcd(size, advance)}) instead
+     * of every window it falls in, and a closing window is computed from the previous one by adding
+     * the panes that enter and subtracting, with {@code inverseReducer(aggregate, value)}, those that
+     * leave. Worth it for hopping windows with many slides per window ({@code size / advance}),
+     * above all with {@link OutputMode#FINAL} output, where a window costs the same whatever the
+     * overlap; with {@link OutputMode#UPDATE} every window a record falls in is still emitted.
+     * {@link OutputMode#COMPLETE} is refused.
+     *
+     * <p>The output (values, order, timestamps, late records) is identical to
+     * {@link #reduce(BinaryOperator, Named)}'s, provided {@code reducer} is associative and
+     * commutative and {@code inverseReducer} undoes it exactly: {@code inverseReducer(reducer(a, b), b)}
+     * must equal {@code a}, as for integer sums and counts or multisets. Floating-point sums differ
+     * by rounding; minimum and maximum have no inverse; an order-sensitive reducer (string
+     * concatenation) differs because panes are combined in time order, not in arrival order. Late
+     * records are handled by the same rule as the plain form (a record is late when every window
+     * containing it has closed) and never touch a pane, so they cannot make the forms differ. Null
+     * values are ignored; neither function may return null.
+     *
+     * <pre>{@code
+     * clicks.groupByKey(grouped)
+     *     .window(HoppingWindows.of(Duration.ofMinutes(10), Duration.ofSeconds(10)))
+     *     .reduce(Long::sum, (total, leaving) -> total - leaving, Named.as("clicks-10min"))
+     *     .emit(OutputMode.FINAL)
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for sliding or session windows
+     */
+    Table<Windowed<K>, V> reduce(BinaryOperator<V> reducer, BinaryOperator<V> inverseReducer, Named name);
+
+    /**
      * Like {@link #reduce(BinaryOperator, Named)}, in a store with a derived name
      * ({@code window-reduce-<n>}), logged as unnamed when the pipeline is built.
      */

@@ -156,5 +156,37 @@ public sealed interface OperatorSpec {
 
     /** Folds each record into its key's state in {@code store}; a null result removes the key. A table. */
     record UpdateState(StoreSpec store, io.eddy.processor.StateUpdater updater) implements OperatorSpec {
+    /** A table whose rows are {@code mapper(key, row)} of the table {@code parent}'s rows; no store. */
+    record TableMapValues(PlanNode parent, BiFunction mapper) implements OperatorSpec {
+    }
+
+    /** The rows of the table {@code parent} that {@code predicate} accepts (rejects, if {@code not}); no store. */
+    record TableFilter(PlanNode parent, BiPredicate predicate, boolean not) implements OperatorSpec {
+    }
+
+    /**
+     * Regroups a table: each change of a row becomes a subtract of the old row and an add of the
+     * new one ({@link TableChanges.Change}), keyed and valued by {@code selector(key, row)}, which
+     * returns a {@code KeyValue}.
+     */
+    record TableGroupBy(BiFunction selector) implements OperatorSpec {
+    }
+
+    /**
+     * Aggregates regrouped table rows, kept in {@code store} as {@link TableChanges.Counted}: adds
+     * with {@code adder}, subtracts with {@code subtractor}; a null {@code initializer} means the
+     * first value is the aggregate (reduce). A table.
+     */
+    record TableAggregate(StoreSpec store, Supplier initializer, Aggregator adder, Aggregator subtractor, long maxKeys)
+            implements OperatorSpec {
+    }
+
+    /**
+     * Tumbling or hopping windows reduced incrementally: {@code window.store()} holds panes of
+     * {@code paneMs}; with FINAL output, {@code running} holds each key's running window, slid with
+     * {@code inverse}. A windowed table.
+     */
+    record InvertibleWindowReduce(WindowSpec window, BinaryOperator reducer, BinaryOperator inverse, StoreSpec running,
+                                  long paneMs) implements OperatorSpec {
     }
 }

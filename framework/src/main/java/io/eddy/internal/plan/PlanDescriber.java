@@ -121,6 +121,15 @@ final class PlanDescriber {
             return "store " + r.store().name();
         } else if (op instanceof OperatorSpec.Materialize m) {
             return "store " + m.store().name();
+        } else if (op instanceof OperatorSpec.InvertibleWindowReduce w) {
+            return "panes " + w.window().store().name() + " (" + w.paneMs() + " ms), running windows "
+                    + w.running().name() + (w.window().timerStore() != null ? ", timers " + w.window().timerStore().name() : "");
+        } else if (op instanceof OperatorSpec.TableAggregate t) {
+            return "store " + t.store().name() + " (adds and subtracts regrouped rows)";
+        } else if (op instanceof OperatorSpec.TableMapValues t) {
+            return "of table " + t.parent().name;
+        } else if (op instanceof OperatorSpec.TableFilter t) {
+            return "of table " + t.parent().name;
         } else if (op instanceof OperatorSpec.DropDuplicates d) {
             return "store " + d.store().name();
         } else if (op instanceof OperatorSpec.WindowAggregate w) {

@@ -93,6 +93,55 @@ final class WindowedStreamImpl<K, V> implements WindowedStream<K, V> {
     }
 
     @Override
+    public Table<Windowed<K>, V> reduce(BinaryOperator<V> reducer, BinaryOperator<V> inverseReducer, Named name) {
+        Objects.requireNonNull(reducer, "reducer");
+        Objects.requireNonNull(inverseReducer, "inverseReducer");
+        Objects.requireNonNull(name, "name");
+        long sizeMs;
+        long advanceMs;
+        if (windows instanceof TumblingWindows w) {
+            sizeMs = w.size().toMillis();
+            advanceMs = sizeMs;
+        } else if (windows instanceof HoppingWindows w) {
+            sizeMs = w.size().toMillis();
+            advanceMs = w.advance().toMillis();
+        } else {
+            throw new IllegalArgumentException("reduce with an inverse reducer needs tumbling or hopping windows, not "
+                    + windows + ": use reduce(reducer, name)");
+        }
+        if (grouped.keySerde() == null || grouped.valueSerde() == null) {
+            throw new IllegalArgumentException("reduce needs the key and value serdes: group with "
+                    + "Grouped.with(keySerde, valueSerde)");
+        }
+        long graceMs = windows.grace().toMillis();
+        long paneMs = java.math.BigInteger.valueOf(sizeMs).gcd(java.math.BigInteger.valueOf(advanceMs)).longValueExact();
+        String n = name.name();
+        String what = "windowReduceInvertible over " + windows;
+        StoreSpec panes = builder.addStore(n, StoreSpec.Kind.WINDOW, grouped.keySerde(), Serdes.bytes(),
+                sizeMs + graceMs + advanceMs, paneMs, what + " (panes)");
+        StoreSpec running = builder.addStore(n + "-running", StoreSpec.Kind.KEY_VALUE, Serdes.bytes(), Serdes.bytes(),
+                0, 0, "running windows of " + what);
+        PlanNode late = lateNode(n);
+        WindowSpec spec = new WindowSpec(WindowSpec.Kind.FIXED, sizeMs, advanceMs, graceMs, panes, null, null,
+                grouped.keySerde(), grouped.valueSerde(), grouped.valueSerde(), () -> null, null, null, late, maxKeys);
+        PlanNode aggregate = builder.addNamed(List.of(node), "windowReduceInvertible", n,
+                new OperatorSpec.InvertibleWindowReduce(spec, reducer, inverseReducer, running, paneMs), false);
+        aggregate.namedByArgument = true;
+        aggregate.eventTimeDelayMs = eventTimeDelayMs == null ? 0L : eventTimeDelayMs;
+        return new TableImpl<>(builder, aggregate, true, maxKeys);
+    }
+
+    /** The first operator of the late-records stream, or null if late records are only counted. */
+    private PlanNode lateNode(String name) {
+        if (lateStream == null) {
+            return null;
+        }
+        PlanNode late = builder.addNamed(List.of(), "late", name + "-late", new OperatorSpec.PassThrough(), false);
+        lateStream.accept(new StreamImpl<>(builder, late, false, eventTimeDelayMs));
+        return late;
+    }
+
+    @Override
     public <A> Table<Windowed<K>, A> aggregate(Supplier<A> initializer, Aggregator<? super K, ? super V, A> aggregator,
                                                Serde<A> aggregateSerde, Named name) {
         if (windows instanceof SessionWindows) {

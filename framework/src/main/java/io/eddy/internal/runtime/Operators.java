@@ -74,6 +74,16 @@ final class Operators {
             factory = ProcessorNodes.record(r);
         } else if (op instanceof OperatorSpec.UpdateState u) {
             factory = StatefulNodes.updateState(u.store(), u.updater());
+        } else if (op instanceof OperatorSpec.TableMapValues t) {
+            factory = TableNodes.mapValues(t.parent(), t.mapper());
+        } else if (op instanceof OperatorSpec.TableFilter t) {
+            factory = TableNodes.filter(t.parent(), t.predicate(), t.not());
+        } else if (op instanceof OperatorSpec.TableGroupBy t) {
+            factory = TableNodes.groupBy(t.selector());
+        } else if (op instanceof OperatorSpec.TableAggregate t) {
+            factory = TableNodes.aggregate(t.store(), t.initializer(), t.adder(), t.subtractor(), t.maxKeys());
+        } else if (op instanceof OperatorSpec.InvertibleWindowReduce w) {
+            factory = InvertibleWindowNodes.reduce(w.window(), w.reducer(), w.inverse(), w.running(), w.paneMs());
         } else {
             throw new IllegalStateException("operator '" + name + "' is a " + op.getClass().getSimpleName()
                     + ", which the runtime cannot run yet (io.eddy.internal.runtime.Operators)");

@@ -37,7 +37,7 @@ public final class StatefulNodes {
                     throw failed(e);
                 }
                 store.put(key, next);
-                changed(key, next);
+                changed(key, current, next);
             }
         };
     }
@@ -61,7 +61,7 @@ public final class StatefulNodes {
                     throw failed(e);
                 }
                 store.put(key, next);
-                changed(key, next);
+                changed(key, current, next);
             }
         };
     }
@@ -74,14 +74,15 @@ public final class StatefulNodes {
                 if (key == null) {
                     throw failed(new NullPointerException("updateStateByKey needs a key; got a record with a null key"));
                 }
+                Object current = store.get(key);
                 Object next;
                 try {
-                    next = updater.update(key, value, store.get(key));
+                    next = updater.update(key, value, current);
                 } catch (RuntimeException e) {
                     throw failed(e);
                 }
                 store.put(key, next);
-                changed(key, next);
+                changed(key, current, next);
             }
         };
     }
@@ -94,8 +95,9 @@ public final class StatefulNodes {
                 if (key == null) {
                     throw failed(new NullPointerException("a table row needs a key; got a record with a null key"));
                 }
+                Object old = tracksOld() ? store.get(key) : UNKNOWN_OLD;
                 store.put(key, value);
-                changed(key, value);
+                changed(key, old, value);
             }
         };
     }

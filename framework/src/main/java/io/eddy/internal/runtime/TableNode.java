@@ -8,6 +8,13 @@ import java.util.Map;
  * rows to its children, one per key changed in the batch, in the order they first changed.
  * Emitting at commit rather than per record is what collapses many updates of one key in a batch
  * into one output record (and one changelog record).
+ *
+ * <p>Children that transform or regroup the table ({@link TableChangeConsumer}s: a table's
+ * {@code mapValues}, {@code filter}, {@code groupBy}) get each change with the row's value
+ * <em>before</em> the batch as well as after it, so a regrouping can retract the old row from
+ * its old group. A table learns the old row when a key first changes in a batch
+ * ({@link #changed(Object, Object, Object)}); a table that cannot tell passes
+ * {@link #UNKNOWN_OLD}. Other children get only the new row.
  */
 abstract class TableNode extends Node {
     private final TaskContext task;
@@ -24,6 +31,69 @@ abstract class TableNode extends Node {
     /** Notes that {@code key} changed while processing the current record; its row is looked up at flush. */
     final void changed(Object key) {
         changed(key, NOT_KNOWN);
+    }
+
+    /** The old row of a change whose table cannot tell what the row was before the batch. */
+    static final Object UNKNOWN_OLD = new Object() {
+        @Override
+        public String toString() {
+            return "UNKNOWN_OLD";
+        }
+    };
+
+    private int tracksOld = -1;   // -1: not computed yet (children are wired after construction)
+
+    /**
+     * Whether some child wants the row before the batch with each change, so the table should
+     * pass it to {@link #changed(Object, Object, Object)} (reading it may cost a lookup).
+     */
+    final boolean tracksOld() {
+        if (tracksOld < 0) {
+            boolean any = false;
+            for (int i = 0; i < next.length; i++) {
+                if (next[i] instanceof TableChangeConsumer
+                        && (childModes == null || childModes[i] == io.eddy.dsl.OutputMode.UPDATE)) {
+                    any = true;
+                }
+            }
+            tracksOld = any ? 1 : 0;
+        }
+        return tracksOld == 1;
+    }
+
+    /**
+     * Notes that {@code key} changed from {@code oldRow} (null: absent) to {@code row} (null:
+     * deleted) while processing the current record. Only the first change of a key in a batch
+     * keeps its old row: the row as the table last emitted it.
+     */
+    final void changed(Object key, Object oldRow, Object row) {
+        long ts = task.record.timestamp;
+        Change c = changedAt.get(key);
+        if (c == null) {
+            c = new Change(ts, row);
+            c.old = oldRow;
+            changedAt.put(key, c);
+        } else {
+            c.timestamp = Math.max(c.timestamp, ts);
+            c.row = row;
+        }
+    }
+
+    /**
+     * Emits one change of {@code key} to the children that take plain updates: {@code old} and
+     * {@code row} to {@link TableChangeConsumer}s, {@code row} to the others.
+     */
+    final void emitChange(Object key, Object old, Object row) {
+        for (int i = 0; i < next.length; i++) {
+            if (childModes != null && childModes[i] != io.eddy.dsl.OutputMode.UPDATE) {
+                continue;
+            }
+            if (next[i] instanceof TableChangeConsumer c) {
+                c.change(key, old, row);
+            } else {
+                next[i].process(key, row);
+            }
+        }
     }
 
     /**
@@ -47,6 +117,7 @@ abstract class TableNode extends Node {
     private static final class Change {
         long timestamp;
         Object row;
+        Object old = UNKNOWN_OLD;
 
         Change(long timestamp, Object row) {
             this.timestamp = timestamp;
@@ -80,7 +151,7 @@ abstract class TableNode extends Node {
             }
             latest = Math.max(latest, c.timestamp);
             task.record.emitting(c.timestamp);
-            emit(io.eddy.dsl.OutputMode.UPDATE, e.getKey(), value);
+            emitChange(e.getKey(), c.old, value);
         }
         changedAt.clear();
         if (emits(io.eddy.dsl.OutputMode.COMPLETE)) {
