@@ -156,6 +156,8 @@ public sealed interface OperatorSpec {
 
     /** Folds each record into its key's state in {@code store}; a null result removes the key. A table. */
     record UpdateState(StoreSpec store, io.eddy.processor.StateUpdater updater) implements OperatorSpec {
+    }
+
     /** A table whose rows are {@code mapper(key, row)} of the table {@code parent}'s rows; no store. */
     record TableMapValues(PlanNode parent, BiFunction mapper) implements OperatorSpec {
     }
