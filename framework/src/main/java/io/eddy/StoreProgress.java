@@ -1,0 +1,67 @@
+package io.eddy;
+
+import java.util.Objects;
+
+/**
+ * What one state store (summed over the tasks of one worker) looked like after a committed batch:
+ * part of {@link BatchProgress#stores()}.
+ *
+ * <p>An immutable value; later versions may add fields. Created with {@link #of}.
+ */
+public final class StoreProgress {
+    private final String store;
+    private final long rowsTotal;
+    private final long rowsUpdated;
+
+    private StoreProgress(String store, long rowsTotal, long rowsUpdated) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.rowsTotal = rowsTotal;
+        this.rowsUpdated = rowsUpdated;
+    }
+
+    /**
+     * A store's figures.
+     *
+     * @param store the store's name; not null
+     * @param rowsTotal the estimated number of entries after the batch (see {@link #rowsTotal()})
+     * @param rowsUpdated the keys the batch wrote or deleted
+     */
+    public static StoreProgress of(String store, long rowsTotal, long rowsUpdated) {
+        return new StoreProgress(store, rowsTotal, rowsUpdated);
+    }
+
+    /** The store's name, as in {@link EddyApp#describe()}. */
+    public String store() {
+        return store;
+    }
+
+    /**
+     * The committed entries of the store in the worker's tasks after the batch: exact for in-memory
+     * stores, RocksDB's estimate ({@code rocksdb.estimate-num-keys}, which may count overwritten or
+     * deleted entries not compacted yet) for persistent ones.
+     */
+    public long rowsTotal() {
+        return rowsTotal;
+    }
+
+    /** The distinct keys the batch wrote or deleted in the store (what went to its changelog). */
+    public long rowsUpdated() {
+        return rowsUpdated;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StoreProgress s && store.equals(s.store) && rowsTotal == s.rowsTotal
+                && rowsUpdated == s.rowsUpdated;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(store, rowsTotal, rowsUpdated);
+    }
+
+    @Override
+    public String toString() {
+        return store + "[total=" + rowsTotal + ", updated=" + rowsUpdated + "]";
+    }
+}
