@@ -163,8 +163,8 @@ public final class EddyMeterBinder implements MeterBinder, AutoCloseable {
         Tags worker = Tags.of("application", applicationId, "worker", p.worker());
         set("batch.records", "records in the worker's last batch", worker, null, p.records());
         set("batch.input.rate", "records per second arriving in the worker's partitions (from end offsets)",
-                worker, "records/s", p.inputRecordsPerSecond());
-        set("batch.processing.rate", "records per second the worker's last batch processed", worker, "records/s",
+                worker, null, p.inputRecordsPerSecond());
+        set("batch.processing.rate", "records per second the worker's last batch processed", worker, null,
                 p.recordsPerSecond());
         set("batch.duration", "the worker's last batch, first record to committed", worker, "seconds",
                 p.duration().toNanos() / 1e9);
