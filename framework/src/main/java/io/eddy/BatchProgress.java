@@ -42,6 +42,7 @@ public final class BatchProgress {
     private final Map<TopicPartition, Long> lags;
     private final Map<String, StoreProgress> stores;
     private final Map<String, Long> lateRecords;
+    private final Map<String, Long> sinkRecords;
 
     private BatchProgress(Builder b) {
         this.worker = Objects.requireNonNull(b.worker, "worker");
@@ -64,6 +65,7 @@ public final class BatchProgress {
         this.lags = Collections.unmodifiableMap(new LinkedHashMap<>(b.lags));
         this.stores = Collections.unmodifiableMap(new LinkedHashMap<>(b.stores));
         this.lateRecords = Collections.unmodifiableMap(new LinkedHashMap<>(b.lateRecords));
+        this.sinkRecords = Collections.unmodifiableMap(new LinkedHashMap<>(b.sinkRecords));
     }
 
     /** A builder with no worker, duration or commit time yet (all three required), and zero counts. */
@@ -241,6 +243,15 @@ public final class BatchProgress {
     }
 
     /**
+     * Records the batch sent, per topic: outputs, repartition topics and dead-letter topics (the
+     * runtime's own control records and changelog records not included). Unmodifiable, never null,
+     * by topic.
+     */
+    public Map<String, Long> sinkRecords() {
+        return sinkRecords;
+    }
+
+    /**
      * Per task in {@link #watermarks()} with a watermark, how far the watermark is behind the
      * commit time ({@link #committedAt()} minus the watermark): how much event time the task holds
      * open. Negative when event time runs ahead of the clock. Unmodifiable, by task.
@@ -262,7 +273,7 @@ public final class BatchProgress {
                 .partitionWatermarks(partitionWatermarks).watermarkHeldBy(watermarkHeldBy).runId(runId)
                 .taskBatchIds(taskBatchIds).durationMs(durationMs).inputRecordsPerSecond(inputRecordsPerSecond)
                 .schedulingDelay(schedulingDelay).endToEndDelay(endToEndDelay).endOffsets(endOffsets).lags(lags)
-                .stores(stores).lateRecords(lateRecords);
+                .stores(stores).lateRecords(lateRecords).sinkRecords(sinkRecords);
     }
 
     /**
@@ -337,11 +348,15 @@ public final class BatchProgress {
             w.name("store").value(s.store());
             w.name("rowsTotal").value(s.rowsTotal());
             w.name("rowsUpdated").value(s.rowsUpdated());
+            w.name("rowsRemoved").value(s.rowsRemoved());
             w.endObject();
         });
         w.endArray();
         w.name("lateRecords").beginObject();
         lateRecords.forEach((k, v) -> w.name(k).value(v));
+        w.endObject();
+        w.name("sinkRecords").beginObject();
+        sinkRecords.forEach((k, v) -> w.name(k).value(v));
         w.endObject();
         w.endObject();
     }
@@ -377,14 +392,15 @@ public final class BatchProgress {
                 && endOffsets.equals(p.endOffsets)
                 && lags.equals(p.lags)
                 && stores.equals(p.stores)
-                && lateRecords.equals(p.lateRecords);
+                && lateRecords.equals(p.lateRecords)
+                && sinkRecords.equals(p.sinkRecords);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(worker, batchId, offsets, records, skipped, duration, committedAt, watermarks,
                 partitionWatermarks, watermarkHeldBy, runId, taskBatchIds, durationMs, inputRecordsPerSecond,
-                schedulingDelay, endToEndDelay, endOffsets, lags, stores, lateRecords);
+                schedulingDelay, endToEndDelay, endOffsets, lags, stores, lateRecords, sinkRecords);
     }
 
     /** One line: worker, batch, counts, duration, rate, offsets and watermarks. */
@@ -421,8 +437,15 @@ public final class BatchProgress {
         private Map<TopicPartition, Long> lags = Map.of();
         private Map<String, StoreProgress> stores = Map.of();
         private Map<String, Long> lateRecords = Map.of();
+        private Map<String, Long> sinkRecords = Map.of();
 
         private Builder() {
+        }
+
+        /** See {@link BatchProgress#sinkRecords()}. @throws NullPointerException if null */
+        public Builder sinkRecords(Map<String, Long> sinkRecords) {
+            this.sinkRecords = Objects.requireNonNull(sinkRecords, "sinkRecords");
+            return this;
         }
 
         /** See {@link BatchProgress#runId()}; default empty. @throws NullPointerException if null */

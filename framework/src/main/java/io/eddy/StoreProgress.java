@@ -12,11 +12,13 @@ public final class StoreProgress {
     private final String store;
     private final long rowsTotal;
     private final long rowsUpdated;
+    private final long rowsRemoved;
 
-    private StoreProgress(String store, long rowsTotal, long rowsUpdated) {
+    private StoreProgress(String store, long rowsTotal, long rowsUpdated, long rowsRemoved) {
         this.store = Objects.requireNonNull(store, "store");
         this.rowsTotal = rowsTotal;
         this.rowsUpdated = rowsUpdated;
+        this.rowsRemoved = rowsRemoved;
     }
 
     /**
@@ -25,9 +27,10 @@ public final class StoreProgress {
      * @param store the store's name; not null
      * @param rowsTotal the estimated number of entries after the batch (see {@link #rowsTotal()})
      * @param rowsUpdated the keys the batch wrote or deleted
+     * @param rowsRemoved of those, the keys the batch deleted
      */
-    public static StoreProgress of(String store, long rowsTotal, long rowsUpdated) {
-        return new StoreProgress(store, rowsTotal, rowsUpdated);
+    public static StoreProgress of(String store, long rowsTotal, long rowsUpdated, long rowsRemoved) {
+        return new StoreProgress(store, rowsTotal, rowsUpdated, rowsRemoved);
     }
 
     /** The store's name, as in {@link EddyApp#describe()}. */
@@ -49,19 +52,27 @@ public final class StoreProgress {
         return rowsUpdated;
     }
 
+    /**
+     * Of {@link #rowsUpdated()}, the keys the batch deleted (a table's tombstone, a session merged
+     * away, a window emitted and dropped).
+     */
+    public long rowsRemoved() {
+        return rowsRemoved;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof StoreProgress s && store.equals(s.store) && rowsTotal == s.rowsTotal
-                && rowsUpdated == s.rowsUpdated;
+                && rowsUpdated == s.rowsUpdated && rowsRemoved == s.rowsRemoved;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(store, rowsTotal, rowsUpdated);
+        return Objects.hash(store, rowsTotal, rowsUpdated, rowsRemoved);
     }
 
     @Override
     public String toString() {
-        return store + "[total=" + rowsTotal + ", updated=" + rowsUpdated + "]";
+        return store + "[total=" + rowsTotal + ", updated=" + rowsUpdated + ", removed=" + rowsRemoved + "]";
     }
 }

@@ -205,8 +205,16 @@ public final class EddyMeterBinder implements MeterBinder, AutoCloseable {
             for (MeterRegistry r : registries) {
                 Counter.builder(PREFIX + "store.rows.updated").description("keys written or deleted in the store")
                         .tags(store).register(r).increment(s.rowsUpdated());
+                Counter.builder(PREFIX + "store.rows.removed").description("keys deleted from the store")
+                        .tags(store).register(r).increment(s.rowsRemoved());
             }
         }
+        p.sinkRecords().forEach((topic, n) -> {
+            for (MeterRegistry r : registries) {
+                Counter.builder(PREFIX + "sink.records").description("records sent to the topic (outputs, "
+                        + "repartition and dead-letter topics)").tags(worker).tag("topic", topic).register(r).increment(n);
+            }
+        });
         p.lateRecords().forEach((op, n) -> {
             for (MeterRegistry r : registries) {
                 Counter.builder(PREFIX + "operator.records.late").description("records the operator dropped as late")

@@ -37,7 +37,8 @@ class EddyMeterBinderTest {
                 .endToEndDelay(Duration.ofMillis(400)).lags(lags).endOffsets(Map.of(o0, 130L))
                 .taskBatchIds(Map.of(0, 17L)).watermarks(Map.of(0, Instant.parse("2026-01-01T00:00:04Z")))
                 .durationMs(Map.of("process", 30L, "commit", 15L, "total", 50L))
-                .stores(Map.of("counts", StoreProgress.of("counts", 1_000, 40))).lateRecords(Map.of("windows", 3L))
+                .stores(Map.of("counts", StoreProgress.of("counts", 1_000, 40, 2))).lateRecords(Map.of("windows", 3L))
+                .sinkRecords(Map.of("out", 100L))
                 .build();
     }
 
@@ -66,6 +67,9 @@ class EddyMeterBinderTest {
             assertThat(gauge(registry, "eddy.store.rows", "operator", "counts")).isEqualTo(1_000);
             assertThat(registry.get("eddy.store.rows.updated").tags("operator", "counts").counter().count())
                     .isEqualTo(80);
+            assertThat(registry.get("eddy.store.rows.removed").tags("operator", "counts").counter().count())
+                    .isEqualTo(4);
+            assertThat(registry.get("eddy.sink.records").tags("topic", "out").counter().count()).isEqualTo(200);
             assertThat(registry.get("eddy.operator.records.late").tags("operator", "windows").counter().count())
                     .isEqualTo(6);
             assertThat(registry.get("eddy.batch.phase").tags("phase", "commit").timer().count()).isEqualTo(2);

@@ -133,6 +133,8 @@ public final class BatchLoop implements AssignmentListener {
     private final boolean stateful;
     private final Map<Integer, Task> tasks = new TreeMap<>();
     private final ProgressMeter meter = new ProgressMeter();
+    /** Records the open batch sent, per topic (see {@link CountingSink}). */
+    private final Map<String, long[]> sinkCounts = new HashMap<>();
 
     private InputPort input;
     private CommitPort commit;
@@ -595,13 +597,20 @@ public final class BatchLoop implements AssignmentListener {
                 Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         Map<Integer, String> heldBy = new TreeMap<>();
         Map<Integer, Long> taskBatchIds = new TreeMap<>();
-        Map<String, long[]> storeRows = new TreeMap<>();
+        Map<String, long[]> storeRows = new TreeMap<>();   // per store: total, updated, removed
         long stateWriteStart = now();
         for (Task t : batchTasks) {
             taskBatchIds.put(t.id(), t.batchId());
             if (t.state() != null) {
-                t.state().forEachStore((store, s) ->
-                        storeRows.computeIfAbsent(store, k -> new long[2])[1] += s.dirtyCount());
+                t.state().forEachStore((store, s) -> {
+                    long[] rows = storeRows.computeIfAbsent(store, k -> new long[3]);
+                    rows[1] += s.dirtyCount();
+                    s.forEachDirty((k, v) -> {
+                        if (v == null) {
+                            rows[2]++;
+                        }
+                    });
+                });
             }
             skipped += t.skippedInBatch();
             t.lateInBatch().forEach((op, n) -> late.merge(op, n, Long::sum));
@@ -633,7 +642,7 @@ public final class BatchLoop implements AssignmentListener {
                 .records(records).skipped(skipped).duration(Duration.ofMillis(now - startedAt))
                 .committedAt(Instant.ofEpochMilli(now)).watermarks(watermarks)
                 .partitionWatermarks(partitionWatermarks).watermarkHeldBy(heldBy);
-        progress.taskBatchIds(taskBatchIds).lateRecords(late);
+        progress.taskBatchIds(taskBatchIds).lateRecords(late).sinkRecords(CountingSink.drain(sinkCounts));
         measure(progress, now, storeRows);
         resetBatch();
         seq++;
@@ -664,11 +673,12 @@ public final class BatchLoop implements AssignmentListener {
             for (Task t : tasks.values()) {
                 if (t.state() != null && !host.restoring(t.id())) {
                     t.state().forEachStore((store, s) ->
-                            storeRows.computeIfAbsent(store, k -> new long[2])[0] += s.approximateCount());
+                            storeRows.computeIfAbsent(store, k -> new long[3])[0] += s.approximateCount());
                 }
             }
             Map<String, io.eddy.StoreProgress> stores = new TreeMap<>();
-            storeRows.forEach((store, rows) -> stores.put(store, io.eddy.StoreProgress.of(store, rows[0], rows[1])));
+            storeRows.forEach((store, rows) -> stores.put(store, io.eddy.StoreProgress.of(store, rows[0], rows[1],
+                    rows[2])));
             progress.stores(stores);
         }
     }
@@ -708,6 +718,7 @@ public final class BatchLoop implements AssignmentListener {
         }
         resetBatch();
         meter.aborted();
+        CountingSink.drain(sinkCounts);   // the aborted batch's output is discarded
         listener.aborted();
         return lastAbortRewound;
     }
@@ -819,7 +830,7 @@ public final class BatchLoop implements AssignmentListener {
             int id = e.getKey().partition();
             Task task = tasks.get(id);
             if (task == null) {
-                task = host.create(id, commit.sink());
+                task = host.create(id, new CountingSink(commit.sink(), sinkCounts));
                 tasks.put(id, task);
                 created.add(task);
             }

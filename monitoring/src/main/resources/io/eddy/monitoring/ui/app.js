@@ -76,7 +76,8 @@
       + '</td><td>' + text(b.committedAt.replace('T', ' ').replace('Z', '')) + '</td><td>' + fmt(b.records)
       + '</td><td>' + fmt(b.durationMs.total) + '</td><td>' + fmt(b.inputRecordsPerSecond) + '</td><td>'
       + fmt(b.processedRecordsPerSecond) + '</td><td>' + text(b.partitions.filter(p => p.startOffset != null)
-        .map(p => p.topic + '-' + p.partition + '@' + p.startOffset + '..' + p.endOffset).join(' ')) + '</td></tr>');
+        .map(p => p.topic + '-' + p.partition + '@' + p.startOffset + '..' + p.endOffset).join(' ')) + '</td><td>'
+      + text(Object.entries(b.sinkRecords || {}).map(([t, n]) => t + ': ' + n).join(', ')) + '</td></tr>');
     el('batches-table').tBodies[0].innerHTML = rows.join('');
   }
 
@@ -113,8 +114,10 @@
       seen.delete(old.runId + '/' + old.worker + '/' + old.batchId);
     }
     ui.batchesSeen += added;
+    const began = performance.now();
     redraw();
     batchesTable();
+    ui.lastRedrawMs = performance.now() - began;   // for the browser test's report
   }
 
   async function pollTasks() {

@@ -47,6 +47,8 @@ class BatchProgressTest {
             assertThat(first.stores()).containsOnlyKeys("counts");
             assertThat(first.stores().get("counts").rowsTotal()).isEqualTo(4);
             assertThat(first.stores().get("counts").rowsUpdated()).isEqualTo(4);
+            assertThat(first.stores().get("counts").rowsRemoved()).isZero();
+            assertThat(first.sinkRecords()).containsExactly(Map.entry("out", 4L));   // one update per key
             assertThat(first.durationMs()).containsKeys("poll", "process", "flush", "commit", "stateWrite",
                     "restore", "total");
 
@@ -85,6 +87,25 @@ class BatchProgressTest {
             assertThat(p.lags().get(IN0)).isZero();
             assertThat(p.records() + held).isEqualTo(40);
             assertThat(p.stores()).isEmpty();
+        }
+    }
+
+    @Test
+    void rowsRemovedCountTheTombstonesOfATable() {
+        try (TestDriver d = TestDriver.builder().defaultPartitions(1).pipeline(p -> p
+                .table("in", Consumed.with(Serdes.string(), Serdes.string()), Named.as("latest"))
+                .toStream().toKafka("out", Produced.with(Serdes.string(), Serdes.string()))).build()) {
+            TestInputTopic<String, String> in = d.input("in", Serdes.string(), Serdes.string());
+            in.pipe("a", "1");
+            in.pipe("b", "1");
+            d.runBatch();
+            in.pipe("a", null);
+            in.pipe("c", "1");
+            d.runBatch();
+            io.eddy.StoreProgress latest = d.lastProgress().orElseThrow().stores().get("latest");
+            assertThat(latest.rowsUpdated()).isEqualTo(2);
+            assertThat(latest.rowsRemoved()).isEqualTo(1);
+            assertThat(latest.rowsTotal()).isEqualTo(2);
         }
     }
 
