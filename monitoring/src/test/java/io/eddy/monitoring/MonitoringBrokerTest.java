@@ -258,6 +258,22 @@ class MonitoringBrokerTest {
                     .contains("clicks-app-0").contains("RUNNING");
             assertThat(browser.findElements(org.openqa.selenium.By.cssSelector("#topology svg g.node"))).isNotEmpty();
             assertThat(browser.findElement(org.openqa.selenium.By.id("app-state")).getText()).startsWith("RUNNING");
+            // 5 s of history at 100 batches/s: 500 more batches (copies of the last, 10 ms apart, with
+            // 8 partitions each) drawn at once; the page keeps them all and stays free of errors
+            Object redrawMs = js.executeAsyncScript(String.join("\n",
+                    "const done = arguments[arguments.length - 1];",
+                    "fetch('/progress?limit=1').then(r => r.json()).then(list => {",
+                    "  const last = list[0]; const t0 = Date.parse(last.committedAt); const many = [];",
+                    "  for (let i = 1; i <= 500; i++) {",
+                    "    const b = JSON.parse(JSON.stringify(last)); b.batchId = 1000000 + i;",
+                    "    b.committedAt = new Date(t0 + 10 * i).toISOString();",
+                    "    b.partitions = [...Array(8).keys()].map(p => ({topic: 'synthetic', partition: p, lag: i + p}));",
+                    "    many.push(b);",
+                    "  }",
+                    "  window.eddyUi.ingest(many); done(window.eddyUi.lastRedrawMs);",
+                    "});"));
+            System.out.println("UI redraw with 500 more batches (8 synthetic partitions): " + redrawMs + " ms");
+            assertThat(number(js, "window.eddyUi.charts['chart-lag'].points")).isGreaterThanOrEqualTo(500);
             Path shot = Path.of("target", "monitoring-ui.png");
             Files.createDirectories(shot.getParent());
             Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
