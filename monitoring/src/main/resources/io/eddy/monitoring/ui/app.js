@@ -32,7 +32,7 @@
         width: Math.max(300, target.clientWidth || 440), height: 200,
         scales: { x: { time: true } },
         series: [{}].concat(seriesNames.map((n, i) => ({ label: n, stroke: palette[i % palette.length], width: 1.5,
-          points: { show: false } }))),
+          spanGaps: true, points: { show: false } }))),
         legend: { live: false },
       };
       c = ui.charts[id] = { key: key, plot: new uPlot(opts, data, target), points: 0 };
@@ -46,10 +46,17 @@
   function redraw() {
     const xs = batches.map(b => Date.parse(b.committedAt) / 1000);
     const val = (f) => batches.map(f);
-    chart('chart-rate', ['input', 'processed'], [xs, val(b => b.inputRecordsPerSecond), val(b => b.processedRecordsPerSecond)]);
-    chart('chart-scheduling', ['scheduling delay'], [xs, val(b => b.schedulingDelayMs)]);
-    chart('chart-processing', ['batch', 'trigger'], [xs, val(b => b.durationMs.total), val(() => triggerMs)]);
-    chart('chart-total', ['end-to-end delay'], [xs, val(b => b.endToEndDelayMs)]);
+    // one series per worker (each worker has its own batches); a gap where another worker's batch is
+    const workers = [...new Set(batches.map(b => b.worker))].sort();
+    const perWorker = (label, f) => workers.length === 0 ? [{ name: label, data: [] }]
+      : workers.map(w => ({ name: workers.length > 1 ? label + ' ' + w : label,
+        data: val(b => b.worker === w ? f(b) : null) }));
+    const draw = (id, series) => chart(id, series.map(x => x.name), [xs].concat(series.map(x => x.data)));
+    draw('chart-rate', perWorker('input', b => b.inputRecordsPerSecond)
+      .concat(perWorker('processed', b => b.processedRecordsPerSecond)));
+    draw('chart-scheduling', perWorker('scheduling delay', b => b.schedulingDelayMs));
+    draw('chart-processing', perWorker('batch', b => b.durationMs.total).concat([{ name: 'trigger', data: val(() => triggerMs) }]));
+    draw('chart-total', perWorker('end-to-end delay', b => b.endToEndDelayMs));
     // per partition / task / store series: a value where a batch reported it, else a gap
     const lagKeys = new Set(), wmKeys = new Set(), storeKeys = new Set();
     batches.forEach(b => {
