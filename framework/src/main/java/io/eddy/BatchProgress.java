@@ -349,6 +349,8 @@ public final class BatchProgress {
             w.name("rowsTotal").value(s.rowsTotal());
             w.name("rowsUpdated").value(s.rowsUpdated());
             w.name("rowsRemoved").value(s.rowsRemoved());
+            w.name("memoryBytes").value(s.memoryBytes());
+            w.name("diskBytes").value(s.diskBytes());
             w.endObject();
         });
         w.endArray();

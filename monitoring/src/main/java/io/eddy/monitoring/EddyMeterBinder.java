@@ -202,6 +202,9 @@ public final class EddyMeterBinder implements MeterBinder, AutoCloseable {
         for (StoreProgress s : p.stores().values()) {
             Tags store = worker.and("operator", s.store());
             set("store.rows", "entries in the store (RocksDB's estimate)", store, "rows", s.rowsTotal());
+            set("store.memory", "the store's memory: read cache, write-behind, RocksDB memtables and table readers",
+                    store, "bytes", s.memoryBytes());
+            set("store.disk", "the store's SST files", store, "bytes", s.diskBytes());
             for (MeterRegistry r : registries) {
                 Counter.builder(PREFIX + "store.rows.updated").description("keys written or deleted in the store")
                         .tags(store).register(r).increment(s.rowsUpdated());

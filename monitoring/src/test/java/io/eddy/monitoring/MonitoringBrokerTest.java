@@ -142,6 +142,7 @@ class MonitoringBrokerTest {
             JsonNode last = progress.get(progress.size() - 1);
             assertThat(last.get("partitions").size()).isEqualTo(2);
             assertThat(last.get("stores").get(0).get("store").asText()).isEqualTo("counts");
+            assertThat(last.get("stores").get(0).get("memoryBytes").asLong()).isPositive();   // RocksDB memtables at least
             assertThat(json(base, "/progress?limit=1").size()).isEqualTo(1);
 
             JsonNode tasks = json(base, "/tasks");
@@ -257,7 +258,12 @@ class MonitoringBrokerTest {
             assertThat(browser.findElement(org.openqa.selenium.By.id("tasks")).getText())
                     .contains("clicks-app-0").contains("RUNNING");
             assertThat(browser.findElements(org.openqa.selenium.By.cssSelector("#topology svg g.node"))).isNotEmpty();
+            assertThat(browser.findElement(org.openqa.selenium.By.id("stores")).getText()).contains("counts");
             assertThat(browser.findElement(org.openqa.selenium.By.id("app-state")).getText()).startsWith("RUNNING");
+            // the page as the application drew it, for the note
+            Path shot = Path.of("target", "monitoring-ui.png");
+            Files.createDirectories(shot.getParent());
+            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
             // 5 s of history at 100 batches/s: 500 more batches (copies of the last, 10 ms apart, with
             // 8 partitions each) drawn at once; the page keeps them all and stays free of errors
             Object redrawMs = js.executeAsyncScript(String.join("\n",
@@ -274,9 +280,6 @@ class MonitoringBrokerTest {
                     "});"));
             System.out.println("UI redraw with 500 more batches (8 synthetic partitions): " + redrawMs + " ms");
             assertThat(number(js, "window.eddyUi.charts['chart-lag'].points")).isGreaterThanOrEqualTo(500);
-            Path shot = Path.of("target", "monitoring-ui.png");
-            Files.createDirectories(shot.getParent());
-            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
             List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                     .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
             assertThat(errors).as("console errors").isEmpty();

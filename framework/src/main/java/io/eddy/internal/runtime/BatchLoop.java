@@ -597,13 +597,13 @@ public final class BatchLoop implements AssignmentListener {
                 Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         Map<Integer, String> heldBy = new TreeMap<>();
         Map<Integer, Long> taskBatchIds = new TreeMap<>();
-        Map<String, long[]> storeRows = new TreeMap<>();   // per store: total, updated, removed
+        Map<String, long[]> storeRows = new TreeMap<>();   // per store: total, updated, removed, memory, disk
         long stateWriteStart = now();
         for (Task t : batchTasks) {
             taskBatchIds.put(t.id(), t.batchId());
             if (t.state() != null) {
                 t.state().forEachStore((store, s) -> {
-                    long[] rows = storeRows.computeIfAbsent(store, k -> new long[3]);
+                    long[] rows = storeRows.computeIfAbsent(store, k -> new long[5]);
                     rows[1] += s.dirtyCount();
                     s.forEachDirty((k, v) -> {
                         if (v == null) {
@@ -672,13 +672,21 @@ public final class BatchLoop implements AssignmentListener {
         if (stateful) {
             for (Task t : tasks.values()) {
                 if (t.state() != null && !host.restoring(t.id())) {
-                    t.state().forEachStore((store, s) ->
-                            storeRows.computeIfAbsent(store, k -> new long[3])[0] += s.approximateCount());
+                    t.state().forEachStore((store, s) -> {
+                        long[] rows = storeRows.computeIfAbsent(store, k -> new long[5]);
+                        rows[0] += s.approximateCount();
+                        Map<String, Long> figures = s.metrics();
+                        rows[3] += figures.getOrDefault("cache.weight.bytes", 0L)
+                                + figures.getOrDefault("store.write-behind.bytes", 0L)
+                                + figures.getOrDefault("rocksdb.memtable.usage.bytes", 0L)
+                                + figures.getOrDefault("rocksdb.table-readers.memory.bytes", 0L);
+                        rows[4] += figures.getOrDefault("rocksdb.sst.bytes", 0L);
+                    });
                 }
             }
             Map<String, io.eddy.StoreProgress> stores = new TreeMap<>();
             storeRows.forEach((store, rows) -> stores.put(store, io.eddy.StoreProgress.of(store, rows[0], rows[1],
-                    rows[2])));
+                    rows[2]).withSizes(rows[3], rows[4])));
             progress.stores(stores);
         }
     }

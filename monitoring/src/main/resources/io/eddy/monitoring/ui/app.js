@@ -86,6 +86,13 @@
         .map(p => p.topic + '-' + p.partition + '@' + p.startOffset + '..' + p.endOffset).join(' ')) + '</td><td>'
       + text(Object.entries(b.sinkRecords || {}).map(([t, n]) => t + ': ' + n).join(', ')) + '</td></tr>');
     el('batches-table').tBodies[0].innerHTML = rows.join('');
+    const lastPerWorker = new Map();
+    batches.forEach(b => { if (b.stores.length) { lastPerWorker.set(b.worker, b); } });
+    const bytes = n => n >= 1048576 ? fmt(n / 1048576) + ' MiB' : fmt(n / 1024) + ' KiB';
+    el('stores').tBodies[0].innerHTML = [...lastPerWorker.values()].flatMap(b => b.stores.map(s => '<tr><td>'
+      + text(s.store) + '</td><td>' + text(b.worker) + '</td><td>' + fmt(s.rowsTotal) + '</td><td>' + fmt(s.rowsUpdated)
+      + '</td><td>' + fmt(s.rowsRemoved) + '</td><td>' + bytes(s.memoryBytes) + '</td><td>' + bytes(s.diskBytes)
+      + '</td></tr>')).join('');
   }
 
   async function pollStatus() {

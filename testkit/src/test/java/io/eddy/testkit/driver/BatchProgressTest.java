@@ -48,6 +48,7 @@ class BatchProgressTest {
             assertThat(first.stores().get("counts").rowsTotal()).isEqualTo(4);
             assertThat(first.stores().get("counts").rowsUpdated()).isEqualTo(4);
             assertThat(first.stores().get("counts").rowsRemoved()).isZero();
+            assertThat(first.stores().get("counts").diskBytes()).isZero();   // the driver's stores are in memory
             assertThat(first.sinkRecords()).containsExactly(Map.entry("out", 4L));   // one update per key
             assertThat(first.durationMs()).containsKeys("poll", "process", "flush", "commit", "stateWrite",
                     "restore", "total");
