@@ -155,6 +155,59 @@ public final class EddyApp implements AutoCloseable {
         return runtime.stateMetrics();
     }
 
+    /**
+     * The newest batch committed by any worker of this instance in this run, as Spark's
+     * {@code StreamingQuery.lastProgress()}. Cheap; any thread.
+     *
+     * <pre>{@code
+     * app.lastProgress().ifPresent(p -> System.out.println(p.toJson()));
+     * }</pre>
+     *
+     * @return empty before the first commit
+     */
+    public Optional<BatchProgress> lastProgress() {
+        return Optional.ofNullable(runtime.lastProgress());
+    }
+
+    /**
+     * The last committed batches of all this instance's workers in this run, oldest first: at most
+     * 1000 (5 s of history at 100 batches/s, twice over). A copy; any thread; costs a copy of up to
+     * 1000 references.
+     *
+     * @return an unmodifiable list; empty before the first commit
+     */
+    public List<BatchProgress> recentProgress() {
+        return List.copyOf(runtime.recentProgress());
+    }
+
+    /**
+     * What this instance does now: state, run id, workers and their tasks (and which restore), the
+     * latest restore progress per store and task, counters, and each worker's last batch. Cheap
+     * (no broker request; see {@link #describeGroup()} for the group as the cluster sees it); any thread.
+     *
+     * @return a snapshot; never null
+     */
+    public AppStatus status() {
+        return runtime.status();
+    }
+
+    /**
+     * Adds a listener for committed batches while the application runs (the builder's
+     * {@link Builder#addProgressListener} adds one from the start). It hears of batches committed
+     * after this call, on the worker's thread, with the same contract as a {@link ProgressListener};
+     * a monitoring module binds itself this way. Thread-safe.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public void addProgressListener(ProgressListener listener) {
+        runtime.addProgressListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a listener added with {@link #addProgressListener(ProgressListener)}; returns whether it was added. */
+    public boolean removeProgressListener(ProgressListener listener) {
+        return runtime.removeProgressListener(listener);
+    }
+
     /** The default of {@link Builder#repartitionPurgeInterval(Duration)}: 30 seconds. */
     public static final Duration DEFAULT_REPARTITION_PURGE_INTERVAL = Duration.ofSeconds(30);
 

@@ -172,6 +172,11 @@ public final class Demo {
 
     /** Runs the demo with the command-line options and exits the JVM with its outcome. */
     public static void main(String[] args) {
+        if (List.of(args).contains("--monitor")) {   // the stateful, windowed variant with the web UI
+            MonitoringDemo.main(List.of(args).stream().filter(a -> !a.equals("--monitor")).toArray(String[]::new),
+                    Demo::exit);
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args, System.getenv("EDDY_BOOTSTRAP"));
@@ -179,7 +184,7 @@ public final class Demo {
             if (!e.getMessage().equals("help")) {
                 System.err.println(e.getMessage());
             }
-            System.err.println("usage: Demo [--bootstrap host:port] [--seconds N] [--rate views/s] "
+            System.err.println("usage: Demo [--monitor [--port N]] [--bootstrap host:port] [--seconds N] [--rate views/s] "
                     + "[--threads N] [--batch-ms N]");
             System.err.println("  without --bootstrap (or EDDY_BOOTSTRAP) an embedded Kafka broker is started");
             exit(e.getMessage().equals("help") ? 0 : 2);

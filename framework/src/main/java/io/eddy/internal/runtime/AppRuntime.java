@@ -56,6 +56,14 @@ public final class AppRuntime {
     private GlobalTables globalTables;
     private boolean released;
 
+    /** How many committed batches {@link #recentProgress()} keeps: 5 s at 100 batches/s, twice. */
+    static final int PROGRESS_HISTORY = 1000;
+    private volatile String runId = "";
+    private final ProgressHistory history = new ProgressHistory(PROGRESS_HISTORY);
+    private final Map<String, BatchProgress> lastByWorker = new ConcurrentHashMap<>();
+    private final Map<String, io.eddy.RestoreProgress> latestRestores = new ConcurrentHashMap<>();
+    private final List<ProgressListener> runtimeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public AppRuntime(AppOptions options) {
         this.options = options;
     }
@@ -79,6 +87,7 @@ public final class AppRuntime {
                 throw new IllegalStateException("start() called in state " + state + "; an application starts once");
             }
             transition(AppState.STARTING);
+            runId = UUID.randomUUID().toString();
         }
         Map<String, Integer> partitionCounts;
         try {
@@ -255,6 +264,7 @@ public final class AppRuntime {
 
 
     void restoreProgress(io.eddy.RestoreProgress progress) {
+        latestRestores.put(progress.store() + "\u0000" + progress.task(), progress);
         if (progress.phase() == io.eddy.RestoreProgress.Phase.DONE) {
             restored.addAndGet(progress.restored());
         }
@@ -354,6 +364,51 @@ public final class AppRuntime {
                 .lateRecords(lateTotal).lateRecordsByOperator(late).build();
     }
 
+    // ---- progress and status (any thread)
+
+    /** The newest committed batch of any worker in this run; null before the first. */
+    public BatchProgress lastProgress() {
+        return history.last();
+    }
+
+    /** The last {@value #PROGRESS_HISTORY} committed batches of all workers, oldest first. */
+    public List<BatchProgress> recentProgress() {
+        return history.snapshot();
+    }
+
+    /** Adds a listener told of every committed batch from now on (see {@link io.eddy.EddyApp#addProgressListener}). */
+    public void addProgressListener(ProgressListener listener) {
+        runtimeListeners.add(listener);
+    }
+
+    /** Removes a listener added with {@link #addProgressListener}; whether it was there. */
+    public boolean removeProgressListener(ProgressListener listener) {
+        return runtimeListeners.remove(listener);
+    }
+
+    /** What this instance does now. */
+    public io.eddy.AppStatus status() {
+        List<Worker> snapshot;
+        AppState current;
+        synchronized (this) {
+            snapshot = List.copyOf(workers);
+            current = state;
+        }
+        List<io.eddy.AppStatus.WorkerStatus> ws = new ArrayList<>();
+        for (Worker w : snapshot) {
+            ws.add(io.eddy.AppStatus.WorkerStatus.of(w.name(), w.ownedTasks(), w.restoringTasks(),
+                    lastByWorker.get(w.name())));
+        }
+        List<io.eddy.RestoreProgress> restores = new ArrayList<>(latestRestores.values());
+        restores.sort(java.util.Comparator.comparing(io.eddy.RestoreProgress::store)
+                .thenComparingInt(io.eddy.RestoreProgress::task));
+        Throwable failed = failure.get();
+        return io.eddy.AppStatus.builder().applicationId(options.applicationId()).runId(runId).state(current)
+                .failure(failed == null ? null : String.valueOf(failed.getMessage()))
+                .triggerInterval(options.trigger().interval()).at(options.clock().instant())
+                .workers(ws).restores(restores).metrics(metrics()).build();
+    }
+
     // ---- called by workers
 
     void fail(Throwable cause) {
@@ -398,7 +453,17 @@ public final class AppRuntime {
                 .add(n));
     }
 
-    void batchCommitted(BatchProgress progress) {
+    void batchCommitted(BatchProgress fromLoop) {
+        BatchProgress progress = fromLoop.toBuilder().runId(runId).build();
+        history.add(progress);
+        lastByWorker.put(progress.worker(), progress);
+        for (ProgressListener l : runtimeListeners) {
+            try {
+                l.onBatch(progress);
+            } catch (RuntimeException e) {
+                log.warn("progress listener {} threw; ignored", l, e);
+            }
+        }
         processed.addAndGet(progress.records());
         skipped.addAndGet(progress.skipped());
         committed.incrementAndGet();

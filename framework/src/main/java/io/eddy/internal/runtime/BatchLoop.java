@@ -132,6 +132,9 @@ public final class BatchLoop implements AssignmentListener {
     private final Listener listener;
     private final boolean stateful;
     private final Map<Integer, Task> tasks = new TreeMap<>();
+    private final ProgressMeter meter = new ProgressMeter();
+    /** Records the open batch sent, per topic (see {@link CountingSink}). */
+    private final Map<String, long[]> sinkCounts = new HashMap<>();
 
     private InputPort input;
     private CommitPort commit;
@@ -221,13 +224,16 @@ public final class BatchLoop implements AssignmentListener {
             timeout = Math.min(timeout, Math.max(0, pausedUntil - now()));   // a long trigger must not stretch a backoff
         }
         if (host.restoring()) {
+            long restoreStart = now();
             for (int task : host.restoreStep()) {
                 resumeInputs(task);
             }
+            meter.restored(now() - restoreStart);
             timeout = 0;   // the restore step waited; keep the group membership alive and go on with other tasks
         }
         long pollStart = now();
         PolledRecords polled = input.poll(Duration.ofMillis(timeout));
+        meter.polled(now() - pollStart);
         if (rejoinNeeded) {
             return;
         }
@@ -324,6 +330,7 @@ public final class BatchLoop implements AssignmentListener {
                 int end = (int) Math.min(n, i + (settings.maxRecords() - records));
                 int j = i;
                 batchTasks.add(task);   // before its first record: a failure must abort the task too
+                long chunkStart = now();
                 try {
                     while (j < end && list.get(j).offset() < limit) {
                         task.process(source, list.get(j));
@@ -331,7 +338,9 @@ public final class BatchLoop implements AssignmentListener {
                     }
                 } finally {
                     // also when a record threw: the records before it are part of the batch to abort
+                    meter.processed(now() - chunkStart);
                     if (j > i) {
+                        meter.recordTimestamp(list.get(i).timestamp());
                         track(tp, list.get(i).offset(), list.get(j - 1).offset());
                         records += j - i;
                         processed += j - i;
@@ -507,14 +516,18 @@ public final class BatchLoop implements AssignmentListener {
         ranges.forEach((tp, range) -> next.put(tp, range[1] + 1));
         CommitResult result;
         try {
+            long flushStart = now();
             for (Task t : batchTasks) {
                 t.prepareCommit(changelog);
             }
+            meter.flushed(now() - flushStart);
             // after prepareCommit: the checkpoints carry the watermark the batch advanced to
             Map<TopicPartition, CheckpointedOffset> offsets = new HashMap<>();
             next.forEach((tp, offset) -> offsets.put(tp, new CheckpointedOffset(offset,
                     checkpointOf(tasks.get(tp.partition()), tp))));
+            long commitStart = now();
             result = commit.commit(offsets);
+            meter.committed(now() - commitStart);
         } catch (CommitPort.BatchFailedException e) {
             throw new ProcessingFailedException(settings.name() + ": batch " + seq + " not committed: "
                     + e.getMessage(), e);
@@ -583,7 +596,22 @@ public final class BatchLoop implements AssignmentListener {
         Map<TopicPartition, Instant> partitionWatermarks = new TreeMap<>(
                 Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         Map<Integer, String> heldBy = new TreeMap<>();
+        Map<Integer, Long> taskBatchIds = new TreeMap<>();
+        Map<String, long[]> storeRows = new TreeMap<>();   // per store: total, updated, removed, memory, disk
+        long stateWriteStart = now();
         for (Task t : batchTasks) {
+            taskBatchIds.put(t.id(), t.batchId());
+            if (t.state() != null) {
+                t.state().forEachStore((store, s) -> {
+                    long[] rows = storeRows.computeIfAbsent(store, k -> new long[5]);
+                    rows[1] += s.dirtyCount();
+                    s.forEachDirty((k, v) -> {
+                        if (v == null) {
+                            rows[2]++;
+                        }
+                    });
+                });
+            }
             skipped += t.skippedInBatch();
             t.lateInBatch().forEach((op, n) -> late.merge(op, n, Long::sum));
             if (t.tracksEventTime()) {
@@ -606,18 +634,61 @@ public final class BatchLoop implements AssignmentListener {
             }
         }
         long now = now();
+        meter.stateWritten(now - stateWriteStart);
         Map<TopicPartition, OffsetRange> offsetRanges = new TreeMap<>(
                 Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         ranges.forEach((tp, r) -> offsetRanges.put(tp, new OffsetRange(r[0], r[1])));
-        BatchProgress progress = BatchProgress.builder().worker(settings.name()).batchId(seq).offsets(offsetRanges)
+        BatchProgress.Builder progress = BatchProgress.builder().worker(settings.name()).batchId(seq).offsets(offsetRanges)
                 .records(records).skipped(skipped).duration(Duration.ofMillis(now - startedAt))
                 .committedAt(Instant.ofEpochMilli(now)).watermarks(watermarks)
-                .partitionWatermarks(partitionWatermarks).watermarkHeldBy(heldBy).build();
+                .partitionWatermarks(partitionWatermarks).watermarkHeldBy(heldBy);
+        progress.taskBatchIds(taskBatchIds).lateRecords(late).sinkRecords(CountingSink.drain(sinkCounts));
+        measure(progress, now, storeRows);
         resetBatch();
         seq++;
         backoffMs = BACKOFF_MIN_MS;
         refusedInARow = 0;
-        listener.committed(progress, late);
+        listener.committed(progress.build(), late);
+    }
+
+    /**
+     * Adds to a committed batch's progress what the meter measured, the end offsets and lag of every
+     * input partition, and the stores' rows ({@code storeRows}: per store, total and updated).
+     */
+    private void measure(BatchProgress.Builder progress, long committedAt, Map<String, long[]> storeRows) {
+        Comparator<TopicPartition> order = Comparator.comparing(TopicPartition::topic)
+                .thenComparingInt(TopicPartition::partition);
+        Map<TopicPartition, Long> ends = new TreeMap<>(order);
+        Map<TopicPartition, Long> lags = new TreeMap<>(order);
+        for (TopicPartition tp : input.assignment()) {
+            java.util.OptionalLong lag = input.lag(tp);
+            if (lag.isPresent()) {
+                lags.put(tp, lag.getAsLong());
+                ends.put(tp, input.position(tp) + lag.getAsLong());
+            }
+        }
+        progress.endOffsets(ends).lags(lags);
+        meter.finish(progress, startedAt, committedAt, ends);
+        if (stateful) {
+            for (Task t : tasks.values()) {
+                if (t.state() != null && !host.restoring(t.id())) {
+                    t.state().forEachStore((store, s) -> {
+                        long[] rows = storeRows.computeIfAbsent(store, k -> new long[5]);
+                        rows[0] += s.approximateCount();
+                        Map<String, Long> figures = s.metrics();
+                        rows[3] += figures.getOrDefault("cache.weight.bytes", 0L)
+                                + figures.getOrDefault("store.write-behind.bytes", 0L)
+                                + figures.getOrDefault("rocksdb.memtable.usage.bytes", 0L)
+                                + figures.getOrDefault("rocksdb.table-readers.memory.bytes", 0L);
+                        rows[4] += figures.getOrDefault("rocksdb.sst.bytes", 0L);
+                    });
+                }
+            }
+            Map<String, io.eddy.StoreProgress> stores = new TreeMap<>();
+            storeRows.forEach((store, rows) -> stores.put(store, io.eddy.StoreProgress.of(store, rows[0], rows[1],
+                    rows[2]).withSizes(rows[3], rows[4])));
+            progress.stores(stores);
+        }
     }
 
     /** A watermark for progress: {@link Instant#MIN} before any, {@link Instant#MAX} past the representable. */
@@ -654,6 +725,8 @@ public final class BatchLoop implements AssignmentListener {
             });
         }
         resetBatch();
+        meter.aborted();
+        CountingSink.drain(sinkCounts);   // the aborted batch's output is discarded
         listener.aborted();
         return lastAbortRewound;
     }
@@ -765,7 +838,7 @@ public final class BatchLoop implements AssignmentListener {
             int id = e.getKey().partition();
             Task task = tasks.get(id);
             if (task == null) {
-                task = host.create(id, commit.sink());
+                task = host.create(id, new CountingSink(commit.sink(), sinkCounts));
                 tasks.put(id, task);
                 created.add(task);
             }

@@ -134,6 +134,11 @@ public final class TaskState implements AutoCloseable {
         return e.store;
     }
 
+    /** Calls {@code action} with each store's name and store, in plan order; for progress figures. */
+    public void forEachStore(java.util.function.BiConsumer<String, BytesStore> action) {
+        stores.forEach((name, e) -> action.accept(name, e.store));
+    }
+
     /** Bytes held in the dirty buffers of all stores. */
     public long dirtyBytes() {
         long sum = 0;

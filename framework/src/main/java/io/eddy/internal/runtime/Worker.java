@@ -82,6 +82,17 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
         return name;
     }
 
+    /** The tasks this worker owns now; callable from any thread. */
+    Set<Integer> ownedTasks() {
+        return ownedTasks;
+    }
+
+    private volatile Set<Integer> ownedTasks = Set.of();
+
+    private void tasksChanged() {
+        ownedTasks = Set.copyOf(loop.tasks().keySet());
+    }
+
     /** The tasks of this worker restoring their stores now; callable from any thread. */
     Set<Integer> restoringTasks() {
         return host.restoringTasks();
@@ -142,6 +153,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
             }
             try {
                 loop.dropTasks();
+                tasksChanged();
             } finally {
                 purger.close();
                 closeClients();
@@ -241,6 +253,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
     private void rejoin() {
         log.info("{}: dropping tasks {} and rejoining the group", name, loop.tasks().keySet());
         loop.dropTasks();
+        tasksChanged();
         closeClients();
         connect();
     }
@@ -282,6 +295,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
         try {
             loop.assigned(added);
         } finally {
+            tasksChanged();
             assignedOnce = true;
             rebalancing = false;
             app.recomputeState();
@@ -290,12 +304,20 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
 
     @Override
     public void revoked(Collection<TopicPartition> partitions) {
-        loop.revoked(partitions);
+        try {
+            loop.revoked(partitions);
+        } finally {
+            tasksChanged();
+        }
     }
 
     @Override
     public void lost(Collection<TopicPartition> partitions) {
-        loop.lost(partitions);
+        try {
+            loop.lost(partitions);
+        } finally {
+            tasksChanged();
+        }
     }
 
     // ---- what the loop reports

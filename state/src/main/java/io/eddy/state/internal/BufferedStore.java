@@ -433,6 +433,13 @@ final class BufferedStore implements BytesStore {
         return engine.droppedExpiredWrites();
     }
 
+    @Override
+    public Map<String, Long> metrics() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        addMetrics(out);
+        return out;
+    }
+
     /** Adds cache statistics to {@code into}. */
     void addMetrics(Map<String, Long> into) {
         if (cacheMaxBytes > 0) {

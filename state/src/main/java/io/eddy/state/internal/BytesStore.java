@@ -57,6 +57,15 @@ public interface BytesStore extends AutoCloseable {
     /** Returns an estimate of the number of committed entries; cheap. */
     long approximateCount();
 
+    /**
+     * Returns the figures of this store alone, under the names {@link StateEnvironment#metrics()}
+     * sums over every store: read cache ({@code cache.weight.bytes}, hits, misses), write-behind
+     * ({@code store.write-behind.bytes}) and, for a RocksDB store, its memtables
+     * ({@code rocksdb.memtable.usage.bytes}), table readers and SST files ({@code rocksdb.sst.bytes}).
+     * A few native property reads; never null.
+     */
+    Map<String, Long> metrics();
+
     /** Returns the sum of key and value lengths in the dirty buffer. */
     long dirtyBytes();
 

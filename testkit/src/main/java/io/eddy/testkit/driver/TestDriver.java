@@ -135,6 +135,17 @@ public final class TestDriver implements AutoCloseable {
         return new TestOutputTopic<>(this, topic, keySerde, valueSerde);
     }
 
+    private BatchProgress lastProgress;
+
+    /**
+     * The progress of the last batch committed, as the Kafka runtime reports it to listeners and
+     * {@code EddyApp.lastProgress()} (without a run id): durations and delays measured on the
+     * driver's clock, rates, lag, stores. Empty before the first batch.
+     */
+    public Optional<BatchProgress> lastProgress() {
+        return Optional.ofNullable(lastProgress);
+    }
+
     /** The driver's clock; new input records are stamped with it. */
     public Instant now() {
         return now;
@@ -357,6 +368,7 @@ public final class TestDriver implements AutoCloseable {
     private final class Counters implements BatchLoop.Listener {
         @Override
         public void committed(BatchProgress progress, Map<String, Long> lateByOperator) {
+            lastProgress = progress;
             batches++;
             skipped += progress.skipped();
             lateByOperator.forEach((op, n) -> lateRecords.merge(op, n, Long::sum));
