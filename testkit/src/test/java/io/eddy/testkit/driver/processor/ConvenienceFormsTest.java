@@ -186,4 +186,37 @@ class ConvenienceFormsTest {
             assertThat(d.internalTopicValues("test-app-by-new-key-repartition")).hasSize(4);
         }
     }
+
+    @ParameterizedTest(name = "restarts={0}")
+    @ValueSource(booleans = {false, true})
+    void anUpdateStateByKeyTableRegroupsWithRetractions(boolean restarts) {
+        // accounts (key) move between regions (value); the count per region never double counts
+        try (TestDriver d = driver(restarts, p -> p.kafka("moves", Consumed.with(Serdes.string(), Serdes.string()))
+                .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
+                .updateStateByKey((String account, String region, String old) -> region.isEmpty() ? null : region,
+                        Serdes.string(), Named.as("where"))
+                .groupBy((account, region) -> KeyValue.of(region, account),
+                        Grouped.with(Serdes.string(), Serdes.string()), Named.as("by-region"))
+                .count(Named.as("per-region"))
+                .toStream().toKafka("out", Produced.with(Serdes.string(), Serdes.longs())))) {
+            TestInputTopic<String, String> in = d.input("moves", Serdes.string(), Serdes.string());
+            TestOutputTopic<String, Long> out = d.output("out", Serdes.string(), Serdes.longs());
+            java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+            in.pipe("a1", "north");
+            in.pipe("a2", "north");
+            d.runUntilIdle();
+            in.pipe("a1", "south");   // moves: north loses it
+            d.runUntilIdle();
+            in.pipe("a2", "");        // closed: removed from the table, so from north
+            d.runUntilIdle();
+            out.readKeyValues().forEach(kv -> {
+                if (kv.value() == null) {
+                    counts.remove(kv.key());
+                } else {
+                    counts.put(kv.key(), kv.value());
+                }
+            });
+            assertThat(counts).containsExactly(java.util.Map.entry("south", 1L));
+        }
+    }
 }
