@@ -131,12 +131,12 @@ public final class CountMin {
         return width;
     }
 
-    /** {@code e / width}: estimates overcount by at most this fraction of {@link #total()} ... */
+    /** {@code e / width}: estimates overcount by more than this fraction of {@link #total()} with probability at most {@link #delta()}. */
     public double epsilon() {
         return Math.E / width;
     }
 
-    /** ... except with probability at most {@code e^-depth}. */
+    /** {@code e^-depth}: the probability that an estimate overcounts by more than {@link #epsilon()} of the total. */
     public double delta() {
         return Math.exp(-depth);
     }
