@@ -155,7 +155,7 @@ public final class WebLogSketches {
                             Windowed<String> w = WINDOWED.deserialize(r.topic(), r.key());
                             FrequentItems items = FrequentItems.serde().deserialize(r.topic(), r.value());
                             System.out.printf(Locale.ROOT, "%s top URLs: %s%n", MINUTE.format(Instant.ofEpochMilli(w.start())),
-                                    items.top(TOP));
+                                    items.top(TOP).stream().map(row -> row.item() + " " + row.estimate()).toList());
                             topPrinted++;
                         } else {
                             long start = Serdes.longs().deserialize(r.topic(), r.key());
