@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eddy.dsl.Consumed;
 import io.eddy.dsl.Grouped;
+import io.eddy.dsl.HoppingWindows;
 import io.eddy.dsl.KeyValue;
 import io.eddy.dsl.Named;
 import io.eddy.dsl.OutputMode;
@@ -240,6 +241,48 @@ class ApproxDriverTest {
                     .as("800 items at fpp 0.001 into a filter sized for 10,000: no false positive with this seed")
                     .isEqualTo(firsts);
             assertThat(driver.output("repeats", Serdes.string(), Serdes.string()).readValues()).isEqualTo(repeats);
+        }
+    }
+
+    @Test
+    void hoppingWindowsKeepOneSketchPerWindowEqualToFoldingItsRecords() {
+        SketchAggregation<String, CountMin> counts = Sketches.countMin(v -> v, 0.01, 0.01);
+        try (TestDriver driver = TestDriver.builder()
+                .pipeline(p -> Approx.aggregate(
+                                p.kafka("clicks", Consumed.with(Serdes.string(), Serdes.string()))
+                                        .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
+                                        .window(HoppingWindows.of(Duration.ofMinutes(2), Duration.ofMinutes(1))
+                                                .grace(Duration.ZERO)),
+                                counts, Named.as("pages-per-2-minutes"))
+                        .emit(OutputMode.FINAL)
+                        .toKafka("counts", Produced.with(WINDOWED, CountMin.serde())))
+                .defaultPartitions(1)
+                .restartAfterEveryBatch(true)
+                .startTime(T0)
+                .build()) {
+            TestInputTopic<String, String> in = driver.input("clicks", Serdes.string(), Serdes.string());
+            SplittableRandom random = new SplittableRandom(9);
+            Map<Long, CountMin> expected = new TreeMap<>();
+            for (int i = 0; i < 3_000; i++) {
+                long at = T0.toEpochMilli() + i * 60L;   // 3 minutes, in order
+                String page = "/p" + random.nextInt(50);
+                in.pipe("site", page, Instant.ofEpochMilli(at));
+                long lastStart = at - Math.floorMod(at, 60_000L);
+                for (long start = lastStart; start > at - 120_000; start -= 60_000) {
+                    expected.computeIfAbsent(start, s -> counts.initializer().get()).add(page);
+                }
+                if (i % 700 == 699) {
+                    driver.runBatch();
+                }
+            }
+            in.pipe("site", "closer", T0.plusSeconds(3_600));
+            driver.runUntilIdle();
+            Map<Long, byte[]> out = new TreeMap<>();
+            driver.output("counts", WINDOWED, Serdes.bytes()).readKeyValues()
+                    .forEach(kv -> out.put(kv.key().start(), kv.value()));
+            assertThat(out.keySet()).isEqualTo(expected.keySet());
+            expected.forEach((start, sketch) ->
+                    assertThat(out.get(start)).as("window at %d", start).isEqualTo(sketch.toByteArray()));
         }
     }
 
