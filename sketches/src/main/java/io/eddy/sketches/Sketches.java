@@ -44,6 +44,20 @@ public final class Sketches {
                 (key, value, sketch) -> sketch.add(item.apply(value)), DistinctCount::union, DistinctCount.serde());
     }
 
+    /**
+     * A CPC distinct count of {@code item} with {@code 2^lgK} slots: error about
+     * {@code 0.69 / sqrt(2^lgK)}, so lgK 11 matches {@link #distinctCount(Function, int)} at lgK 12
+     * in under three quarters of the state, for more CPU per record; see {@link CompactDistinctCount}.
+     *
+     * @throws IllegalArgumentException unless {@code lgK} is in [4, 26]
+     */
+    public static <V> SketchAggregation<V, CompactDistinctCount> compactDistinctCount(Function<? super V, ?> item, int lgK) {
+        Objects.requireNonNull(item, "item");
+        return new SketchAggregation<>("compactDistinctCount(lgK=" + lgK + ")", () -> CompactDistinctCount.empty(lgK),
+                (key, value, sketch) -> sketch.add(item.apply(value)), CompactDistinctCount::union,
+                CompactDistinctCount.serde());
+    }
+
     /** A KLL quantiles sketch of {@code value}, k {@value Quantiles#DEFAULT_K} (1.65 % rank error). */
     public static <V> SketchAggregation<V, Quantiles> quantiles(ToDoubleFunction<? super V> value) {
         return quantiles(value, Quantiles.DEFAULT_K);

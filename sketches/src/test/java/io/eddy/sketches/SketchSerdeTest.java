@@ -38,6 +38,11 @@ class SketchSerdeTest {
             strata.add("g" + (i % 4), i);
         }
         roundTrips(DistinctCount.serde(), hll);
+        CompactDistinctCount cpc = CompactDistinctCount.empty(11);
+        for (int i = 0; i < 5_000; i++) {
+            cpc.add("c" + i);
+        }
+        roundTrips(CompactDistinctCount.serde(), cpc);
         roundTrips(Quantiles.serde(), kll);
         roundTrips(FrequentItems.serde(), items);
         roundTrips(CountMin.serde(), cm);
