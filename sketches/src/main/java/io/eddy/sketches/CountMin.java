@@ -18,7 +18,9 @@ import org.apache.datasketches.hash.MurmurHash3;
  * <p><b>Accuracy.</b> The estimate never undercounts. With {@code width = ceil(e / epsilon)} and
  * {@code depth = ceil(ln(1 / delta))} ({@link #withError}), it overcounts by more than
  * {@code epsilon * N} ({@code N} the total count) with probability at most {@code delta}. Defaults:
- * epsilon 0.001 and delta 0.01 (2719 × 5 counters, about 106 KiB), or choose smaller.
+ * epsilon 0.01 and delta 0.01 (272 × 5 counters, about 11 KiB). The whole sketch is read and
+ * written for every record (about 3 µs at the defaults, 19 µs for epsilon 0.001 and its 106 KiB,
+ * measured on one core), so keep epsilon as large as the answers allow.
  *
  * <p><b>State.</b> Stored as a small header and its counters ({@link #serde}); deterministic, so a
  * replayed batch rebuilds the same bytes. Counts are longs; they do not decay.
@@ -27,8 +29,8 @@ import org.apache.datasketches.hash.MurmurHash3;
  */
 public final class CountMin {
 
-    /** The default relative error bound: 0.1 % of the total count. */
-    public static final double DEFAULT_EPSILON = 0.001;
+    /** The default relative error bound: 1 % of the total count. */
+    public static final double DEFAULT_EPSILON = 0.01;
     /** The default probability that an estimate exceeds that bound: 1 %. */
     public static final double DEFAULT_DELTA = 0.01;
 

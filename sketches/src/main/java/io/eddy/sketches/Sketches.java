@@ -92,7 +92,7 @@ public final class Sketches {
                 FrequentItems::merge, FrequentItems.serde());
     }
 
-    /** A count-min sketch of {@code item} with the defaults (epsilon 0.001, delta 0.01). */
+    /** A count-min sketch of {@code item} with the defaults (epsilon 0.01, delta 0.01). */
     public static <V> SketchAggregation<V, CountMin> countMin(Function<? super V, ?> item) {
         return countMin(item, CountMin.DEFAULT_EPSILON, CountMin.DEFAULT_DELTA);
     }
