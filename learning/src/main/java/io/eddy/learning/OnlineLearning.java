@@ -15,7 +15,6 @@ import io.eddy.processor.ProcessedStream;
 import io.eddy.processor.SideOutput;
 import io.eddy.processor.StateSpec;
 import io.eddy.processor.Timer;
-import io.eddy.processor.ValueState;
 import io.eddy.processor.ValueStateSpec;
 import io.eddy.serde.Serde;
 import io.eddy.serde.Serdes;
@@ -69,6 +68,7 @@ import java.util.Objects;
  */
 public final class OnlineLearning<F, M> {
     private static final long AT_COMMIT = 0L;   // a processing-time timer due at once: fires at this batch's commit
+    private static final Timer COMMIT_TIMER = new Timer(io.eddy.processor.TimeDomain.PROCESSING_TIME, AT_COMMIT);
 
     private final Learner<F, M> learner;
     private final Serde<F> featureSerde;
@@ -283,13 +283,25 @@ public final class OnlineLearning<F, M> {
         }
     }
 
-    /** One shard's model: learns, optionally predicts first, and publishes its model once per batch. */
+    /**
+     * One shard's model: learns, optionally predicts first, and writes and publishes its model
+     * once per batch.
+     *
+     * <p>Design. Decoding and encoding the model for every record would cost more than learning
+     * from it, so the model lives in a field between records and reaches its state variable once
+     * per batch, in the processing-time timer that fires at the batch's commit (the state write
+     * is part of that commit). The field is trusted only within one attempt of one batch: the
+     * first record of a shard in a batch finds no commit timer registered (the last one fired at
+     * the previous commit, and an aborted batch's registration is rolled back with its state), so
+     * it reloads the model from the state variable, which an abort has reset to the last commit.
+     */
     private final class ShardLearner<K> implements KeyedProcessor<String, Keyed<Example<F>>, K, Prediction> {
         private final ValueStateSpec<M> modelSpec;
         private final ValueStateSpec<Long> predictedSpec;
         private final ValueStateSpec<Long> correctSpec;
         private final Serde<K> keySerde;
         private final boolean predictFirst;
+        private final Map<String, Working<M>> working = new java.util.HashMap<>();
 
         ShardLearner(ValueStateSpec<M> model, ValueStateSpec<Long> predicted, ValueStateSpec<Long> correct,
                      Serde<K> keySerde, boolean predictFirst) {
@@ -302,39 +314,63 @@ public final class OnlineLearning<F, M> {
 
         @Override
         public void process(String shard, Keyed<Example<F>> value, KeyedContext<String, K, Prediction> ctx) {
-            ValueState<M> state = ctx.state(modelSpec);
-            M model = state.exists() ? state.get() : learner.newModel();
+            Working<M> w = working.get(shard);
+            if (w == null || !ctx.timers().list().contains(COMMIT_TIMER)) {
+                M stored = ctx.state(modelSpec).get();
+                w = new Working<>(stored == null ? learner.newModel() : stored,
+                        orZero(ctx.state(predictedSpec).get()), orZero(ctx.state(correctSpec).get()));
+                working.put(shard, w);
+                ctx.timers().registerProcessingTime(AT_COMMIT);
+            }
             Example<F> example = value.value();
             if (predictFirst) {
-                Learner.Scored scored = learner.predict(model, example.features());
-                long predicted = orZero(ctx.state(predictedSpec).get());
-                long correct = orZero(ctx.state(correctSpec).get());
+                Learner.Scored scored = learner.predict(w.model, example.features());
                 if (example.label() != null && scored.label() != null) {
-                    predicted++;
-                    correct += scored.label().equals(example.label()) ? 1 : 0;
-                    ctx.state(predictedSpec).update(predicted);
-                    ctx.state(correctSpec).update(correct);
+                    w.predicted++;
+                    w.correct += scored.label().equals(example.label()) ? 1 : 0;
                 }
-                double accuracy = predicted == 0 ? Double.NaN : (double) correct / predicted;
+                double accuracy = w.predicted == 0 ? Double.NaN : (double) w.correct / w.predicted;
                 K key = value.key() == null ? null : keySerde.deserialize(name, value.key());
-                ctx.forward(key, new Prediction(scored.label(), scored.score(), learner.examples(model),
+                ctx.forward(key, new Prediction(scored.label(), scored.score(), learner.examples(w.model),
                         example.label(), accuracy));
             }
-            learner.learn(model, example.features(), example.label());
-            state.update(model);
-            ctx.timers().registerProcessingTime(AT_COMMIT);
+            learner.learn(w.model, example.features(), example.label());
         }
 
         @Override
         public void onTimer(String shard, Timer timer, KeyedContext<String, K, Prediction> ctx) {
-            M model = ctx.state(modelSpec).get();
-            if (model != null) {
-                ctx.forward(shardModels(), shard, model);
+            Working<M> w = working.get(shard);
+            if (w == null) {
+                return;   // registered before a restart; the state already holds the model
             }
+            ctx.state(modelSpec).update(w.model);
+            if (predictFirst) {
+                ctx.state(predictedSpec).update(w.predicted);
+                ctx.state(correctSpec).update(w.correct);
+            }
+            ctx.forward(shardModels(), shard, w.model);
+        }
+
+        @Override
+        public void close() {
+            working.clear();
         }
 
         private long orZero(Long value) {
             return value == null ? 0 : value;
+        }
+    }
+
+    /** A shard's model and prequential counts between two commits. */
+    private static final class Working<M> {
+        final M model;
+        long predicted;
+        long correct;
+
+        Working(M model, long predicted, long correct) {
+            this.model = model;
+            this.predicted = predicted;
+            this.correct = correct;
         }
     }
 

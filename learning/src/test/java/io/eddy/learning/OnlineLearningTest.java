@@ -59,9 +59,9 @@ class OnlineLearningTest {
                 }
                 d.runBatch();
             }
-            // a fixed number of batches, not runUntilIdle: with a restart after every batch the
-            // processing-time timers fired in the batch before a restart fire again after it (see
-            // the README), so each restart republishes the shards' (unchanged) models
+            // a fixed number of batches, not runUntilIdle: with a restart after every batch, the
+            // restarted upstream tasks write watermark reports to the repartition topics in every
+            // batch, so the driver never sees the repartition topics idle
             for (int i = 0; i < 4; i++) {
                 d.runBatch();
             }
