@@ -187,6 +187,49 @@ class OnlineLearningTest {
     }
 
     @Test
+    void aBatchAbortedMidwayIsLearnedOnceWhenRetried() {
+        // the shard learner keeps its model in memory within a batch: an aborted attempt must not leak into the retry
+        Learner<List<String>, MultinomialNaiveBayes> learner = MultinomialNaiveBayes.learner(1.0);
+        OnlineLearning<List<String>, MultinomialNaiveBayes> nb = OnlineLearning.builder(learner, LearningSerdes.tokens())
+                .name("nb").build();
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        try (TestDriver d = TestDriver.builder().defaultPartitions(2)
+                .errorHandler(ctx -> failures.getAndIncrement() == 0 ? io.eddy.ErrorAction.FAIL : io.eddy.ErrorAction.SKIP)
+                .pipeline(p -> nb.predictThenTrain(p.kafka("in", Consumed.with(Serdes.string(), TEXT_EXAMPLES)),
+                        Serdes.string()).toKafka("out", Produced.with(Serdes.string(), LearningSerdes.predictions())))
+                .build()) {
+            TestInputTopic<String, Example<List<String>>> in = d.input("in", Serdes.string(), TEXT_EXAMPLES);
+            MultinomialNaiveBayes expected = learner.newModel();
+            Random random = new Random(5);
+            for (int n = 0; n < 10; n++) {
+                Example<List<String>> e = text(random);
+                in.pipe(0, "k", e, java.time.Instant.EPOCH, new org.apache.kafka.common.header.internals.RecordHeaders());
+                learner.learn(expected, e.features(), e.label());
+            }
+            d.runBatch();
+            d.runBatch();
+            for (int n = 0; n < 11; n++) {
+                Example<List<String>> e = n == 5 ? new Example<>(List.of("x"), null) : text(random);   // no label: learn throws
+                in.pipe(0, "k", e, java.time.Instant.EPOCH, new org.apache.kafka.common.header.internals.RecordHeaders());
+                if (e.label() != null) {
+                    learner.learn(expected, e.features(), e.label());
+                }
+            }
+            int aborted = 0;
+            for (int i = 0; i < 6; i++) {
+                try {
+                    d.runBatch();
+                } catch (io.eddy.ProcessingFailedException e) {
+                    aborted++;
+                }
+            }
+            assertThat(aborted).isEqualTo(1);
+            List<MultinomialNaiveBayes> published = d.output(nb.modelTopic(), Serdes.string(), learner.modelSerde()).readValues();
+            assertThat(published.get(published.size() - 1)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void badOptionsFailAtBuildNamingTheOption() {
         var tree = HoeffdingTree.learner(HoeffdingTree.Config.of(List.of(HoeffdingTree.Attribute.numeric("x")),
                 List.of("a", "b")));
