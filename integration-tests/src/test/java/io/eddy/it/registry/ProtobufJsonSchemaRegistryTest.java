@@ -200,6 +200,34 @@ class ProtobufJsonSchemaRegistryTest {
         }
     }
 
+    @Test
+    void theKafkaSerializerClassesTakeConfluentsPropertyNames() {
+        java.util.Map<String, Object> pb = java.util.Map.of("schema.registry.url", server.url(),
+                "value.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy",
+                "specific.protobuf.value.type", Payment.class.getName());
+        try (io.eddy.serde.protobuf.ProtobufKafkaSerializer serializer = new io.eddy.serde.protobuf.ProtobufKafkaSerializer();
+                io.eddy.serde.protobuf.ProtobufKafkaDeserializer deserializer = new io.eddy.serde.protobuf.ProtobufKafkaDeserializer()) {
+            serializer.configure(pb, false);
+            deserializer.configure(pb, false);
+            Payment payment = payment("k-1", 7);
+            assertThat(deserializer.deserialize("kafka-pb", serializer.serialize("kafka-pb", payment))).isEqualTo(payment);
+        }
+        java.util.Map<String, Object> js = java.util.Map.of("schema.registry.url", server.url(),
+                "eddy.json.schema", ORDER_SCHEMA, "json.value.type", Order.class.getName(), "auto.register.schemas", "true");
+        try (io.eddy.serde.jsonschema.JsonSchemaKafkaSerializer serializer = new io.eddy.serde.jsonschema.JsonSchemaKafkaSerializer();
+                io.eddy.serde.jsonschema.JsonSchemaKafkaDeserializer deserializer = new io.eddy.serde.jsonschema.JsonSchemaKafkaDeserializer()) {
+            serializer.configure(js, false);
+            deserializer.configure(js, false);
+            byte[] bytes = serializer.serialize("kafka-js", new Order("k", 2));
+            assertThat(deserializer.deserialize("kafka-js", bytes)).isEqualTo(new Order("k", 2));
+            assertThatThrownBy(() -> serializer.serialize("kafka-js", new Order("k", -2)))
+                    .isInstanceOf(SerdeException.class).hasMessageContaining("$.amount");
+        }
+        try (SchemaRegistryClient reader = client()) {
+            assertThat(reader.subjects()).contains("eddy.it.Payment", "kafka-js-value");
+        }
+    }
+
     /**
      * What this registry does not do, pinned so a change is noticed: Apicurio's ccompat API
      * assigns no schema GUIDs (no {@code /schemas/guids/...}), so header mode carries 0x00 and the

@@ -182,6 +182,21 @@ class ProtobufSerdesTest {
                 .hasMessageContaining("look up the PROTOBUF schema eddy.test.Order under subject 'elsewhere-value' (autoRegister=false)");
     }
 
+    @Test
+    void theKafkaDeserializerNeedsTheClassToReadInto() {
+        try (ProtobufKafkaDeserializer deserializer = new ProtobufKafkaDeserializer()) {
+            assertThatThrownBy(() -> deserializer.configure(java.util.Map.of("schema.registry.url", "http://localhost:1"), false))
+                    .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                    .hasMessageContaining("specific.protobuf.value.type");
+            assertThatThrownBy(() -> deserializer.configure(java.util.Map.of("schema.registry.url", "http://localhost:1",
+                    "specific.protobuf.key.type", String.class.getName()), true))
+                    .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                    .hasMessageContaining("not a Protobuf message class");
+            assertThatThrownBy(() -> deserializer.deserialize("t", new byte[] {0}))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("not configured");
+        }
+    }
+
     private static DynamicMessage dynamicOf(com.google.protobuf.Message message) {
         try {
             return DynamicMessage.parseFrom(message.getDescriptorForType(), message.toByteString());

@@ -109,6 +109,17 @@ public final class RegistryProtobufSerde<T extends Message> implements Serde<T> 
                 });
     }
 
+    /**
+     * A serde that writes messages of any type (each with its own descriptor's file) and cannot
+     * read: for a serializer that is given messages of types it does not know in advance.
+     */
+    public static RegistryProtobufSerde<Message> writerOfAnyMessage(SchemaRegistryClient client, RegistrySerdeOptions options,
+            boolean isKey) {
+        return new RegistryProtobufSerde<>(client, options, isKey, "Message", (indexes, bytes, offset, length) -> {
+            throw new UnsupportedOperationException("this Protobuf serde only writes; read with a specific or dynamic serde");
+        });
+    }
+
     @Override
     public byte[] serialize(String topic, T value) {
         if (value != null) {
