@@ -12,6 +12,9 @@ module io.eddy.serdes {
     exports io.eddy.serde.json;
     exports io.eddy.serde.kafka;
     exports io.eddy.serde.registry;
+    // the registry plumbing shared by the Protobuf and JSON Schema serdes, in their own modules
+    exports io.eddy.serde.registry.internal to io.eddy.serdes.protobuf, io.eddy.serdes.jsonschema;
+    exports io.eddy.serde.json.internal to io.eddy.serdes.jsonschema;
 
     // Serde signatures mention Kafka headers, Avro schemas and records, and Jackson's ObjectMapper.
     requires transitive kafka.clients;

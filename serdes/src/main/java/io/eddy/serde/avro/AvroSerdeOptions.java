@@ -1,5 +1,6 @@
 package io.eddy.serde.avro;
 
+import io.eddy.serde.registry.RegistrySerdeOptions;
 import io.eddy.serde.registry.SchemaReference;
 import io.eddy.serde.registry.SubjectNameStrategy;
 import java.util.ArrayList;
@@ -27,35 +28,28 @@ import org.apache.avro.Schema;
 public final class AvroSerdeOptions {
 
     private static final AvroSerdeOptions DEFAULTS =
-            new AvroSerdeOptions(true, false, -1, SubjectNameStrategy.TOPIC_NAME, false, null, List.of(), false, false);
+            new AvroSerdeOptions(RegistrySerdeOptions.defaults(), null, List.of(), false);
 
-    private final boolean autoRegister;
-    private final boolean useLatestVersion;
-    private final int fixedSchemaId;
-    private final SubjectNameStrategy subjectNameStrategy;
-    private final boolean writeIdInHeaders;
+    private final RegistrySerdeOptions common;
     private final Schema readerSchema;
     private final List<SchemaReference> references;
-    private final boolean normalizeSchemas;
     private final boolean logicalTypeConverters;
 
-    private AvroSerdeOptions(boolean autoRegister, boolean useLatestVersion, int fixedSchemaId,
-            SubjectNameStrategy subjectNameStrategy, boolean writeIdInHeaders, Schema readerSchema,
-            List<SchemaReference> references, boolean normalizeSchemas, boolean logicalTypeConverters) {
-        this.normalizeSchemas = normalizeSchemas;
-        this.logicalTypeConverters = logicalTypeConverters;
-        this.autoRegister = autoRegister;
-        this.useLatestVersion = useLatestVersion;
-        this.fixedSchemaId = fixedSchemaId;
-        this.subjectNameStrategy = subjectNameStrategy;
-        this.writeIdInHeaders = writeIdInHeaders;
+    private AvroSerdeOptions(RegistrySerdeOptions common, Schema readerSchema, List<SchemaReference> references,
+            boolean logicalTypeConverters) {
+        this.common = common;
         this.readerSchema = readerSchema;
         this.references = references;
+        this.logicalTypeConverters = logicalTypeConverters;
     }
 
     /** The defaults listed on this class. */
     public static AvroSerdeOptions defaults() {
         return DEFAULTS;
+    }
+
+    private AvroSerdeOptions withCommon(RegistrySerdeOptions changed) {
+        return new AvroSerdeOptions(changed, readerSchema, references, logicalTypeConverters);
     }
 
     /**
@@ -64,8 +58,7 @@ public final class AvroSerdeOptions {
      * serializing a value whose schema is not fails with a {@link io.eddy.serde.SerdeException}.
      */
     public AvroSerdeOptions withAutoRegister(boolean autoRegister) {
-        return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
+        return withCommon(common.withAutoRegister(autoRegister));
     }
 
     /**
@@ -75,8 +68,7 @@ public final class AvroSerdeOptions {
      * turns auto-register off.
      */
     public AvroSerdeOptions withUseLatestVersion(boolean useLatestVersion) {
-        return new AvroSerdeOptions(autoRegister && !useLatestVersion, useLatestVersion, fixedSchemaId, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
+        return withCommon(common.withUseLatestVersion(useLatestVersion));
     }
 
     /**
@@ -87,18 +79,12 @@ public final class AvroSerdeOptions {
      * @param id a registry schema id, zero or more
      */
     public AvroSerdeOptions withFixedSchemaId(int id) {
-        if (id < 0) {
-            throw new IllegalArgumentException("fixedSchemaId must not be negative, got " + id);
-        }
-        return new AvroSerdeOptions(false, useLatestVersion, id, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
+        return withCommon(common.withFixedSchemaId(id));
     }
 
     /** How subjects are named. Default {@link SubjectNameStrategy#TOPIC_NAME}. */
     public AvroSerdeOptions withSubjectNameStrategy(SubjectNameStrategy strategy) {
-        return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId,
-                Objects.requireNonNull(strategy, "strategy"), writeIdInHeaders, readerSchema, references,
-                normalizeSchemas, logicalTypeConverters);
+        return withCommon(common.withSubjectNameStrategy(strategy));
     }
 
     /**
@@ -109,8 +95,7 @@ public final class AvroSerdeOptions {
      * variant then fails. Reading always accepts both.
      */
     public AvroSerdeOptions withWriteIdInHeaders(boolean writeIdInHeaders) {
-        return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
+        return withCommon(common.withWriteIdInHeaders(writeIdInHeaders));
     }
 
     /**
@@ -120,8 +105,7 @@ public final class AvroSerdeOptions {
      * specific and reflect records.
      */
     public AvroSerdeOptions withReaderSchema(Schema readerSchema) {
-        return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
+        return new AvroSerdeOptions(common, readerSchema, references, logicalTypeConverters);
     }
 
     /**
@@ -130,9 +114,8 @@ public final class AvroSerdeOptions {
      * references, as a schema registered with references must be. Default none.
      */
     public AvroSerdeOptions withReferences(List<SchemaReference> references) {
-        return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, List.copyOf(new ArrayList<>(Objects.requireNonNull(references, "references"))),
-                normalizeSchemas, logicalTypeConverters);
+        return new AvroSerdeOptions(common, readerSchema,
+                List.copyOf(new ArrayList<>(Objects.requireNonNull(references, "references"))), logicalTypeConverters);
     }
 
     /**
@@ -143,8 +126,7 @@ public final class AvroSerdeOptions {
      * whitespace or attribute order is found instead of registered again.
      */
     public AvroSerdeOptions withNormalizeSchemas(boolean normalizeSchemas) {
-        return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
+        return withCommon(common.withNormalizeSchemas(normalizeSchemas));
     }
 
     /**
@@ -159,13 +141,12 @@ public final class AvroSerdeOptions {
      * compiled into their classes.
      */
     public AvroSerdeOptions withLogicalTypeConverters(boolean logicalTypeConverters) {
-        return new AvroSerdeOptions(autoRegister, useLatestVersion, fixedSchemaId, subjectNameStrategy,
-                writeIdInHeaders, readerSchema, references, normalizeSchemas, logicalTypeConverters);
+        return new AvroSerdeOptions(common, readerSchema, references, logicalTypeConverters);
     }
 
     /** See {@link #withNormalizeSchemas}. */
     public boolean normalizeSchemas() {
-        return normalizeSchemas;
+        return common.normalizeSchemas();
     }
 
     /** See {@link #withLogicalTypeConverters}. */
@@ -175,27 +156,27 @@ public final class AvroSerdeOptions {
 
     /** See {@link #withAutoRegister}. */
     public boolean autoRegister() {
-        return autoRegister;
+        return common.autoRegister();
     }
 
     /** See {@link #withUseLatestVersion}. */
     public boolean useLatestVersion() {
-        return useLatestVersion;
+        return common.useLatestVersion();
     }
 
     /** See {@link #withFixedSchemaId}; empty unless set. */
     public OptionalInt fixedSchemaId() {
-        return fixedSchemaId < 0 ? OptionalInt.empty() : OptionalInt.of(fixedSchemaId);
+        return common.fixedSchemaId();
     }
 
     /** See {@link #withSubjectNameStrategy}. */
     public SubjectNameStrategy subjectNameStrategy() {
-        return subjectNameStrategy;
+        return common.subjectNameStrategy();
     }
 
     /** See {@link #withWriteIdInHeaders}. */
     public boolean writeIdInHeaders() {
-        return writeIdInHeaders;
+        return common.writeIdInHeaders();
     }
 
     /** See {@link #withReaderSchema}; may be null. */
@@ -209,27 +190,29 @@ public final class AvroSerdeOptions {
     }
 
     /**
+     * The options shared with the other schema languages' serdes (auto-register, latest version,
+     * fixed id, subject name strategy, header mode, normalization).
+     */
+    public RegistrySerdeOptions registryOptions() {
+        return common;
+    }
+
+    /**
      * Checks that the options make sense together.
      *
      * @throws IllegalArgumentException naming the clashing options
      */
     void validate() {
-        if (fixedSchemaId >= 0 && useLatestVersion) {
-            throw new IllegalArgumentException("fixedSchemaId (" + fixedSchemaId + ") and useLatestVersion=true are exclusive");
-        }
-        if ((fixedSchemaId >= 0 || useLatestVersion) && autoRegister) {
-            throw new IllegalArgumentException((useLatestVersion ? "useLatestVersion=true" : "fixedSchemaId (" + fixedSchemaId + ")")
-                    + " needs autoRegister=false: the writer schema comes from the registry, not from the value");
-        }
+        common.validate();
     }
 
     @Override
     public String toString() {
-        return "AvroSerdeOptions{autoRegister=" + autoRegister + ", useLatestVersion=" + useLatestVersion
-                + ", fixedSchemaId=" + (fixedSchemaId < 0 ? "none" : fixedSchemaId)
-                + ", subjectNameStrategy=" + subjectNameStrategy + ", writeIdInHeaders=" + writeIdInHeaders
+        return "AvroSerdeOptions{autoRegister=" + autoRegister() + ", useLatestVersion=" + useLatestVersion()
+                + ", fixedSchemaId=" + (fixedSchemaId().isPresent() ? fixedSchemaId().getAsInt() : "none")
+                + ", subjectNameStrategy=" + subjectNameStrategy() + ", writeIdInHeaders=" + writeIdInHeaders()
                 + ", readerSchema=" + (readerSchema == null ? "none" : readerSchema.getFullName())
-                + ", references=" + references + ", normalizeSchemas=" + normalizeSchemas
+                + ", references=" + references + ", normalizeSchemas=" + normalizeSchemas()
                 + ", logicalTypeConverters=" + logicalTypeConverters + "}";
     }
 }

@@ -1,17 +1,13 @@
 package io.eddy.serde.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.eddy.serde.Serde;
 import io.eddy.serde.SerdeException;
+import io.eddy.serde.json.internal.JacksonSupport;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -31,11 +27,7 @@ import java.util.Objects;
  */
 public final class JsonSerdes {
 
-    private static final ObjectMapper DEFAULT_MAPPER = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .registerModule(new Jdk8Module())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper DEFAULT_MAPPER = JacksonSupport.newDefaultMapper();
 
     private JsonSerdes() {
     }
@@ -107,15 +99,7 @@ public final class JsonSerdes {
                 }
                 return value;
             } catch (JsonProcessingException e) {
-                String where = e.getLocation() == null || e.getLocation().getByteOffset() < 0 ? ""
-                        : " at byte " + e.getLocation().getByteOffset();
-                if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-                    StringBuilder path = new StringBuilder();
-                    for (JsonMappingException.Reference r : m.getPath()) {
-                        path.append(r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]");
-                    }
-                    where += " (at " + path.substring(path.charAt(0) == '.' ? 1 : 0) + ")";
-                }
+                String where = JacksonSupport.where(e);
                 throw new SerdeException("cannot read a " + typeName + " from " + bytes.length + " bytes of topic "
                         + topic + where + ": " + e.getOriginalMessage(), e);
             } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.eddy.serde.kafka;
 
 import io.eddy.serde.avro.AvroSerdeOptions;
+import io.eddy.serde.registry.RegistrySerdeOptions;
 import io.eddy.serde.registry.SchemaRegistry;
 import io.eddy.serde.registry.SubjectNameStrategy;
 import java.time.Duration;
@@ -208,6 +209,14 @@ public final class RegistrySerdeConfig {
     /** The Avro serde's options. */
     public AvroSerdeOptions avroOptions() {
         return avroOptions;
+    }
+
+    /**
+     * The options of a Protobuf or JSON Schema serde: the same properties as {@link #avroOptions()}
+     * without the Avro-only ones.
+     */
+    public RegistrySerdeOptions registryOptions() {
+        return avroOptions.registryOptions();
     }
 
     /** Whether this configuration is for record keys. */

@@ -5,20 +5,15 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.eddy.serde.Serde;
 import io.eddy.serde.SerdeException;
 import io.eddy.serde.avro.AvroSerdeOptions;
-import io.eddy.serde.registry.IncompatibleSchemaException;
-import io.eddy.serde.registry.InvalidSchemaException;
 import io.eddy.serde.registry.RegisteredSchema;
 import io.eddy.serde.registry.SchemaDefinition;
-import io.eddy.serde.registry.SchemaNotFoundException;
 import io.eddy.serde.registry.SchemaRegistryClient;
-import io.eddy.serde.registry.SchemaRegistryException;
-import io.eddy.serde.registry.SubjectNotFoundException;
+import io.eddy.serde.registry.internal.RegistrySerdeSupport;
 import io.eddy.serde.registry.internal.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -317,24 +312,11 @@ public final class RegistryAvroSerde<T> implements Serde<T> {
     }
 
     private static byte[] header(int id, String guid) {
-        if (guid != null) {
-            try {
-                return WireFormat.guidHeader(UUID.fromString(guid));
-            } catch (IllegalArgumentException e) {
-                // Not a UUID: fall back to the id, which every reader understands.
-            }
-        }
-        return idHeader(id);
+        return RegistrySerdeSupport.header(id, guid);
     }
 
-    private <R> R registry(java.util.function.Supplier<R> call, String what) {
-        try {
-            return call.get();
-        } catch (SchemaRegistryException e) {
-            boolean definite = e instanceof SchemaNotFoundException || e instanceof SubjectNotFoundException
-                    || e instanceof IncompatibleSchemaException || e instanceof InvalidSchemaException;
-            throw new SerdeException("cannot " + what + ": " + e.getMessage(), e, !definite);
-        }
+    private static <R> R registry(java.util.function.Supplier<R> call, String what) {
+        return RegistrySerdeSupport.call(call, what);
     }
 
     private String describe() {

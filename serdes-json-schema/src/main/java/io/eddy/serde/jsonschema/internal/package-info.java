@@ -1,0 +1,2 @@
+/** The JSON Schema serde's implementation. Not exported. */
+package io.eddy.serde.jsonschema.internal;
