@@ -230,11 +230,15 @@ final class ProcessorNodes {
 
         @Override
         void flush() {
-            if (timers.next(Timers.Domain.EVENT_TIME) != Long.MAX_VALUE && task.time != null) {
-                fire(Timers.Domain.EVENT_TIME, task.time.watermark());
-            }
-            if (timers.next(Timers.Domain.PROCESSING_TIME) != Long.MAX_VALUE) {
-                fire(Timers.Domain.PROCESSING_TIME, task.clock.getAsLong());
+            try {
+                if (timers.next(Timers.Domain.EVENT_TIME) != Long.MAX_VALUE && task.time != null) {
+                    fire(Timers.Domain.EVENT_TIME, task.time.watermark());
+                }
+                if (timers.next(Timers.Domain.PROCESSING_TIME) != Long.MAX_VALUE) {
+                    fire(Timers.Domain.PROCESSING_TIME, task.clock.getAsLong());
+                }
+            } finally {
+                timers.endPolling();
             }
         }
 
