@@ -110,6 +110,40 @@ final class ExampleSupport {
     }
 
     /**
+     * The {@code main} of a replay example: parses the options ({@code parse} throws
+     * {@link IllegalArgumentException} with a message, or {@code "help"}), runs the example and
+     * exits with 0 if {@code succeeded} accepts its summary, 1 if not or if it failed, and 2 (0 for
+     * help) after printing {@code usage} for bad options.
+     *
+     * @param usage the usage line, without the {@code "usage: "} prefix
+     */
+    static <O, S> void main(String usage, java.util.function.Supplier<O> parse,
+                            java.util.function.Function<O, S> run, java.util.function.Predicate<S> succeeded) {
+        O options;
+        try {
+            options = parse.get();
+        } catch (IllegalArgumentException e) {
+            boolean help = "help".equals(e.getMessage());
+            if (!help) {
+                System.err.println(e.getMessage());
+            }
+            System.err.println("usage: " + usage);
+            System.err.println("  without --bootstrap (or EDDY_BOOTSTRAP) an embedded Kafka broker is started");
+            exit(help ? 0 : 2);
+            return;
+        }
+        S summary;
+        try {
+            summary = run.apply(options);
+        } catch (RuntimeException e) {
+            System.err.println("example failed: " + e);
+            exit(1);
+            return;
+        }
+        exit(succeeded.test(summary) ? 0 : 1);
+    }
+
+    /**
      * Ends the program with {@code code}. Exits the JVM only when it must: for a non-zero code, or
      * when threads of this program (a client's or the broker's) are still alive and would keep it
      * running. Under {@code exec:java} the program's threads are those of its own thread group.

@@ -246,27 +246,9 @@ public final class FleetManagement {
 
     /** Runs the example with the command-line options and exits the JVM with its outcome. */
     public static void main(String[] args) {
-        Options options;
-        try {
-            options = Options.parse(args, System.getenv("EDDY_BOOTSTRAP"));
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().equals("help")) {
-                System.err.println(e.getMessage());
-            }
-            System.err.println("usage: FleetManagement [--bootstrap host:port] [--minutes N] [--speed N] [--vehicles N]");
-            System.err.println("  without --bootstrap (or EDDY_BOOTSTRAP) an embedded Kafka broker is started");
-            ExampleSupport.exit(e.getMessage().equals("help") ? 0 : 2);
-            return;
-        }
-        Summary summary;
-        try {
-            summary = run(options);
-        } catch (RuntimeException e) {
-            System.err.println("example failed: " + e);
-            ExampleSupport.exit(1);
-            return;
-        }
-        ExampleSupport.exit(summary.correct() ? 0 : 1);
+        ExampleSupport.main("FleetManagement [--bootstrap host:port] [--minutes N] [--speed N] [--vehicles N]",
+                () -> Options.parse(args, System.getenv("EDDY_BOOTSTRAP")),
+                FleetManagement::run, Summary::correct);
     }
 
     /**

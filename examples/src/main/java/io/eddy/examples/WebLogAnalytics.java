@@ -209,27 +209,9 @@ public final class WebLogAnalytics {
 
     /** Runs the example with the command-line options and exits the JVM with its outcome. */
     public static void main(String[] args) {
-        Options options;
-        try {
-            options = Options.parse(args, System.getenv("EDDY_BOOTSTRAP"));
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().equals("help")) {
-                System.err.println(e.getMessage());
-            }
-            System.err.println("usage: WebLogAnalytics [--bootstrap host:port] [--minutes N] [--speed N] [--rate lines/s]");
-            System.err.println("  without --bootstrap (or EDDY_BOOTSTRAP) an embedded Kafka broker is started");
-            ExampleSupport.exit(e.getMessage().equals("help") ? 0 : 2);
-            return;
-        }
-        Summary summary;
-        try {
-            summary = run(options);
-        } catch (RuntimeException e) {
-            System.err.println("example failed: " + e);
-            ExampleSupport.exit(1);
-            return;
-        }
-        ExampleSupport.exit(summary.complete() ? 0 : 1);
+        ExampleSupport.main("WebLogAnalytics [--bootstrap host:port] [--minutes N] [--speed N] [--rate lines/s]",
+                () -> Options.parse(args, System.getenv("EDDY_BOOTSTRAP")),
+                WebLogAnalytics::run, Summary::complete);
     }
 
     /**

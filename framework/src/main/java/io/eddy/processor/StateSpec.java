@@ -62,11 +62,6 @@ public abstract sealed class StateSpec permits ValueStateSpec, ListStateSpec, Ma
         return ttl;
     }
 
-    /** The time to live in milliseconds, or {@link Long#MAX_VALUE} if none. */
-    final long ttlMillis() {
-        return ttl == null ? Long.MAX_VALUE : ttl.toMillis();
-    }
-
     /** The kind, for descriptions: value, list or map. */
     public abstract String kind();
 

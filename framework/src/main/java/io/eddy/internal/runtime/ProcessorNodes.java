@@ -65,8 +65,7 @@ final class ProcessorNodes {
     private abstract static class OutputNode extends Node {
         final TaskContext task;
         final List<String> sideOutputs;
-        /** In a timer callback: the timer's time; otherwise unused. */
-        long timerTime;
+        /** Whether a timer callback is running (no input record then). */
         boolean inTimer;
 
         OutputNode(String name, TaskContext task, List<String> sideOutputs) {
@@ -280,7 +279,6 @@ final class ProcessorNodes {
                     state.setKey(rest);
                     state.userTimerFired(userDomain, d.time());
                     currentKey = key;
-                    timerTime = d.time();
                     r.emitting(d.time());
                     Timer timer = new Timer(userDomain, d.time());
                     call(() -> p.onTimer(key, timer, ctx));
