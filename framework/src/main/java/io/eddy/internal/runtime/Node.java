@@ -71,6 +71,16 @@ public abstract class Node {
     void prepareCommit() {
     }
 
+    /**
+     * The batch committed (its output, offsets and checkpoint are in Kafka): publish what was
+     * staged for it outside Kafka, e.g. a file sink's manifest entry. Called after the task's
+     * stores applied the batch, with the number of the batch that committed. A failure here cannot
+     * undo the commit: a node must be able to finish the publication after a restart (the task's
+     * checkpoint names the last committed batch). Default: nothing.
+     */
+    void committed(long batchId) {
+    }
+
     /** The batch was aborted. Default: nothing. */
     void abort(Throwable cause) {
     }

@@ -457,6 +457,14 @@ public final class Task {
             context.time.committed();
         }
         context.lateInBatch.clear();
+        for (Node n : nodes) {
+            try {
+                n.committed(context.batchId);
+            } catch (RuntimeException e) {
+                log.warn("operator '{}' of task {} failed after batch {} committed: {}", n.name, id(),
+                        context.batchId, e.toString());
+            }
+        }
         context.batchId++;
         skippedInBatch = 0;
     }
