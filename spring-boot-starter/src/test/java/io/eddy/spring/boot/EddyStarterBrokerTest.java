@@ -215,7 +215,7 @@ class EddyStarterBrokerTest {
             }
         });
         try (ConfigurableApplicationContext second = service("sb-restore", "count", "restore-second",
-                "server.port=0", "management.endpoint.health.show-details=always")
+                "server.port=0", "management.endpoint.health.show-details=always", "eddy.monitoring.port=0")
                 .initializers(c -> c.getBeanFactory().registerSingleton("holdRestore", holdRestore)).run()) {
             int secondPort = Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
             assertThat(atEnd.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("a restore reached its end").isTrue();
@@ -224,6 +224,9 @@ class EddyStarterBrokerTest {
             assertThat(json(during).get("status").asText()).isEqualTo("OUT_OF_SERVICE");
             assertThat(json(during).at("/components/eddy/details/restoring").asBoolean()).isTrue();
             assertThat(get(secondPort, "/actuator/health/liveness").statusCode()).as("alive while restoring").isEqualTo(200);
+            // the monitoring module's own server (eddy.monitoring.port) says the same
+            int monitoringPort = second.getBean(EddyLifecycle.class).monitoringServer().orElseThrow().url().getPort();
+            assertThat(get(monitoringPort, "/health/ready").statusCode()).isEqualTo(503);
 
             release.countDown();
             Await.until(DEADLINE, () -> get(secondPort, "/actuator/health/readiness").statusCode() == 200,
@@ -231,6 +234,8 @@ class EddyStarterBrokerTest {
             JsonNode ready = json(get(secondPort, "/actuator/health/readiness"));
             assertThat(ready.get("status").asText()).isEqualTo("UP");
             assertThat(ready.at("/components/eddy/details/state").asText()).isEqualTo("RUNNING");
+            assertThat(get(monitoringPort, "/health/ready").statusCode()).isEqualTo(200);
+            assertThat(get(monitoringPort, "/metrics").body()).contains("eddy_records_processed_total");
             long restored = second.getBean(EddyApp.class).status().restores().stream()
                     .mapToLong(RestoreProgress::restored).sum();
             assertThat(restored).isGreaterThanOrEqualTo(500);   // every key's count, maybe several updates of some
