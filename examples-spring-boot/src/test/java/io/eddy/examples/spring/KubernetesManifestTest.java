@@ -62,8 +62,9 @@ class KubernetesManifestTest {
         Map<String, Object> set = ofKind(documents, "StatefulSet");
         assertThat(at(service, "spec", "clusterIP").toString()).isEqualTo("None");
         assertThat((String) at(set, "spec", "serviceName")).isEqualTo(at(service, "metadata", "name"));
-        assertThat((Map<String, Object>) at(set, "spec", "selector", "matchLabels"))
-                .isEqualTo(at(set, "spec", "template", "metadata", "labels"));
+        Map<String, Object> selected = at(set, "spec", "selector", "matchLabels");
+        Map<String, Object> labels = at(set, "spec", "template", "metadata", "labels");
+        assertThat(selected).isEqualTo(labels);
 
         Map<String, Object> container = at(set, "spec", "template", "spec", "containers", "0");
         assertThat((String) at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");

@@ -25,7 +25,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.PropertiesLoaderUtils;
 
 /**
  * The auto-configuration without a broker: properties reach the builder, a bad property fails the
@@ -168,9 +168,15 @@ class EddyStarterConfigTest {
     }
 
     @Test
-    void theIndicatorsJoinTheProbeGroupsUnlessTheServiceSetsThem() {
-        assertThat(SpringFactoriesLoader.loadFactoryNames(EnvironmentPostProcessor.class, getClass().getClassLoader()))
-                .contains(EddyHealthGroups.class.getName());
+    void theIndicatorsJoinTheProbeGroupsUnlessTheServiceSetsThem() throws Exception {
+        // the starter's own spring.factories (the module's classes directory), not another jar's
+        java.nio.file.Path classes = java.nio.file.Path.of(
+                EddyHealthGroups.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        java.util.Properties factories = PropertiesLoaderUtils.loadProperties(
+                new org.springframework.core.io.FileSystemResource(classes.resolve("META-INF/spring.factories")));
+        assertThat(factories.getProperty(EnvironmentPostProcessor.class.getName())).isEqualTo(EddyHealthGroups.class.getName());
+        assertThat(factories.getProperty(org.springframework.boot.diagnostics.FailureAnalyzer.class.getName()))
+                .isEqualTo(EddyConfigFailureAnalyzer.class.getName());
         StandardEnvironment environment = new StandardEnvironment();
         new EddyHealthGroups().postProcessEnvironment(environment, null);
         assertThat(environment.getProperty(EddyHealthGroups.READINESS)).isEqualTo("readinessState,eddy");
