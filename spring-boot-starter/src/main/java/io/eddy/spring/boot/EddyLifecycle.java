@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -113,13 +114,13 @@ public final class EddyLifecycle implements SmartLifecycle, DisposableBean {
      * Whether the last close finished within {@code eddy.shutdown-timeout}: every worker committed
      * its open batch and stopped. Empty before a close.
      */
-    public java.util.Optional<Boolean> closedInTime() {
-        return java.util.Optional.ofNullable(closedInTime);
+    public Optional<Boolean> closedInTime() {
+        return Optional.ofNullable(closedInTime);
     }
 
     /** The monitoring server while it runs (with {@code eddy.monitoring.port} set); else empty. */
-    public synchronized java.util.Optional<MonitoringServer> monitoringServer() {
-        return java.util.Optional.ofNullable(server);
+    public synchronized Optional<MonitoringServer> monitoringServer() {
+        return Optional.ofNullable(server);
     }
 
     /** Closes the application if it was never started or stopped (a context that failed to start). */
