@@ -56,7 +56,11 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = TestService.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "eddy.application-id=sb-words", "eddy.trigger-interval=100ms", "test.input=sb-words", "test.output=sb-words-counts",
-    "management.endpoints.web.exposure.include=health,eddy,metrics", "management.endpoint.health.show-details=always"})
+    "management.endpoints.web.exposure.include=health,eddy,metrics,env,configprops",
+    "management.endpoint.health.show-details=always",
+    // a secret (ignored by the plaintext broker's clients) that /env and /configprops must not show even so
+    "management.endpoint.env.show-values=always", "management.endpoint.configprops.show-values=always",
+    "eddy.client.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"s3cr3t-pw\";"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class EddyStarterBrokerTest {
@@ -185,6 +189,11 @@ class EddyStarterBrokerTest {
         Await.until(DEADLINE, () -> registry.getMeters().stream().anyMatch(m -> m.getId().getName().startsWith("kafka.consumer")),
                 () -> "no Kafka consumer meters");
         assertThat(get(port, "/actuator/metrics/eddy.records.processed").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> env = get(port, "/actuator/env");
+        HttpResponse<String> configprops = get(port, "/actuator/configprops");
+        assertThat(env.body()).contains("eddy.client.sasl.jaas.config").contains("sb-words").doesNotContain("s3cr3t");
+        assertThat(configprops.body()).contains("sasl.jaas.config").contains("sb-words").doesNotContain("s3cr3t");
     }
 
     @Test
