@@ -156,7 +156,7 @@ final class PostgresServer implements AutoCloseable {
         java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     }
 
-    /** Stops the server (fast shutdown) and keeps the data directory for a look after a failure. */
+    /** Stops the server (fast shutdown) and deletes its data directory. */
     @Override
     public void close() {
         try {
@@ -165,6 +165,12 @@ final class PostgresServer implements AutoCloseable {
             // the JVM is already shutting down: the hook runs
         }
         stopQuietly();
+        Path dir = dataDir.getParent();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
     }
 
     private void stopQuietly() {
