@@ -23,11 +23,13 @@ import java.util.Map;
  * another instance stay as they were. Everything is held on the heap: keep it for small results.
  *
  * <pre>{@code
- * MemorySink<String, Long>[] counts = new MemorySink[1];
- * ... .pipeline(p -> counts[0] = p.kafka("clicks", consumed).groupByKey(grouped).count(Named.as("clicks"))
- *         .toMemory("clicks-per-user"))
- * ...
- * Long n = counts[0].get("user-1");
+ * AtomicReference<MemorySink<String, Long>> clicks = new AtomicReference<>();
+ * EddyApp app = EddyApp.builder("clicks").bootstrapServers(servers)
+ *         .pipeline(p -> clicks.set(p.kafka("clicks", consumed).groupByKey(grouped).count(Named.as("clicks"))
+ *                 .toMemory("clicks-per-user")))
+ *         .build();
+ * app.start();
+ * Long n = clicks.get().get("user-1");   // from any thread
  * }</pre>
  *
  * @param <K> the key type
