@@ -333,7 +333,8 @@ public interface RecordStream<K, V> {
      * a null value removes the key. Only committed batches show. For the whole result of an
      * aggregation use {@link Table#toMemory(String, OutputMode)} with {@code COMPLETE}.
      *
-     * @param name the sink's name, also the operator's name in the plan; not null or blank, unique
+     * @param name the sink's name (its operator in the plan is {@code toMemory-<name>}); not null or blank,
+     *        unique among the pipeline's memory sinks
      * @return the table, filled while the application runs
      */
     MemorySink<K, V> toMemory(String name);

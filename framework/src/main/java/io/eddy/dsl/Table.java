@@ -55,7 +55,8 @@ public interface Table<K, V> {
      * {@code COMPLETE} keeps the whole result as of the last committed batch. The same modes as
      * {@link #emit(OutputMode)} are legal, with the same checks. Only committed batches show.
      *
-     * @param name the sink's name, also the operator's name in the plan; not null or blank, unique
+     * @param name the sink's name (its operator in the plan is {@code toMemory-<name>}); not null or blank,
+     *        unique among the pipeline's memory sinks
      * @throws IllegalArgumentException if this table cannot emit in {@code mode}
      * @see MemorySink
      */

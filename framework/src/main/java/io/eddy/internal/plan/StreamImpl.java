@@ -485,7 +485,7 @@ class StreamImpl<K, V> implements RecordStream<K, V> {
     io.eddy.dsl.MemorySink<K, V> toMemory(String name, io.eddy.dsl.OutputMode mode) {
         MemoryTable.checkName(name);
         MemoryTable<K, V> table = new MemoryTable<>(name, mode);
-        builder.addNamed(List.of(node), "toMemory", name, new OperatorSpec.ToMemory(table), true);
+        builder.addNamed(List.of(node), "toMemory", "toMemory-" + name, new OperatorSpec.ToMemory(table), true);
         return table;
     }
 

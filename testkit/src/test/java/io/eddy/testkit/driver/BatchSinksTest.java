@@ -169,7 +169,7 @@ class BatchSinksTest {
             assertThat(sink.get().size()).isEqualTo(2);
             assertThat(sink.get().name()).isEqualTo("latest");
             assertThat(sink.get().mode()).isEqualTo(OutputMode.UPDATE);
-            assertThat(d.describe().toString()).contains("latest: memory table latest (UPDATE)");
+            assertThat(d.describe().toString()).contains("toMemory-latest: memory table latest (UPDATE)");
         }
     }
 
