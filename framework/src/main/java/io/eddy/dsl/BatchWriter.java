@@ -10,7 +10,9 @@ package io.eddy.dsl;
  * the batch completes and <em>before</em> its Kafka commit (after the task's tables emitted their
  * changed rows, before the batch's output, offsets and checkpoint are committed). A batch in which
  * no record reached the sink does not call it. The records are in the order they reached the sink:
- * per input partition in offset order; rows a table emits at commit come last.
+ * per input partition in offset order; rows a table emits at commit come last, and carry the
+ * input position (topic, partition, offset) of the last record the task processed, or a null
+ * topic if it processed none since it started.
  *
  * <h2>What a replay looks like</h2>
  * If the process dies (or the commit fails) after {@code write} returned and before the Kafka
