@@ -164,6 +164,73 @@ class JdbcSinkTest {
     }
 
     @Test
+    void connectionsCanComeFromADataSourceAndTheMarksTableCanBeRenamed() throws SQLException {
+        javax.sql.DataSource pool = new TestDataSource();
+        sql("DROP TABLE IF EXISTS app_marks");
+        try (TestDriver d = TestDriver.builder().applicationId("pooled")
+                .pipeline(p -> p.kafka("in", STRINGS).foreachBatch(JdbcSink.<String, String>builder().dataSource(pool)
+                        .table("users").keyColumn("id").marksTable("app_marks")
+                        .keyMapper(k -> k.toUpperCase(java.util.Locale.ROOT))
+                        .valueColumns(name -> Map.of("name", name)).build()))
+                .build()) {
+            d.input("in", Serdes.string(), Serdes.string()).pipe("u1", "ada");
+            d.runBatch();
+        }
+        assertThat(users()).isEqualTo(Map.of("U1", "ada/null"));
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT batch_id FROM app_marks WHERE application_id = 'pooled'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isZero();
+        }
+    }
+
+    /** A data source that connects to the test server (what a pool would do). */
+    private static final class TestDataSource implements javax.sql.DataSource {
+        @Override
+        public Connection getConnection() throws SQLException {
+            return db.connect();
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.io.PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(java.io.PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() {
+            return java.util.logging.Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
+        }
+    }
+
+    @Test
     void aNullKeyFailsTheBatchNamingTheRecordAndWritesNothing() throws SQLException {
         try (TestDriver d = TestDriver.builder().applicationId("nullkey")
                 .pipeline(p -> p.kafka("in", STRINGS).foreachBatch(namesSink())).partitions("in", 1).build()) {
