@@ -39,6 +39,8 @@ final class JdbcBatchWriter<K, V> implements BatchWriter<K, V> {
     /** Per sorted column list, its upsert statement on the current connection. */
     private final Map<List<String>, PreparedStatement> upserts = new HashMap<>();
     private PreparedStatement delete;
+    private PreparedStatement lockMark;
+    private PreparedStatement updateMark;
     /** Application ids whose mark row for this task is known to exist. */
     private final java.util.Set<String> markRows = new java.util.HashSet<>();
 
@@ -101,14 +103,25 @@ final class JdbcBatchWriter<K, V> implements BatchWriter<K, V> {
         s.setInt(3, batch.task());
     }
 
-    /** The task's mark, or null if it has no row. */
+    /** The task's mark, or null if it has no row; {@code lock}: locked until the transaction ends. */
     private Mark readMark(Connection c, SinkBatch<K, V> batch, boolean lock) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT batch_id, input_positions FROM " + sink.marksTable()
-                + " WHERE application_id = ? AND target_table = ? AND task = ?" + (lock ? " FOR UPDATE" : ""))) {
-            keyOf(s, batch);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? new Mark(rs.getLong(1), Positions.parse(rs.getString(2))) : null;
+        String sql = "SELECT batch_id, input_positions FROM " + sink.marksTable()
+                + " WHERE application_id = ? AND target_table = ? AND task = ?";
+        if (lock) {
+            if (lockMark == null) {
+                lockMark = c.prepareStatement(sql + " FOR UPDATE");
             }
+            return readMark(lockMark, batch);
+        }
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            return readMark(s, batch);
+        }
+    }
+
+    private Mark readMark(PreparedStatement s, SinkBatch<K, V> batch) throws SQLException {
+        keyOf(s, batch);
+        try (ResultSet rs = s.executeQuery()) {
+            return rs.next() ? new Mark(rs.getLong(1), Positions.parse(rs.getString(2))) : null;
         }
     }
 
@@ -150,17 +163,21 @@ final class JdbcBatchWriter<K, V> implements BatchWriter<K, V> {
         }
         apply(c, toWrite);
         records.forEach(positions::add);
-        try (PreparedStatement s = c.prepareStatement("UPDATE " + sink.marksTable() + " SET batch_id = ?, "
-                + "input_positions = ?, replays = replays + ?, records_skipped = records_skipped + ? "
-                + "WHERE application_id = ? AND target_table = ? AND task = ?")) {
-            s.setLong(1, batch.batchId());
-            s.setString(2, positions.encode());
-            s.setLong(3, replay ? 1 : 0);
-            s.setLong(4, skipped);
-            s.setString(5, batch.applicationId());
-            s.setString(6, sink.table());
-            s.setInt(7, batch.task());
-            s.executeUpdate();
+        if (updateMark == null) {
+            updateMark = c.prepareStatement("UPDATE " + sink.marksTable() + " SET batch_id = ?, input_positions = ?, "
+                    + "replays = replays + ?, records_skipped = records_skipped + ? "
+                    + "WHERE application_id = ? AND target_table = ? AND task = ?");
+        }
+        updateMark.setLong(1, batch.batchId());
+        updateMark.setString(2, positions.encode());
+        updateMark.setLong(3, replay ? 1 : 0);
+        updateMark.setLong(4, skipped);
+        updateMark.setString(5, batch.applicationId());
+        updateMark.setString(6, sink.table());
+        updateMark.setInt(7, batch.task());
+        if (updateMark.executeUpdate() != 1) {
+            throw new SQLException("the high-water-mark row of task " + batch.task() + " in " + sink.marksTable()
+                    + " disappeared while the application runs");
         }
         c.commit();
     }
@@ -230,8 +247,10 @@ final class JdbcBatchWriter<K, V> implements BatchWriter<K, V> {
     private void discardConnection() {
         Connection c = connection;
         connection = null;
-        upserts.clear();
+        upserts.clear();   // statements close with their connection
         delete = null;
+        lockMark = null;
+        updateMark = null;
         markRows.clear();
         if (c != null) {
             try {
