@@ -48,7 +48,7 @@ class SinksExampleTest {
         try (TestDriver driver = TestDriver.builder()
                 .pipeline(p -> viewsPerPage.set(p
                         .kafka("page-views", Consumed.with(Serdes.string(), Serdes.string()))
-                        .groupBy((user, page) -> page, Grouped.with(Serdes.string(), Serdes.string()))
+                        .groupBy((user, page) -> page, Grouped.with(Serdes.string(), Serdes.string()), Named.as("by-page"))
                         .boundedKeys(1_000)
                         .count(Named.as("views-per-page"))
                         .toMemory("views-per-page", OutputMode.COMPLETE)))

@@ -51,7 +51,7 @@ class JdbcSinkExampleTest {
                 .applicationId("views-per-page")
                 .pipeline(p -> p
                         .kafka("page-views", Consumed.with(Serdes.string(), Serdes.string()))
-                        .groupBy((user1, page) -> page, Grouped.with(Serdes.string(), Serdes.string()))
+                        .groupBy((viewer, page) -> page, Grouped.with(Serdes.string(), Serdes.string()), Named.as("by-page"))
                         .count(Named.as("views-per-page"))
                         .toStream()
                         .foreachBatch(sink))

@@ -219,6 +219,28 @@ class BatchSinksTest {
     }
 
     @Test
+    void memorySinksKeepTheirRowsAcrossTaskRestarts() {
+        AtomicReference<MemorySink<String, Long>> complete = new AtomicReference<>();
+        AtomicReference<MemorySink<String, Long>> update = new AtomicReference<>();
+        try (TestDriver d = TestDriver.builder().restartAfterEveryBatch(true)
+                .pipeline(p -> {
+                    var counts = p.kafka("in", STRINGS).groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
+                            .boundedKeys(10).count(Named.as("counts"));
+                    complete.set(counts.toMemory("all", OutputMode.COMPLETE));
+                    update.set(counts.toMemory("changed"));
+                })
+                .defaultPartitions(2).build()) {
+            TestInputTopic<String, String> in = d.input("in", Serdes.string(), Serdes.string());
+            for (int i = 0; i < 6; i++) {
+                in.pipe("k" + (i % 3), "x");
+                d.runBatch();
+            }
+            assertThat(complete.get().snapshot()).isEqualTo(Map.of("k0", 2L, "k1", 2L, "k2", 2L));
+            assertThat(update.get().snapshot()).isEqualTo(complete.get().snapshot());
+        }
+    }
+
+    @Test
     void completeMemorySinkIsRefusedOnATableThatCannotEmitComplete() {
         assertThatThrownBy(() -> TestDriver.builder()
                 .pipeline(p -> p.kafka("in", STRINGS).groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
