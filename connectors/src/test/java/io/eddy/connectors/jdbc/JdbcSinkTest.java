@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -228,6 +229,36 @@ class JdbcSinkTest {
         public boolean isWrapperFor(Class<?> type) {
             return false;
         }
+    }
+
+    @Test
+    void aBatchOlderThanTheRecordedOneIsSkippedWhole() throws SQLException {
+        // as after an application reset whose marks were not deleted, or from a zombie instance
+        sql("CREATE TABLE eddy_sink_batches (application_id VARCHAR(255) NOT NULL, target_table VARCHAR(255) NOT NULL, "
+                + "task INTEGER NOT NULL, batch_id BIGINT NOT NULL, input_positions TEXT NOT NULL, replays BIGINT NOT NULL, "
+                + "records_skipped BIGINT NOT NULL, PRIMARY KEY (application_id, target_table, task))",
+                "INSERT INTO eddy_sink_batches VALUES ('stale', 'users', 0, 5, 'in/0=40', 0, 0)");
+        try (TestDriver d = TestDriver.builder().applicationId("stale")
+                .pipeline(p -> p.kafka("in", STRINGS).foreachBatch(namesSink())).partitions("in", 1).build()) {
+            d.input("in", Serdes.string(), Serdes.string()).pipe("u1", "ada");
+            d.runBatch();
+        }
+        assertThat(users()).isEmpty();
+        assertThat(mark("stale", 0)).isEqualTo("5 in/0=40 replays=0 skipped=0");
+    }
+
+    @Test
+    void aColumnMapperNamingTheKeyColumnOrAnInvalidColumnFailsTheBatch() throws SQLException {
+        for (Map<String, Object> columns : List.of(Map.<String, Object>of("id", "x"), Map.<String, Object>of("name; --", "x"))) {
+            try (TestDriver d = TestDriver.builder().applicationId("columns")
+                    .pipeline(p -> p.kafka("in", STRINGS).foreachBatch(sink().valueColumns(v -> columns).build()))
+                    .build()) {
+                d.input("in", Serdes.string(), Serdes.string()).pipe("u1", "ada");
+                assertThatThrownBy(d::runBatch).isInstanceOf(ProcessingFailedException.class)
+                        .hasMessageContaining("the column mapper returned");
+            }
+        }
+        assertThat(users()).isEmpty();
     }
 
     @Test
