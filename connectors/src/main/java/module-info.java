@@ -10,6 +10,9 @@
  * }</pre>
  */
 module io.eddy.connectors {
+    exports io.eddy.connectors.jdbc;
+
     requires transitive io.eddy.framework;
+    requires transitive java.sql;
     requires org.slf4j;
 }

@@ -313,6 +313,33 @@ public interface RecordStream<K, V> {
     void foreach(Supplier<? extends ForeachWriter<K, V>> writerPerTask);
 
     /**
+     * Hands each task's records of a batch to a {@link BatchWriter} in one call, just before the
+     * batch's Kafka commit, for bulk and idempotent writes; {@code writerPerTask} is called once per
+     * task to create that task's writer. See {@link BatchWriter} for when it is called, what a
+     * replay looks like and what an error does. The batch's records are held in memory until then
+     * (at most the batch's size: see {@code EddyApp.Builder.maxRecordsPerBatch}).
+     *
+     * <pre>{@code
+     * stream.foreachBatch(() -> batch -> store.putAll(batch.task(), batch.batchId(), batch.records()));
+     * }</pre>
+     *
+     * @param writerPerTask creates one writer per task; not null, and must not return null
+     */
+    void foreachBatch(Supplier<? extends BatchWriter<K, V>> writerPerTask);
+
+    /**
+     * Keeps the latest value of each key in an in-process table readable from any thread (for tests
+     * and notebooks), with {@link OutputMode#UPDATE} semantics: a record replaces its key's value,
+     * a null value removes the key. Only committed batches show. For the whole result of an
+     * aggregation use {@link Table#toMemory(String, OutputMode)} with {@code COMPLETE}.
+     *
+     * @param name the sink's name (its operator in the plan is {@code toMemory-<name>}); not null or blank,
+     *        unique among the pipeline's memory sinks
+     * @return the table, filled while the application runs
+     */
+    MemorySink<K, V> toMemory(String name);
+
+    /**
      * Prints each record as {@code [name] key -> value} on standard output. For demos and
      * debugging; it blocks on the console.
      */

@@ -42,6 +42,27 @@ public interface Table<K, V> {
     RecordStream<K, V> emit(OutputMode mode);
 
     /**
+     * Keeps the table's latest rows in an in-process table readable from any thread (for tests and
+     * notebooks): {@code toMemory(name, OutputMode.UPDATE)}.
+     *
+     * @see MemorySink
+     */
+    MemorySink<K, V> toMemory(String name);
+
+    /**
+     * Keeps the table's output in {@code mode} in an in-process table readable from any thread:
+     * {@code UPDATE} and {@code FINAL} keep the latest value per key (a deleted row is removed),
+     * {@code COMPLETE} keeps the whole result as of the last committed batch. The same modes as
+     * {@link #emit(OutputMode)} are legal, with the same checks. Only committed batches show.
+     *
+     * @param name the sink's name (its operator in the plan is {@code toMemory-<name>}); not null or blank,
+     *        unique among the pipeline's memory sinks
+     * @throws IllegalArgumentException if this table cannot emit in {@code mode}
+     * @see MemorySink
+     */
+    MemorySink<K, V> toMemory(String name, OutputMode mode);
+
+    /**
      * Joins with another table of the same key: the result has a row for each key present in both.
      * Both tables must be co-partitioned (they are when their topics have the same partition count
      * and the same keys).

@@ -79,6 +79,14 @@ public sealed interface OperatorSpec {
     record Foreach(Supplier<? extends ForeachWriter> writers) implements OperatorSpec {
     }
 
+    /** Hands each task's records of a batch to a writer created per task, before the commit. */
+    record ForeachBatch(Supplier<? extends io.eddy.dsl.BatchWriter> writers) implements OperatorSpec {
+    }
+
+    /** Publishes committed records into an in-process table. */
+    record ToMemory(MemoryTable table) implements OperatorSpec {
+    }
+
     /** Prints records. */
     record Console() implements OperatorSpec {
     }

@@ -237,7 +237,7 @@ public final class PipelineBuilder implements Pipeline {
             }
         }
         if (!reachesSink()) {
-            throw new IllegalArgumentException("the pipeline has no sink: end a stream with toKafka, foreach or console");
+            throw new IllegalArgumentException("the pipeline has no sink: end a stream with toKafka, foreach, foreachBatch, toMemory or console");
         }
         checkNamedState();
         return new Plan(applicationId, sources, stores, globalTables, flushOrder(), eventTimeDelays(), unnamed);

@@ -172,6 +172,10 @@ final class PlanDescriber {
                     + ", key " + serde(k.keySerde()) + ", value " + serde(k.valueSerde());
         } else if (op instanceof OperatorSpec.Foreach) {
             return "foreach writer";
+        } else if (op instanceof OperatorSpec.ForeachBatch) {
+            return "foreachBatch writer";
+        } else if (op instanceof OperatorSpec.ToMemory m) {
+            return "memory table " + m.table().name() + " (" + m.table().mode() + ")";
         } else if (op instanceof OperatorSpec.Console) {
             return "console";
         }

@@ -471,6 +471,25 @@ class StreamImpl<K, V> implements RecordStream<K, V> {
     }
 
     @Override
+    public void foreachBatch(Supplier<? extends io.eddy.dsl.BatchWriter<K, V>> writerPerTask) {
+        builder.add(node, "foreachBatch", new OperatorSpec.ForeachBatch(Objects.requireNonNull(writerPerTask,
+                "writerPerTask")), true);
+    }
+
+    @Override
+    public io.eddy.dsl.MemorySink<K, V> toMemory(String name) {
+        return toMemory(name, io.eddy.dsl.OutputMode.UPDATE);
+    }
+
+    /** A memory sink under this stream; {@code mode} says how the table takes the records. */
+    io.eddy.dsl.MemorySink<K, V> toMemory(String name, io.eddy.dsl.OutputMode mode) {
+        MemoryTable.checkName(name);
+        MemoryTable<K, V> table = new MemoryTable<>(name, mode);
+        builder.addNamed(List.of(node), "toMemory", "toMemory-" + name, new OperatorSpec.ToMemory(table), true);
+        return table;
+    }
+
+    @Override
     public void console() {
         builder.add(node, "console", new OperatorSpec.Console(), true);
     }

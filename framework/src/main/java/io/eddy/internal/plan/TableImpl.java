@@ -204,6 +204,17 @@ final class TableImpl<K, V> implements Table<K, V> {
     }
 
     @Override
+    public io.eddy.dsl.MemorySink<K, V> toMemory(String name) {
+        return toMemory(name, io.eddy.dsl.OutputMode.UPDATE);
+    }
+
+    @Override
+    public io.eddy.dsl.MemorySink<K, V> toMemory(String name, io.eddy.dsl.OutputMode mode) {
+        MemoryTable.checkName(name);
+        return ((StreamImpl<K, V>) emit(mode)).toMemory(name, mode);
+    }
+
+    @Override
     public <VO, R> Table<K, R> join(Table<K, VO> other, BiFunction<? super V, ? super VO, ? extends R> joiner) {
         return join(other, joiner, JoinType.INNER, null);
     }

@@ -44,6 +44,10 @@ final class Operators {
             factory = Nodes.kafkaSink(k.topic(), k.chooser(), k.keySerde(), k.valueSerde());
         } else if (op instanceof OperatorSpec.Foreach f) {
             factory = Nodes.foreach(f.writers());
+        } else if (op instanceof OperatorSpec.ForeachBatch f) {
+            factory = SinkNodes.foreachBatch(f.writers());
+        } else if (op instanceof OperatorSpec.ToMemory m) {
+            factory = SinkNodes.toMemory(m.table());
         } else if (op instanceof OperatorSpec.Console) {
             factory = Nodes.console();
         } else if (op instanceof OperatorSpec.Aggregate a) {

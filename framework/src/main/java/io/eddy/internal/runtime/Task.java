@@ -68,7 +68,7 @@ public final class Task {
     public Task(int id, Plan plan, RecordSink sink, ErrorHandler errorHandler, PrintStream console, TaskState state,
                 GlobalTables globals, long idleTimeoutMs, java.util.function.LongSupplier clock) {
         TaskTime time = plan.eventTime() ? new TaskTime(idleTimeoutMs, clock.getAsLong()) : null;
-        this.context = new TaskContext(id, sink, console, state, globals, n -> instantiate(n, null), time, clock);
+        this.context = new TaskContext(plan.applicationId(), id, sink, console, state, globals, n -> instantiate(n, null), time, clock);
         this.plan = plan;
         this.errorHandler = errorHandler;
         this.feeds = new IdentityHashMap<>();

@@ -9,6 +9,8 @@ import java.io.PrintStream;
  */
 public final class TaskContext {
     final int taskId;
+    /** The application's id (given to batch writers). */
+    final String applicationId;
     final RecordContext record = new RecordContext();
     final RecordSink sink;
     final PrintStream console;
@@ -39,11 +41,12 @@ public final class TaskContext {
         void timersReset();
     }
 
-    TaskContext(int taskId, RecordSink sink, PrintStream console, TaskState state, GlobalTables globals,
+    TaskContext(String applicationId, int taskId, RecordSink sink, PrintStream console, TaskState state, GlobalTables globals,
                 java.util.function.Function<io.eddy.internal.plan.PlanNode, Node> nodes, TaskTime time,
                 java.util.function.LongSupplier clock) {
         this.time = time;
         this.clock = clock;
+        this.applicationId = applicationId;
         this.taskId = taskId;
         this.sink = sink;
         this.console = console;
