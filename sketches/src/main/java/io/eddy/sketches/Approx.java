@@ -52,12 +52,16 @@ public final class Approx {
      * Keeps a sketch per key and window in the window store {@code name}; session windows merge
      * their sketches when a record joins two sessions. Choose what the table emits with
      * {@link Table#emit}: {@code FINAL} writes each window's sketch once, when it closes. Hopping
-     * windows update the sketch of every window a record falls in (they do not merge panes).
+     * windows keep a sketch per pane ({@code gcd(size, advance)}) and merge a window's panes when
+     * it is emitted ({@link WindowedStream#mergePanes()}): a record updates one sketch, not
+     * {@code size / advance}. A merged HLL uses the union's estimator, so its estimate (within the
+     * same bound) may differ slightly from one sketch fed every record.
      */
     public static <K, V, A> Table<Windowed<K>, A> aggregate(WindowedStream<K, V> windowed,
                                                             SketchAggregation<? super V, A> sketch, Named name) {
         Objects.requireNonNull(sketch, "sketch");
-        return windowed.aggregate(sketch.initializer(), sketch.aggregator(), sketch.merger(), sketch.serde(), name);
+        return windowed.mergePanes().aggregate(sketch.initializer(), sketch.aggregator(), sketch.merger(), sketch.serde(),
+                name);
     }
 
     /**
