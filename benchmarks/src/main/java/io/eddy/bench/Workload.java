@@ -77,8 +77,8 @@ enum Workload {
      * from its value, {@link #learningExample}), which Gaussian naive Bayes first predicts, then
      * learns ({@code OnlineLearning.predictThenTrain}, one shard: all training through one task, the
      * global model, behind a repartition topic); one prediction per record is written. Exactly-once.
-     * Eddy only: no peer has the operator. Timed like W1, until the input's offsets are committed
-     * (the shard's repartition topic lags by a batch or two).
+     * Eddy only: no peer has the operator. Timed until every prediction has been read back
+     * committed from the output (the shard, behind its repartition topic, lags the input).
      */
     W8("predictThenTrain, Gaussian naive Bayes (4 features, 2 classes), exactly-once", Kind.THROUGHPUT, true, 0),
     /** W8 with streaming k-means (k = 5, 4 features, half-life 10,000 examples) instead of naive Bayes. */
