@@ -151,6 +151,39 @@ class PaneWindowPropertiesTest {
     }
 
     @Test
+    void completeOutputOfPanesEqualsThePlainFormOnAFixedInput() {
+        assertThat(complete(true)).isNotEmpty().isEqualTo(complete(false));
+    }
+
+    private static List<String> complete(boolean panes) {
+        try (TestDriver d = TestDriver.builder()
+                .defaultPartitions(1)
+                .pipeline(p -> {
+                    WindowedStream<String, String> ws = p.kafka("in", Consumed.with(Serdes.string(), Serdes.string()))
+                            .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
+                            .boundedKeys(10)
+                            .window(HoppingWindows.of(Duration.ofSeconds(30), Duration.ofSeconds(10)));
+                    (panes ? ws.mergePanes() : ws).aggregate(() -> "", (k, v, a) -> Ids.union(a, v),
+                                    (k, a, b) -> Ids.union(a, b), Serdes.string(), Named.as("agg"))
+                            .emit(OutputMode.COMPLETE)
+                            .toKafka("out", Produced.with(WindowedSerde.of(Serdes.string()), Serdes.string()));
+                })
+                .build()) {
+            TestInputTopic<String, String> in = d.input("in", Serdes.string(), Serdes.string());
+            Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+            for (int i = 0; i < 40; i++) {
+                in.pipe("k" + i % 3, Integer.toString(i), t0.plusSeconds(i * 3L));
+                if (i % 7 == 6) {
+                    d.runBatch();
+                }
+            }
+            d.runUntilIdle();
+            return d.output("out", WindowedSerde.of(Serdes.string()), Serdes.string()).readKeyValues().stream()
+                    .map(kv -> kv.key().key() + "@" + kv.key().start() + "=" + kv.value()).toList();
+        }
+    }
+
+    @Test
     void panesOverHoppingWindowsNeedAMerger() {
         assertThatThrownBy(() -> TestDriver.builder().pipeline(p -> p.kafka("in", Pipelines.STRINGS)
                         .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
