@@ -43,6 +43,7 @@ public final class BatchProgress {
     private final Map<String, StoreProgress> stores;
     private final Map<String, Long> lateRecords;
     private final Map<String, Long> sinkRecords;
+    private final Map<String, Double> operatorMetrics;
 
     private BatchProgress(Builder b) {
         this.worker = Objects.requireNonNull(b.worker, "worker");
@@ -66,6 +67,7 @@ public final class BatchProgress {
         this.stores = Collections.unmodifiableMap(new LinkedHashMap<>(b.stores));
         this.lateRecords = Collections.unmodifiableMap(new LinkedHashMap<>(b.lateRecords));
         this.sinkRecords = Collections.unmodifiableMap(new LinkedHashMap<>(b.sinkRecords));
+        this.operatorMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(b.operatorMetrics));
     }
 
     /** A builder with no worker, duration or commit time yet (all three required), and zero counts. */
@@ -252,6 +254,17 @@ public final class BatchProgress {
     }
 
     /**
+     * Figures that operators reported in this batch, by {@code <operator name>.<metric name>}: the
+     * last value each reported (for instance the running accuracy of a {@code predictThenTrain}).
+     * Processors report them with {@link io.eddy.processor.OutputContext#reportMetric}; when
+     * several tasks of the worker report the same name in one batch, one of their values is kept
+     * (name the metric per shard or partition if they differ). Unmodifiable, never null (empty when no operator reported), by name.
+     */
+    public Map<String, Double> operatorMetrics() {
+        return operatorMetrics;
+    }
+
+    /**
      * Per task in {@link #watermarks()} with a watermark, how far the watermark is behind the
      * commit time ({@link #committedAt()} minus the watermark): how much event time the task holds
      * open. Negative when event time runs ahead of the clock. Unmodifiable, by task.
@@ -273,7 +286,7 @@ public final class BatchProgress {
                 .partitionWatermarks(partitionWatermarks).watermarkHeldBy(watermarkHeldBy).runId(runId)
                 .taskBatchIds(taskBatchIds).durationMs(durationMs).inputRecordsPerSecond(inputRecordsPerSecond)
                 .schedulingDelay(schedulingDelay).endToEndDelay(endToEndDelay).endOffsets(endOffsets).lags(lags)
-                .stores(stores).lateRecords(lateRecords).sinkRecords(sinkRecords);
+                .stores(stores).lateRecords(lateRecords).sinkRecords(sinkRecords).operatorMetrics(operatorMetrics);
     }
 
     /**
@@ -360,6 +373,9 @@ public final class BatchProgress {
         w.name("sinkRecords").beginObject();
         sinkRecords.forEach((k, v) -> w.name(k).value(v));
         w.endObject();
+        w.name("operatorMetrics").beginObject();
+        operatorMetrics.forEach((k, v) -> w.name(k).raw(Double.isFinite(v) ? Double.toString(v) : "null"));
+        w.endObject();
         w.endObject();
     }
 
@@ -395,14 +411,15 @@ public final class BatchProgress {
                 && lags.equals(p.lags)
                 && stores.equals(p.stores)
                 && lateRecords.equals(p.lateRecords)
-                && sinkRecords.equals(p.sinkRecords);
+                && sinkRecords.equals(p.sinkRecords)
+                && operatorMetrics.equals(p.operatorMetrics);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(worker, batchId, offsets, records, skipped, duration, committedAt, watermarks,
                 partitionWatermarks, watermarkHeldBy, runId, taskBatchIds, durationMs, inputRecordsPerSecond,
-                schedulingDelay, endToEndDelay, endOffsets, lags, stores, lateRecords, sinkRecords);
+                schedulingDelay, endToEndDelay, endOffsets, lags, stores, lateRecords, sinkRecords, operatorMetrics);
     }
 
     /** One line: worker, batch, counts, duration, rate, offsets and watermarks. */
@@ -440,6 +457,7 @@ public final class BatchProgress {
         private Map<String, StoreProgress> stores = Map.of();
         private Map<String, Long> lateRecords = Map.of();
         private Map<String, Long> sinkRecords = Map.of();
+        private Map<String, Double> operatorMetrics = Map.of();
 
         private Builder() {
         }
@@ -501,6 +519,12 @@ public final class BatchProgress {
         /** See {@link BatchProgress#stores()}. @throws NullPointerException if null */
         public Builder stores(Map<String, StoreProgress> stores) {
             this.stores = Objects.requireNonNull(stores, "stores");
+            return this;
+        }
+
+        /** See {@link BatchProgress#operatorMetrics()}. @throws NullPointerException if null */
+        public Builder operatorMetrics(Map<String, Double> operatorMetrics) {
+            this.operatorMetrics = Objects.requireNonNull(operatorMetrics, "operatorMetrics");
             return this;
         }
 

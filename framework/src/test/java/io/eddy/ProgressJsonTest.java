@@ -22,7 +22,7 @@ class ProgressJsonTest {
                 .watermarkHeldBy(Map.of(0, "clicks \"x\"")).taskBatchIds(Map.of(0, 41L))
                 .durationMs(Map.of("total", 20L)).schedulingDelay(Duration.ofMillis(3))
                 .stores(Map.of("counts", StoreProgress.of("counts", 100, 4, 1).withSizes(2048, 4096))).lateRecords(Map.of("w", 2L))
-                .sinkRecords(Map.of("out", 9L)).build();
+                .sinkRecords(Map.of("out", 9L)).operatorMetrics(Map.of("learn.accuracy", 0.75)).build();
     }
 
     @Test
@@ -40,7 +40,7 @@ class ProgressJsonTest {
                 .contains("{\"task\":0,\"watermark\":\"2026-01-01T00:00:07Z\",\"gapMs\":3000,"
                         + "\"heldBy\":\"clicks \\\"x\\\"\"}")
                 .contains("\"stores\":[{\"store\":\"counts\",\"rowsTotal\":100,\"rowsUpdated\":4,\"rowsRemoved\":1,\"memoryBytes\":2048,\"diskBytes\":4096}]")
-                .endsWith("\"lateRecords\":{\"w\":2},\"sinkRecords\":{\"out\":9}}");
+                .endsWith("\"lateRecords\":{\"w\":2},\"sinkRecords\":{\"out\":9},\"operatorMetrics\":{\"learn.accuracy\":0.75}}");
     }
 
     @Test

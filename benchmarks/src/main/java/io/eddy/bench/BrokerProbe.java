@@ -38,6 +38,24 @@ final class BrokerProbe implements AutoCloseable {
                 AdminClientConfig.CLIENT_ID_CONFIG, "bench-harness-admin"));
     }
 
+    /** The bytes of {@code topic}'s logs on every broker (all replicas), as the brokers report them. */
+    long logBytes(String topic) {
+        java.util.Collection<Integer> brokers = get(admin.describeCluster().nodes(), "the brokers").stream()
+                .map(org.apache.kafka.common.Node::id).toList();
+        long bytes = 0;
+        for (Map<String, org.apache.kafka.clients.admin.LogDirDescription> dirs
+                : get(admin.describeLogDirs(brokers).allDescriptions(), "the log dirs").values()) {
+            for (org.apache.kafka.clients.admin.LogDirDescription dir : dirs.values()) {
+                for (Map.Entry<TopicPartition, org.apache.kafka.clients.admin.ReplicaInfo> e : dir.replicaInfos().entrySet()) {
+                    if (e.getKey().topic().equals(topic)) {
+                        bytes += e.getValue().size();
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+
     /** The log end offset of every partition of {@code topic}. */
     Map<TopicPartition, Long> endOffsets(String topic, int partitions) {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();

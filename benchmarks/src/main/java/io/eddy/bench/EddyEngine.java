@@ -14,6 +14,9 @@ import io.eddy.dsl.StartingOffsets;
 import io.eddy.dsl.TumblingWindows;
 import io.eddy.dsl.WindowedSerde;
 import io.eddy.serde.Serdes;
+import io.eddy.sketches.Approx;
+import io.eddy.sketches.DistinctCount;
+import io.eddy.sketches.Sketches;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -25,7 +28,8 @@ import java.util.Optional;
  * tumbling one-minute windows (no grace) in the store {@value Workload#COUNT_STORE}, and emits
  * {@link OutputMode#FINAL} with {@link WindowedSerde} keys. W10 reads long values, declares the
  * record timestamp as event time with no allowed delay (its input is in order in every partition)
- * and runs {@link EddySessionTotals} with its two value states, named {@value #W10_OPERATOR}.
+ * and runs {@link EddySessionTotals} with its two value states, named {@value #W10_OPERATOR}. W7 is
+ * W3's windowing with a HyperLogLog distinct count of the values ({@code Approx.aggregate}).
  */
 final class EddyEngine implements RunningEngine {
     /** System property of the engine JVM: the per-store read cache in bytes (the harness's --eddy-store-cache-bytes). */
@@ -60,6 +64,27 @@ final class EddyEngine implements RunningEngine {
                     .groupByKey(Grouped.with(Serdes.string(), Serdes.longs()))
                     .process(EddySessionTotals::new, EddySessionTotals.STATES, Named.as(W10_OPERATOR))
                     .toKafka(spec.outputTopic(), Produced.with(Serdes.string(), Serdes.longs())));
+        } else if (workload.learning()) {
+            io.eddy.learning.Learner<double[], ?> learner = workload == Workload.W8
+                    ? io.eddy.learning.GaussianNaiveBayes.learner(4)
+                    : io.eddy.learning.StreamingKMeans.learner(io.eddy.learning.StreamingKMeans.Config.of(5, 4)
+                            .withHalfLife(10_000));
+            io.eddy.learning.OnlineLearning<double[], ?> learning = io.eddy.learning.OnlineLearning
+                    .builder(learner, io.eddy.learning.LearningSerdes.doubles()).name("learn")
+                    .modelTopic(Workload.modelTopic(spec.outputTopic())).build();
+            builder.pipeline(p -> learning.predictThenTrain(p.kafka(spec.inputTopic(), input)
+                                    .mapValues(Workload::learningExample), Serdes.string())
+                    .toKafka(spec.outputTopic(), Produced.with(Serdes.string(),
+                            io.eddy.learning.LearningSerdes.predictions())));
+        } else if (workload == Workload.W7) {
+            builder.pipeline(p -> Approx.aggregate(p
+                                    .kafka(spec.inputTopic(), input)
+                                    .withEventTime(Duration.ofMillis(spec.allowedDelayMillis()))
+                                    .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
+                                    .window(TumblingWindows.of(Duration.ofMillis(EventTimeInput.WINDOW_MILLIS))),
+                            Sketches.<String>distinctCount(v -> v), Named.as(Workload.COUNT_STORE))
+                    .emit(OutputMode.FINAL)
+                    .toKafka(spec.outputTopic(), Produced.with(WindowedSerde.of(Serdes.string()), DistinctCount.serde())));
         } else if (workload.windowed()) {
             builder.pipeline(p -> p
                     .kafka(spec.inputTopic(), input)

@@ -217,7 +217,7 @@ public final class Harness {
         say("loaded %s records into %s in %.1f s (%s records/s); W1 must write %s", Stats.count(written), INPUT_TOPIC,
                 millis / 1000.0, Stats.rate(written * 1000.0 / Math.max(1, millis)),
                 Stats.count(w1Expected));
-        if (options.workloads().contains(Workload.W3)) {
+        if (options.workloads().contains(Workload.W3) || options.workloads().contains(Workload.W7)) {
             loadW3Input();
         }
         if (options.workloads().contains(Workload.W10)) {
@@ -315,7 +315,7 @@ public final class Harness {
         };
         long records = workload.kind() == Workload.Kind.RESTORE ? options.restoreRecords() : options.records();
         long expectedOutput = switch (workload.kind()) {
-            case THROUGHPUT -> w1Expected;
+            case THROUGHPUT -> workload.learning() ? options.records() : w1Expected;
             case COUNT -> Math.min(options.records(), options.keys());
             case WINDOW_COUNT -> w3Expected.required();
             case SESSION_TOTALS -> w10Expected.required(
@@ -326,6 +326,9 @@ public final class Harness {
         Path stateDir = null;
         try {
             kafka.createTopic(outputTopic, options.partitions());
+            if (workload.learning()) {
+                kafka.createTopic(Workload.modelTopic(outputTopic), 1, Map.of("cleanup.policy", "compact"));
+            }
             if (workload.kind() == Workload.Kind.LATENCY) {
                 kafka.createTopic(inputTopic, options.partitions());
             }
@@ -371,6 +374,13 @@ public final class Harness {
                             options.keys());
                 }
                 case WINDOW_COUNT -> {
+                    if (workload == Workload.W7) {
+                        DistinctCountCheck check = new DistinctCountCheck(w3Expected, engine);
+                        actual = probe.readAll(outputTopic, options.partitions(), check::accept, Duration.ofSeconds(120));
+                        error = check.error();
+                        reportDistinctCounts(engine, applicationId, check);
+                        break;
+                    }
                     WindowCountCheck check = new WindowCountCheck(w3Expected, WindowCountCheck.windowSuffixBytes(engine));
                     actual = probe.readAll(outputTopic, options.partitions(), check::accept, Duration.ofSeconds(120));
                     error = check.error();
@@ -399,6 +409,9 @@ public final class Harness {
                     e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             List<String> scratch = new ArrayList<>(List.of(outputTopic));
+            if (workload.learning()) {
+                scratch.add(Workload.modelTopic(outputTopic));
+            }
             if (workload.kind() == Workload.Kind.LATENCY) {
                 scratch.add(inputTopic);
             }
@@ -415,6 +428,27 @@ public final class Harness {
                 say("could not delete the internal topics of %s: %s", applicationId, e.getMessage());
             }
             deleteRecursively(stateDir);
+        }
+    }
+
+    /** W7's answers of the last run of each engine, by (key, window) cell, to compare the HLL with the exact sets. */
+    private final Map<Engine, double[]> w7Answers = new java.util.EnumMap<>(Engine.class);
+
+    /**
+     * W7: prints the run's state size (its store's changelog: records and bytes, before any
+     * compaction) and, once both engines have run, the HLL's error against the exact answers.
+     */
+    private void reportDistinctCounts(Engine engine, String applicationId, DistinctCountCheck check) {
+        String changelog = Workload.changelogTopic(applicationId);
+        long changelogRecords = probe.endOffsets(changelog, options.partitions()).values().stream()
+                .mapToLong(Long::longValue).sum();
+        long changelogBytes = probe.logBytes(changelog);
+        say("W7 %s: state changelog %s: %s records, %.1f MB (%.0f B per record); output values %.1f MB",
+                engine.id(), changelog, Stats.count(changelogRecords), changelogBytes / 1e6,
+                changelogRecords == 0 ? 0.0 : (double) changelogBytes / changelogRecords, check.valueBytes() / 1e6);
+        w7Answers.put(engine, check.answers().clone());
+        if (w7Answers.containsKey(Engine.EDDY) && w7Answers.containsKey(Engine.KAFKA_STREAMS)) {
+            say("W7 %s", DistinctCountCheck.compare(w7Answers.get(Engine.EDDY), w7Answers.get(Engine.KAFKA_STREAMS)));
         }
     }
 
@@ -455,8 +489,20 @@ public final class Harness {
         long restoredRecords = -1;
         LatencyProbe.Result latency = null;
         switch (spec.workload().kind()) {
-            case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS ->
-                    endMillis = awaitCommitted(child, spec, timeoutSeconds);
+            case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS -> {
+                endMillis = awaitCommitted(child, spec, timeoutSeconds);
+                if (spec.workload().learning()) {
+                    // the shard behind its repartition topic is still learning: done when every
+                    // prediction is committed (read back as it arrives)
+                    long seen = probe.countCommitted(spec.outputTopic(), options.partitions(), options.records(),
+                            Duration.ofSeconds(timeoutSeconds));
+                    if (seen < options.records()) {
+                        throw new IllegalStateException(spec.engine().label() + " committed " + seen + " of "
+                                + options.records() + " predictions within " + timeoutSeconds + " s");
+                    }
+                    endMillis = System.currentTimeMillis();
+                }
+            }
             case RESTORE -> {
                 String line = child.awaitLogLine(EngineMain.RESTORED_MARKER, Duration.ofSeconds(timeoutSeconds));
                 endMillis = field(line, "at");

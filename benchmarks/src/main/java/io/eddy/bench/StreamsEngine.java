@@ -102,7 +102,22 @@ final class StreamsEngine implements RunningEngine {
     private static void addDslTopology(StreamsBuilder builder, EngineSpec spec) {
         Workload workload = spec.workload();
         KStream<String, String> input = builder.stream(spec.inputTopic(), Consumed.with(Serdes.String(), Serdes.String()));
-        if (workload.windowed()) {
+        if (workload == Workload.W7) {
+            Duration size = Duration.ofMillis(EventTimeInput.WINDOW_MILLIS);
+            input.groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+                    .windowedBy(TimeWindows.ofSizeAndGrace(size, Duration.ofMillis(spec.allowedDelayMillis())))
+                    .aggregate(java.util.HashSet<String>::new, (key, value, set) -> {
+                        set.add(value);
+                        return set;
+                    }, Materialized.<String, java.util.HashSet<String>, WindowStore<Bytes, byte[]>>as(Workload.COUNT_STORE)
+                            .withKeySerde(Serdes.String())
+                            .withValueSerde(new StringSetSerde()))
+                    .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+                    .mapValues(set -> (long) set.size())
+                    .toStream()
+                    .to(spec.outputTopic(), Produced.with(
+                            WindowedSerdes.timeWindowedSerdeFrom(String.class, size.toMillis()), Serdes.Long()));
+        } else if (workload.windowed()) {
             Duration size = Duration.ofMillis(EventTimeInput.WINDOW_MILLIS);
             input.groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
                     .windowedBy(TimeWindows.ofSizeAndGrace(size, Duration.ofMillis(spec.allowedDelayMillis())))
@@ -139,5 +154,48 @@ final class StreamsEngine implements RunningEngine {
     @Override
     public void close(Duration timeout) {
         streams.close(timeout);
+    }
+
+    /** W7's exact aggregate: a set of strings as {@code [count][length, UTF-8 bytes]...}. */
+    static final class StringSetSerde implements org.apache.kafka.common.serialization.Serde<java.util.HashSet<String>> {
+        @Override
+        public org.apache.kafka.common.serialization.Serializer<java.util.HashSet<String>> serializer() {
+            return (topic, set) -> {
+                if (set == null) {
+                    return null;
+                }
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(16 + set.size() * 24);
+                java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+                try {
+                    out.writeInt(set.size());
+                    for (String s : set) {
+                        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        out.writeInt(b.length);
+                        out.write(b);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return bytes.toByteArray();
+            };
+        }
+
+        @Override
+        public org.apache.kafka.common.serialization.Deserializer<java.util.HashSet<String>> deserializer() {
+            return (topic, data) -> {
+                if (data == null) {
+                    return null;
+                }
+                java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(data);
+                int n = in.getInt();
+                java.util.HashSet<String> set = new java.util.HashSet<>(n * 2);
+                for (int i = 0; i < n; i++) {
+                    byte[] b = new byte[in.getInt()];
+                    in.get(b);
+                    set.add(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                return set;
+            };
+        }
     }
 }

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
  * <p>The input (see {@link InputLoader}): string keys {@code key-000000 … }, string values whose
  * first character is a digit and whose remaining characters are lowercase letters. W3 reads its
  * own input with fewer keys and event times spread over many minutes ({@link EventTimeInput}), W10
- * its own with long values and keys that fall silent in turn ({@link SessionInput}). W7 to W9 are
- * reserved.
+ * its own with long values and keys that fall silent in turn ({@link SessionInput}). W7 reads W3's
+ * input; W8 and W9 the shared one.
  */
 enum Workload {
     /**
@@ -50,6 +50,18 @@ enum Workload {
     /** W2 at-least-once. Target: 3x Kafka Streams. */
     W6("count by key (RocksDB, changelog), at-least-once", Kind.COUNT, false, 3.0),
     /**
+     * Distinct values per key per tumbling one-minute window on event time, on W3's input, FINAL
+     * output, exactly-once. Eddy: a HyperLogLog sketch (lgK 12, about 2 KiB, 1.6 % standard error)
+     * per (key, window) through {@code Approx.aggregate} ({@link DistinctCountCheck} reads its
+     * estimate); Kafka Streams: the exact answer, a {@code Set<String>} aggregate per (key,
+     * window), suppressed until the window closes, whose size is written. Same store name
+     * ({@value #COUNT_STORE}), so both changelogs are {@code <application id>-counts-changelog}. The
+     * harness prints the changelog bytes of each and, when both ran, the HLL's error against the
+     * exact sets. No target: the issue asks for the comparison.
+     */
+    W7("distinct count per key per 1-minute window (Eddy HLL vs Kafka Streams exact set), FINAL, exactly-once",
+            Kind.WINDOW_COUNT, true, 0),
+    /**
      * A per-key session-like processor with one timer per key: a key's total (a {@code Long}) is
      * emitted once the key has been silent for 30 s of event time ({@link SessionInput}).
      * Exactly-once. Eddy: a {@code KeyedProcessor} with two value states (total, deadline) and one
@@ -60,6 +72,17 @@ enum Workload {
      * ({@link StreamsSessionTotals}). The plain clients do not run it (the comparison is between
      * the two processor APIs). No target: the issue asks for the ratio.
      */
+    /**
+     * Prequential learning: every record of the shared input becomes a labelled example (features
+     * from its value, {@link #learningExample}), which Gaussian naive Bayes first predicts, then
+     * learns ({@code OnlineLearning.predictThenTrain}, one shard: all training through one task, the
+     * global model, behind a repartition topic); one prediction per record is written. Exactly-once.
+     * Eddy only: no peer has the operator. Timed until every prediction has been read back
+     * committed from the output (the shard, behind its repartition topic, lags the input).
+     */
+    W8("predictThenTrain, Gaussian naive Bayes (4 features, 2 classes), exactly-once", Kind.THROUGHPUT, true, 0),
+    /** W8 with streaming k-means (k = 5, 4 features, half-life 10,000 examples) instead of naive Bayes. */
+    W9("predictThenTrain, streaming k-means (k=5, 4 features), exactly-once", Kind.THROUGHPUT, true, 0),
     W10("total per key after 30 s of event-time silence (one timer per key), exactly-once", Kind.SESSION_TOTALS,
             true, 0);
 
@@ -123,7 +146,7 @@ enum Workload {
         return kind == Kind.COUNT || kind == Kind.RESTORE;
     }
 
-    /** Whether the engines run the windowed count (W3). */
+    /** Whether the engines run a windowed aggregation on W3's event-time input (W3's count, W7's distinct count). */
     boolean windowed() {
         return kind == Kind.WINDOW_COUNT;
     }
@@ -141,7 +164,34 @@ enum Workload {
      * (W4) and no processor API to compare (W10).
      */
     boolean supports(Engine engine) {
-        return !((this == W4 || this == W10) && engine == Engine.PLAIN_CLIENTS);
+        if (learning()) {
+            return engine == Engine.EDDY;
+        }
+        return !((this == W4 || this == W7 || this == W10) && engine == Engine.PLAIN_CLIENTS);
+    }
+
+    /** W8's and W9's model topic, created and deleted by the harness with the output topic. */
+    static String modelTopic(String outputTopic) {
+        return outputTopic + "-model";
+    }
+
+    /** Whether the engines run {@code predictThenTrain} (W8, W9): one output record per input record. */
+    boolean learning() {
+        return this == W8 || this == W9;
+    }
+
+    /**
+     * W8's and W9's example of a record value (a digit, then letters): features the digit and the
+     * first three letters' positions in the alphabet, label {@code low} for digits 0-4, else
+     * {@code high}.
+     */
+    static io.eddy.learning.Example<double[]> learningExample(String value) {
+        double[] x = new double[4];
+        x[0] = value.charAt(0) - '0';
+        for (int i = 1; i < 4; i++) {
+            x[i] = i < value.length() ? value.charAt(i) - 'a' : 0;
+        }
+        return io.eddy.learning.Example.of(x, x[0] < 5 ? "low" : "high");
     }
 
     /** The changelog topic of the count store of the application {@code applicationId}, for every engine. */

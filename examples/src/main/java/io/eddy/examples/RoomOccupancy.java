@@ -122,7 +122,7 @@ public final class RoomOccupancy {
     }
 
     /** What a run printed and measured. */
-    record Summary(long sent, long predictions, double finalAccuracy, Throwable failure) {
+    record Summary(long sent, long predictions, double finalAccuracy, double progressAccuracy, Throwable failure) {
         boolean correct() {
             return failure == null && predictions == sent && finalAccuracy >= 0.9;
         }
@@ -202,8 +202,13 @@ public final class RoomOccupancy {
                 failure = app.failure().get();
             }
         }
-        out.printf(Locale.ROOT, "%,d predictions; prequential accuracy of the latest model: %.3f%n", received, accuracy);
-        return new Summary(readings, received, accuracy, failure);
+        // the running accuracy is also in the progress events, as "<operator>.accuracy"
+        String metric = OCCUPANCY.modelKey() + ".accuracy";
+        double reported = app.recentProgress().stream().filter(p -> p.operatorMetrics().containsKey(metric))
+                .reduce((a, b) -> b).map(p -> p.operatorMetrics().get(metric)).orElse(Double.NaN);
+        out.printf(Locale.ROOT, "%,d predictions; prequential accuracy of the latest model: %.3f (progress events: %.3f)%n",
+                received, accuracy, reported);
+        return new Summary(readings, received, accuracy, reported, failure);
     }
 
     /** Runs the example; {@code --bootstrap host:port}, {@code --readings n}. */

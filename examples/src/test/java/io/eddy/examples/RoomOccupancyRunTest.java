@@ -19,6 +19,8 @@ class RoomOccupancyRunTest {
         assertThat(summary.failure()).as(text).isNull();
         assertThat(summary.predictions()).as(text).isEqualTo(1500);
         assertThat(summary.finalAccuracy()).as(text).isGreaterThan(0.9);
+        assertThat(summary.progressAccuracy()).as("the running accuracy in the app's progress events\n" + text)
+                .isCloseTo(summary.finalAccuracy(), org.assertj.core.data.Offset.offset(0.0005));
         assertThat(summary.correct()).isTrue();
     }
 }

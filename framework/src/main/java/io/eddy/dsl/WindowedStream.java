@@ -106,4 +106,23 @@ public interface WindowedStream<K, V> {
      * and counted in {@link io.eddy.AppMetrics#lateRecords()}.
      */
     WindowedStream<K, V> onLateRecords(Consumer<? super RecordStream<K, V>> lateStream);
+
+    /**
+     * Opts in to panes for a mergeable aggregation over hopping windows: the time axis is cut into
+     * panes of {@code gcd(size, advance)}, a record updates its one pane (one store read and write
+     * instead of one per window, {@code size / advance}), and a window's value is the merger's fold
+     * of its panes, in time order, computed when the window is emitted ({@code UPDATE},
+     * {@code FINAL} or {@code COMPLETE} as usual; emitting costs {@code size / gcd} pane reads).
+     *
+     * <p>Applies to {@code aggregate(initializer, aggregator, merger, serde, …)} and {@code count};
+     * on tumbling, sliding and session windows it changes nothing. The output equals the plain
+     * form's when merging two aggregates gives the aggregate of all their records regardless of
+     * order (counts, integer sums, sets, count-min sketches); a sketch whose merge changes its
+     * estimator (HyperLogLog) gives an estimate within the same bound. The store holds panes, not
+     * windows: switching a running application to or from panes needs a new operator name.
+     *
+     * @return a copy of this windowed stream that keeps panes; this one is unchanged
+     * @throws IllegalArgumentException later, from {@code aggregate} without a merger over hopping windows
+     */
+    WindowedStream<K, V> mergePanes();
 }

@@ -53,4 +53,17 @@ public interface OutputContext<KO, VO> {
 
     /** The wall clock (epoch milliseconds): the application's, or the test driver's manual clock. */
     long currentProcessingTime();
+
+    /**
+     * Reports a figure of this operator for the current batch (a gauge: a running accuracy, a
+     * loss, a size). It appears in the batch's progress as
+     * {@link io.eddy.BatchProgress#operatorMetrics()} under {@code <operator name>.<name>}, with the
+     * last value reported in the batch; a batch in which it is not reported does not carry it. A
+     * batch that aborts drops what it reported. Costs a map insert.
+     *
+     * @param name the metric's name within the operator, not null
+     * @param value the value (NaN and infinities are written as JSON null)
+     * @throws NullPointerException if {@code name} is null
+     */
+    void reportMetric(String name, double value);
 }

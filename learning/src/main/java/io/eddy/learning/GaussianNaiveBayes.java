@@ -25,11 +25,14 @@ import java.util.TreeMap;
  */
 public final class GaussianNaiveBayes {
     private final int dimensions;
+    private final long halfLife;   // 0: no decay
     private final TreeMap<String, LabelStats> labels = new TreeMap<>();
     private long examples;
 
     private static final class LabelStats {
         long n;
+        double weight;   // n without decay; the decayed count of examples with decay
+        long decayedAt;  // with decay: the model's example count when weight and m2 were last decayed
         final double[] mean;
         final double[] m2;
 
@@ -45,18 +48,44 @@ public final class GaussianNaiveBayes {
      * @throws IllegalArgumentException if {@code dimensions} is not positive
      */
     public GaussianNaiveBayes(int dimensions) {
+        this(dimensions, 0);
+    }
+
+    /**
+     * A new, untrained model of {@code dimensions} features that forgets: each label's count of
+     * examples and sums of squared deviations halve every {@code halfLife} examples the model
+     * learns (exponential forgetting, applied lazily when the label next learns; means follow the
+     * weighted examples), and the priors use the decayed counts. After a concept drift the model
+     * follows the new concept within a few half-lives. Decaying models do not merge.
+     *
+     * @throws IllegalArgumentException if {@code dimensions} is not positive or {@code halfLife} negative (0: no decay)
+     */
+    public GaussianNaiveBayes(int dimensions, long halfLife) {
         if (dimensions <= 0) {
             throw new IllegalArgumentException("dimensions must be positive: " + dimensions);
         }
+        if (halfLife < 0) {
+            throw new IllegalArgumentException("halfLife must be 0 (no decay) or positive: " + halfLife);
+        }
         this.dimensions = dimensions;
+        this.halfLife = halfLife;
     }
 
     /** The learner over {@code dimensions} numeric features. */
     public static Learner<double[], GaussianNaiveBayes> learner(int dimensions) {
-        new GaussianNaiveBayes(dimensions);   // validates
+        return learner(dimensions, 0);
+    }
+
+    /**
+     * The learner over {@code dimensions} numeric features whose models forget with a half-life of
+     * {@code halfLife} examples ({@link #GaussianNaiveBayes(int, long)}); 0 for no decay. Decaying
+     * models do not merge: train them through one task.
+     */
+    public static Learner<double[], GaussianNaiveBayes> learner(int dimensions, long halfLife) {
+        new GaussianNaiveBayes(dimensions, halfLife);   // validates
         return new Learner<>() {
             public GaussianNaiveBayes newModel() {
-                return new GaussianNaiveBayes(dimensions);
+                return new GaussianNaiveBayes(dimensions, halfLife);
             }
 
             public void learn(GaussianNaiveBayes model, double[] features, String label) {
@@ -72,10 +101,13 @@ public final class GaussianNaiveBayes {
             }
 
             public boolean mergeable() {
-                return true;
+                return halfLife == 0;
             }
 
             public GaussianNaiveBayes merge(List<GaussianNaiveBayes> models) {
+                if (halfLife > 0) {
+                    throw new UnsupportedOperationException("decaying naive Bayes models do not merge: train through one task");
+                }
                 GaussianNaiveBayes merged = new GaussianNaiveBayes(dimensions);
                 models.forEach(merged::add);
                 return merged;
@@ -86,7 +118,7 @@ public final class GaussianNaiveBayes {
             }
 
             public String toString() {
-                return "GaussianNaiveBayes(dimensions=" + dimensions + ")";
+                return "GaussianNaiveBayes(dimensions=" + dimensions + (halfLife > 0 ? ", halfLife=" + halfLife : "") + ")";
             }
         };
     }
@@ -100,13 +132,35 @@ public final class GaussianNaiveBayes {
         Objects.requireNonNull(label, "label (naive Bayes learns labelled examples only)");
         checkDimensions(features);
         LabelStats s = labels.computeIfAbsent(label, l -> new LabelStats(dimensions));
+        if (halfLife > 0) {
+            decay(s);
+        }
         s.n++;
+        s.weight++;
         for (int i = 0; i < dimensions; i++) {
             double delta = features[i] - s.mean[i];
-            s.mean[i] += delta / s.n;
+            s.mean[i] += delta / s.weight;
             s.m2[i] += delta * (features[i] - s.mean[i]);
         }
         examples++;
+    }
+
+    /** Brings the label's weight and squared deviations to the current example count. */
+    private void decay(LabelStats s) {
+        long age = examples - s.decayedAt;
+        s.decayedAt = examples;
+        if (age > 0) {
+            double f = Math.pow(0.5, (double) age / halfLife);
+            s.weight *= f;
+            for (int i = 0; i < dimensions; i++) {
+                s.m2[i] *= f;
+            }
+        }
+    }
+
+    /** The label's weight as of now (decayed, without changing the model). */
+    private double weightNow(LabelStats s) {
+        return halfLife == 0 ? s.weight : s.weight * Math.pow(0.5, (double) (examples - s.decayedAt) / halfLife);
     }
 
     /** The most probable label of {@code features} and its posterior probability. */
@@ -118,7 +172,7 @@ public final class GaussianNaiveBayes {
         double maxVariance = 0;
         for (LabelStats s : labels.values()) {
             for (int i = 0; i < dimensions; i++) {
-                maxVariance = Math.max(maxVariance, s.m2[i] / s.n);
+                maxVariance = Math.max(maxVariance, s.m2[i] / s.weight);
             }
         }
         double epsilon = Math.max(1e-9 * maxVariance, 1e-12);
@@ -126,11 +180,15 @@ public final class GaussianNaiveBayes {
         String best = null;
         double bestLog = Double.NEGATIVE_INFINITY;
         int j = 0;
+        double total = 0;
+        for (LabelStats s : labels.values()) {
+            total += weightNow(s);
+        }
         for (Map.Entry<String, LabelStats> e : labels.entrySet()) {
             LabelStats s = e.getValue();
-            double log = Math.log((s.n + 1.0) / (examples + labels.size()));
+            double log = Math.log((weightNow(s) + 1.0) / (total + labels.size()));
             for (int i = 0; i < dimensions; i++) {
-                double variance = s.m2[i] / s.n + epsilon;
+                double variance = s.m2[i] / s.weight + epsilon;
                 double d = features[i] - s.mean[i];
                 log += -0.5 * Math.log(2 * Math.PI * variance) - d * d / (2 * variance);
             }
@@ -149,6 +207,9 @@ public final class GaussianNaiveBayes {
             throw new IllegalArgumentException("cannot merge models of " + dimensions + " and "
                     + other.dimensions + " dimensions");
         }
+        if (halfLife > 0 || other.halfLife > 0) {
+            throw new IllegalArgumentException("decaying naive Bayes models do not merge: train through one task");
+        }
         other.labels.forEach((label, theirs) -> {
             LabelStats mine = labels.computeIfAbsent(label, l -> new LabelStats(dimensions));
             long n = mine.n + theirs.n;
@@ -158,6 +219,7 @@ public final class GaussianNaiveBayes {
                 mine.mean[i] += delta * theirs.n / n;
             }
             mine.n = n;
+            mine.weight = n;
         });
         examples += other.examples;
     }
@@ -193,19 +255,21 @@ public final class GaussianNaiveBayes {
     /** The (population) variance of feature {@code i} among the examples of {@code label}, NaN if none. */
     public double variance(String label, int i) {
         LabelStats s = labels.get(label);
-        return s == null ? Double.NaN : s.m2[i] / s.n;
+        return s == null ? Double.NaN : s.m2[i] / s.weight;
     }
 
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof GaussianNaiveBayes g) || g.dimensions != dimensions || g.examples != examples
+                || g.halfLife != halfLife
                 || !g.labels.keySet().equals(labels.keySet())) {
             return false;
         }
         for (Map.Entry<String, LabelStats> e : labels.entrySet()) {
             LabelStats a = e.getValue();
             LabelStats b = g.labels.get(e.getKey());
-            if (a.n != b.n || !Arrays.equals(a.mean, b.mean) || !Arrays.equals(a.m2, b.m2)) {
+            if (a.n != b.n || Double.compare(a.weight, b.weight) != 0 || !Arrays.equals(a.mean, b.mean)
+                    || !Arrays.equals(a.m2, b.m2)) {
                 return false;
             }
         }
@@ -236,22 +300,42 @@ public final class GaussianNaiveBayes {
                     out.writeDouble(e.getValue().m2[i]);
                 }
             }
+            if (m.halfLife > 0) {   // a trailer, absent from models without decay (the format before decay existed)
+                out.writeLong(m.halfLife);
+                for (LabelStats s : m.labels.values()) {
+                    out.writeDouble(s.weight);
+                    out.writeLong(s.decayedAt);
+                }
+            }
         }, GaussianNaiveBayes::read);
     }
 
     private static GaussianNaiveBayes read(DataInputStream in) throws IOException {
-        GaussianNaiveBayes m = new GaussianNaiveBayes(in.readInt());
-        m.examples = in.readLong();
+        int dimensions = in.readInt();
+        long examples = in.readLong();
+        TreeMap<String, LabelStats> labels = new TreeMap<>();
         int n = in.readInt();
         for (int j = 0; j < n; j++) {
-            LabelStats s = new LabelStats(m.dimensions);
-            m.labels.put(in.readUTF(), s);
+            LabelStats s = new LabelStats(dimensions);
+            labels.put(in.readUTF(), s);
             s.n = in.readLong();
-            for (int i = 0; i < m.dimensions; i++) {
+            s.weight = s.n;
+            for (int i = 0; i < dimensions; i++) {
                 s.mean[i] = in.readDouble();
                 s.m2[i] = in.readDouble();
             }
         }
+        long halfLife = 0;
+        if (in.available() > 0) {
+            halfLife = in.readLong();
+            for (LabelStats s : labels.values()) {
+                s.weight = in.readDouble();
+                s.decayedAt = in.readLong();
+            }
+        }
+        GaussianNaiveBayes m = new GaussianNaiveBayes(dimensions, halfLife);
+        m.examples = examples;
+        m.labels.putAll(labels);
         return m;
     }
 }

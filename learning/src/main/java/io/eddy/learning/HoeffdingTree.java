@@ -30,8 +30,10 @@ import java.util.Objects;
  * ({@link LeafPrediction#NAIVE_BAYES}; majority class where those are missing).
  *
  * <p>Features are a {@code double[]} with one value per declared attribute; a nominal attribute's
- * value is the index of its category (0 to values-1). Trees do not merge: train them through one
- * task ({@link OnlineLearning.Builder#shards} 1). Not thread-safe.
+ * value is the index of its category (0 to values-1). Trees merge only when they have the same
+ * structure ({@link #merge}); independently grown trees do not, so train them through one task
+ * ({@link OnlineLearning.Builder#shards} 1). With {@link Config#withDecayHalfLife} the leaves
+ * forget old examples exponentially. Not thread-safe.
  */
 public final class HoeffdingTree {
 
@@ -88,10 +90,13 @@ public final class HoeffdingTree {
      * @param gracePeriod        examples a leaf sees between split attempts, at least 1
      * @param maxLeaves          the size bound, at least 1
      * @param numericSplitPoints candidate thresholds per numeric attribute, at least 1
+     * @param decayHalfLife      0 for none (the default); otherwise the leaves' statistics forget
+     *                           exponentially, halving every {@code decayHalfLife} examples the tree
+     *                           learns, so the leaves follow a drifting concept
      */
     public record Config(List<Attribute> attributes, List<String> classes, SplitCriterion criterion,
                          LeafPrediction leafPrediction, double delta, double tieThreshold, int gracePeriod,
-                         int maxLeaves, int numericSplitPoints) {
+                         int maxLeaves, int numericSplitPoints, long decayHalfLife) {
         /** @throws IllegalArgumentException naming the bad parameter */
         public Config {
             attributes = List.copyOf(attributes);
@@ -119,6 +124,33 @@ public final class HoeffdingTree {
             if (numericSplitPoints < 1) {
                 throw new IllegalArgumentException("numericSplitPoints must be at least 1: " + numericSplitPoints);
             }
+            if (decayHalfLife < 0) {
+                throw new IllegalArgumentException("decayHalfLife must be 0 (none) or positive: " + decayHalfLife);
+            }
+        }
+
+        /** A configuration without decay. */
+        public Config(List<Attribute> attributes, List<String> classes, SplitCriterion criterion,
+                      LeafPrediction leafPrediction, double delta, double tieThreshold, int gracePeriod,
+                      int maxLeaves, int numericSplitPoints) {
+            this(attributes, classes, criterion, leafPrediction, delta, tieThreshold, gracePeriod, maxLeaves,
+                    numericSplitPoints, 0);
+        }
+
+        /**
+         * The same with exponential forgetting: every leaf's statistics (class counts, nominal
+         * counts, the numeric attributes' Gaussian weights) halve every {@code halfLife} examples
+         * the tree learns, applied when the leaf next learns. After a concept drift, a leaf's
+         * prediction follows the new concept once its new examples outweigh the decayed old ones
+         * (a few half-lives of the examples reaching it); the tree's splits stay. Statistics
+         * retained are about {@code halfLife / ln 2} examples' worth, so keep {@code halfLife}
+         * well above {@code gracePeriod} for leaves to keep splitting.
+         *
+         * @throws IllegalArgumentException if {@code halfLife} is negative (0 turns decay off)
+         */
+        public Config withDecayHalfLife(long halfLife) {
+            return new Config(attributes, classes, criterion, leafPrediction, delta, tieThreshold, gracePeriod,
+                    maxLeaves, numericSplitPoints, halfLife);
         }
 
         /**
@@ -133,25 +165,25 @@ public final class HoeffdingTree {
         /** The same with another criterion. */
         public Config withCriterion(SplitCriterion c) {
             return new Config(attributes, classes, c, leafPrediction, delta, tieThreshold, gracePeriod, maxLeaves,
-                    numericSplitPoints);
+                    numericSplitPoints, decayHalfLife);
         }
 
         /** The same with another leaf prediction. */
         public Config withLeafPrediction(LeafPrediction p) {
             return new Config(attributes, classes, criterion, p, delta, tieThreshold, gracePeriod, maxLeaves,
-                    numericSplitPoints);
+                    numericSplitPoints, decayHalfLife);
         }
 
         /** The same with another size bound. */
         public Config withMaxLeaves(int leaves) {
             return new Config(attributes, classes, criterion, leafPrediction, delta, tieThreshold, gracePeriod, leaves,
-                    numericSplitPoints);
+                    numericSplitPoints, decayHalfLife);
         }
 
         /** The same with another grace period. */
         public Config withGracePeriod(int examples) {
             return new Config(attributes, classes, criterion, leafPrediction, delta, tieThreshold, examples, maxLeaves,
-                    numericSplitPoints);
+                    numericSplitPoints, decayHalfLife);
         }
     }
 
@@ -182,6 +214,7 @@ public final class HoeffdingTree {
         double[][][] stats;   // per attribute; null when deactivated. nominal: [value][class];
                               // numeric: [class][n, mean, m2] plus [classCount] = {min, max}
         double weightAtLastAttempt;
+        long decayedAt;   // with decay: the tree's example count when the statistics were last decayed
 
         Leaf(double[] classCounts) {
             this.classCounts = classCounts;
@@ -231,8 +264,9 @@ public final class HoeffdingTree {
                 return false;
             }
 
+            /** Only trees of one structure merge ({@link HoeffdingTree#merge}); sharded training is refused. */
             public HoeffdingTree merge(List<HoeffdingTree> models) {
-                throw new UnsupportedOperationException("Hoeffding trees do not merge: train them through one task");
+                return HoeffdingTree.merge(models);
             }
 
             public Serde<HoeffdingTree> modelSerde() {
@@ -248,6 +282,7 @@ public final class HoeffdingTree {
     private Leaf newLeaf(double[] classCounts) {
         Leaf leaf = new Leaf(classCounts);
         leaf.weightAtLastAttempt = leaf.total();
+        leaf.decayedAt = examples;
         leaf.stats = newStats();
         return leaf;
     }
@@ -281,8 +316,11 @@ public final class HoeffdingTree {
         if (c < 0) {
             throw new IllegalArgumentException("label " + label + " is not one of the classes " + config.classes());
         }
-        examples++;
         Leaf leaf = leafOf(features);
+        if (config.decayHalfLife() > 0) {
+            decay(leaf);
+        }
+        examples++;
         leaf.classCounts[c]++;
         if (leaf.stats == null) {
             return;
@@ -306,6 +344,37 @@ public final class HoeffdingTree {
         if (total - leaf.weightAtLastAttempt >= config.gracePeriod()) {
             leaf.weightAtLastAttempt = total;
             attemptSplit(leaf, features);
+        }
+    }
+
+    /** Scales the leaf's statistics by 2^(-(examples since its last decay) / halfLife); means and ranges stay. */
+    private void decay(Leaf leaf) {
+        long age = examples - leaf.decayedAt;
+        leaf.decayedAt = examples;
+        if (age <= 0) {
+            return;
+        }
+        double f = Math.pow(0.5, (double) age / config.decayHalfLife());
+        for (int c = 0; c < classCount; c++) {
+            leaf.classCounts[c] *= f;
+        }
+        leaf.weightAtLastAttempt *= f;
+        if (leaf.stats == null) {
+            return;
+        }
+        for (int a = 0; a < leaf.stats.length; a++) {
+            if (config.attributes().get(a).isNominal()) {
+                for (double[] byClass : leaf.stats[a]) {
+                    for (int c = 0; c < classCount; c++) {
+                        byClass[c] *= f;
+                    }
+                }
+            } else {
+                for (int c = 0; c < classCount; c++) {
+                    leaf.stats[a][c][0] *= f;
+                    leaf.stats[a][c][2] *= f;
+                }
+            }
         }
     }
 
@@ -576,6 +645,125 @@ public final class HoeffdingTree {
         return examples;
     }
 
+    /**
+     * Whether {@code a} and {@code b} have the same structure: the same splits (attribute,
+     * threshold, children) everywhere, so their leaves correspond one to one.
+     */
+    public static boolean sameStructure(HoeffdingTree a, HoeffdingTree b) {
+        return a.config.attributes().equals(b.config.attributes()) && a.config.classes().equals(b.config.classes())
+                && sameStructure(a.root, b.root);
+    }
+
+    private static boolean sameStructure(Node a, Node b) {
+        if (a instanceof Split sa && b instanceof Split sb) {
+            if (sa.attribute != sb.attribute || Double.compare(sa.threshold, sb.threshold) != 0
+                    || sa.children.length != sb.children.length) {
+                return false;
+            }
+            for (int i = 0; i < sa.children.length; i++) {
+                if (!sameStructure(sa.children[i], sb.children[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return a instanceof Leaf && b instanceof Leaf;
+    }
+
+    /**
+     * The tree whose leaves hold the summed statistics of {@code trees}' corresponding leaves:
+     * class and nominal counts added (exactly), numeric attributes' Gaussians combined by the
+     * parallel-variance formula (up to rounding) and their ranges widened; a leaf deactivated in
+     * any tree is deactivated in the merge. For trees of one structure, for instance copies of a
+     * published tree that learned on several tasks without splitting since (a large grace period),
+     * this equals one copy that learned all their examples at its leaves. Its configuration is the
+     * first tree's; none of the arguments changes.
+     *
+     * <p>Trees that grew apart (different splits, which is what independent shards almost always
+     * do once they split) have no such merge: train through one task ({@code shards(1)}, the
+     * global model) instead. Decaying trees do not merge either (their leaves decayed at different
+     * clocks).
+     *
+     * @throws IllegalArgumentException if the trees differ in structure, attributes or classes, or decay
+     */
+    public static HoeffdingTree merge(List<HoeffdingTree> trees) {
+        if (trees.isEmpty()) {
+            throw new IllegalArgumentException("no trees to merge");
+        }
+        HoeffdingTree first = trees.get(0);
+        HoeffdingTree merged = serde(first.config).deserialize("", serde(first.config).serialize("", first));
+        for (HoeffdingTree t : trees.subList(1, trees.size())) {
+            if (first.config.decayHalfLife() > 0 || t.config.decayHalfLife() > 0) {
+                throw new IllegalArgumentException("decaying Hoeffding trees do not merge: train through one task");
+            }
+            if (!sameStructure(first, t)) {
+                throw new IllegalArgumentException("cannot merge Hoeffding trees of different structures (their "
+                        + "splits differ): train through one task (OnlineLearning shards(1), the global model)");
+            }
+            merged.examples += t.examples;
+            merged.deactivated = 0;
+            mergeInto(merged, merged.root, t.root);
+        }
+        merged.deactivated = countDeactivated(merged.root);
+        return merged;
+    }
+
+    private static void mergeInto(HoeffdingTree tree, Node into, Node from) {
+        if (into instanceof Split si) {
+            Split sf = (Split) from;
+            for (int i = 0; i < si.children.length; i++) {
+                mergeInto(tree, si.children[i], sf.children[i]);
+            }
+            return;
+        }
+        Leaf a = (Leaf) into;
+        Leaf b = (Leaf) from;
+        for (int c = 0; c < tree.classCount; c++) {
+            a.classCounts[c] += b.classCounts[c];
+        }
+        a.weightAtLastAttempt += b.weightAtLastAttempt;
+        if (a.stats == null || b.stats == null) {
+            a.stats = null;
+            return;
+        }
+        for (int at = 0; at < a.stats.length; at++) {
+            if (tree.config.attributes().get(at).isNominal()) {
+                for (int v = 0; v < a.stats[at].length; v++) {
+                    for (int c = 0; c < tree.classCount; c++) {
+                        a.stats[at][v][c] += b.stats[at][v][c];
+                    }
+                }
+            } else {
+                for (int c = 0; c < tree.classCount; c++) {
+                    double[] ga = a.stats[at][c];
+                    double[] gb = b.stats[at][c];
+                    double n = ga[0] + gb[0];
+                    if (n > 0) {
+                        double delta = gb[1] - ga[1];
+                        ga[2] += gb[2] + delta * delta * ga[0] * gb[0] / n;
+                        ga[1] += delta * gb[0] / n;
+                        ga[0] = n;
+                    }
+                }
+                double[] ra = a.stats[at][tree.classCount];
+                double[] rb = b.stats[at][tree.classCount];
+                ra[0] = Math.min(ra[0], rb[0]);
+                ra[1] = Math.max(ra[1], rb[1]);
+            }
+        }
+    }
+
+    private static int countDeactivated(Node node) {
+        if (node instanceof Split s) {
+            int n = 0;
+            for (Node child : s.children) {
+                n += countDeactivated(child);
+            }
+            return n;
+        }
+        return ((Leaf) node).stats == null ? 1 : 0;
+    }
+
     /** The number of leaves (never more than the configured bound). */
     public int leaves() {
         return leaves;
@@ -621,7 +809,7 @@ public final class HoeffdingTree {
             out.writeLong(tree.examples);
             out.writeInt(tree.leaves);
             out.writeInt(tree.deactivated);
-            writeNode(out, tree.root);
+            writeNode(out, tree.root, config.decayHalfLife() > 0);
         }, in -> {
             HoeffdingTree tree = new HoeffdingTree(config);
             tree.examples = in.readLong();
@@ -632,14 +820,14 @@ public final class HoeffdingTree {
         });
     }
 
-    private static void writeNode(DataOutputStream out, Node node) throws IOException {
+    private static void writeNode(DataOutputStream out, Node node, boolean decay) throws IOException {
         if (node instanceof Split s) {
             out.writeBoolean(true);
             out.writeInt(s.attribute);
             out.writeDouble(s.threshold);
             out.writeInt(s.children.length);
             for (Node child : s.children) {
-                writeNode(out, child);
+                writeNode(out, child, decay);
             }
             return;
         }
@@ -647,6 +835,9 @@ public final class HoeffdingTree {
         out.writeBoolean(false);
         BinarySerde.writeDoubles(out, leaf.classCounts);
         out.writeDouble(leaf.weightAtLastAttempt);
+        if (decay) {
+            out.writeLong(leaf.decayedAt);
+        }
         out.writeBoolean(leaf.stats != null);
         if (leaf.stats != null) {
             for (double[][] attribute : leaf.stats) {
@@ -669,6 +860,9 @@ public final class HoeffdingTree {
         }
         Leaf leaf = new Leaf(BinarySerde.readDoubles(in));
         leaf.weightAtLastAttempt = in.readDouble();
+        if (tree.config.decayHalfLife() > 0) {
+            leaf.decayedAt = in.readLong();
+        }
         if (in.readBoolean()) {
             leaf.stats = tree.newStats();
             for (double[][] attribute : leaf.stats) {

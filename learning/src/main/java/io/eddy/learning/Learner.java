@@ -52,6 +52,15 @@ public interface Learner<F, M> {
      */
     M merge(List<M> models);
 
+    /**
+     * Whether the learner ignores labels (k-means): {@code predictThenTrain} then reports a running
+     * loss (the mean {@link Scored#score()}, the squared distance to the nearest centre) instead of
+     * an accuracy. False by default.
+     */
+    default boolean unsupervised() {
+        return false;
+    }
+
     /** The serde of the models, for state stores and model topics. */
     Serde<M> modelSerde();
 

@@ -191,6 +191,12 @@ public final class OnlineLearning<F, M> {
      * Prequential evaluation: predicts each example with its shard's model, then learns it, and
      * publishes the models like {@link #train}.
      *
+     * <p>Each batch's progress ({@link io.eddy.BatchProgress#operatorMetrics()}) carries, for every
+     * shard that learned in the batch, under {@code <name>.accuracy} (classifiers: correct over
+     * labelled predictions so far) or {@code <name>.loss} (k-means: the mean squared distance of
+     * each example to its nearest centre before learning it, so far), and {@code <name>.examples}
+     * (the shard model's version); with several shards {@code <name>.shard-<s>.accuracy} and so on.
+     *
      * @param keySerde the serde of the examples' keys (the predictions keep them)
      * @return one prediction per example, under the example's key, with the true label and the
      *         shard model's running accuracy
@@ -229,11 +235,12 @@ public final class OnlineLearning<F, M> {
         ValueStateSpec<M> model = StateSpec.value("model", modelSerde);
         ValueStateSpec<Long> predicted = StateSpec.value("predicted", Serdes.longs());
         ValueStateSpec<Long> correct = StateSpec.value("correct", Serdes.longs());
+        ValueStateSpec<Double> lossSum = StateSpec.value("loss-sum", Serdes.doubles());
         return examples
                 .map((k, e) -> KeyValue.of(shardOf(k), new Keyed<>(keySerde == null ? null : keySerde.serialize(name, k), e)))
                 .groupBy((shard, v) -> shard, Grouped.with(Serdes.string(), keyedSerde), Named.as(name + "-shards"))
-                .process(() -> new ShardLearner<K>(model, predicted, correct, keySerde, predictFirst),
-                        List.of(model, predicted, correct), Named.as(name));
+                .process(() -> new ShardLearner<K>(model, predicted, correct, lossSum, keySerde, predictFirst),
+                        List.of(model, predicted, correct, lossSum), Named.as(name));
     }
 
     private RecordStream<String, M> publish(ProcessedStream<?, Prediction> shardOut) {
@@ -299,15 +306,17 @@ public final class OnlineLearning<F, M> {
         private final ValueStateSpec<M> modelSpec;
         private final ValueStateSpec<Long> predictedSpec;
         private final ValueStateSpec<Long> correctSpec;
+        private final ValueStateSpec<Double> lossSumSpec;
         private final Serde<K> keySerde;
         private final boolean predictFirst;
         private final Map<String, Working<M>> working = new java.util.HashMap<>();
 
         ShardLearner(ValueStateSpec<M> model, ValueStateSpec<Long> predicted, ValueStateSpec<Long> correct,
-                     Serde<K> keySerde, boolean predictFirst) {
+                     ValueStateSpec<Double> lossSum, Serde<K> keySerde, boolean predictFirst) {
             this.modelSpec = model;
             this.predictedSpec = predicted;
             this.correctSpec = correct;
+            this.lossSumSpec = lossSum;
             this.keySerde = keySerde;
             this.predictFirst = predictFirst;
         }
@@ -317,24 +326,41 @@ public final class OnlineLearning<F, M> {
             Working<M> w = working.get(shard);
             if (w == null || !ctx.timers().list().contains(COMMIT_TIMER)) {
                 M stored = ctx.state(modelSpec).get();
+                Double loss = ctx.state(lossSumSpec).get();
                 w = new Working<>(stored == null ? learner.newModel() : stored,
-                        orZero(ctx.state(predictedSpec).get()), orZero(ctx.state(correctSpec).get()));
+                        orZero(ctx.state(predictedSpec).get()), orZero(ctx.state(correctSpec).get()),
+                        loss == null ? 0 : loss);
                 working.put(shard, w);
                 ctx.timers().registerProcessingTime(AT_COMMIT);
             }
             Example<F> example = value.value();
             if (predictFirst) {
                 Learner.Scored scored = learner.predict(w.model, example.features());
-                if (example.label() != null && scored.label() != null) {
-                    w.predicted++;
-                    w.correct += scored.label().equals(example.label()) ? 1 : 0;
+                double accuracy = Double.NaN;
+                if (learner.unsupervised()) {
+                    if (!Double.isNaN(scored.score())) {
+                        w.predicted++;
+                        w.lossSum += scored.score();
+                        ctx.reportMetric(metricName(shard, "loss"), w.lossSum / w.predicted);
+                    }
+                } else {
+                    if (example.label() != null && scored.label() != null) {
+                        w.predicted++;
+                        w.correct += scored.label().equals(example.label()) ? 1 : 0;
+                    }
+                    accuracy = w.predicted == 0 ? Double.NaN : (double) w.correct / w.predicted;
+                    if (w.predicted > 0) {
+                        ctx.reportMetric(metricName(shard, "accuracy"), accuracy);
+                    }
                 }
-                double accuracy = w.predicted == 0 ? Double.NaN : (double) w.correct / w.predicted;
                 K key = value.key() == null ? null : keySerde.deserialize(name, value.key());
                 ctx.forward(key, new Prediction(scored.label(), scored.score(), learner.examples(w.model),
                         example.label(), accuracy));
             }
             learner.learn(w.model, example.features(), example.label());
+            if (predictFirst) {
+                ctx.reportMetric(metricName(shard, "examples"), learner.examples(w.model));
+            }
         }
 
         @Override
@@ -347,6 +373,7 @@ public final class OnlineLearning<F, M> {
             if (predictFirst) {
                 ctx.state(predictedSpec).update(w.predicted);
                 ctx.state(correctSpec).update(w.correct);
+                ctx.state(lossSumSpec).update(w.lossSum);
             }
             ctx.forward(shardModels(), shard, w.model);
         }
@@ -354,6 +381,11 @@ public final class OnlineLearning<F, M> {
         @Override
         public void close() {
             working.clear();
+        }
+
+        /** {@code accuracy}, or {@code shard-<s>.accuracy} with several shards (each has its own). */
+        private String metricName(String shard, String metric) {
+            return shards == 1 ? metric : "shard-" + shard + "." + metric;
         }
 
         private long orZero(Long value) {
@@ -366,11 +398,13 @@ public final class OnlineLearning<F, M> {
         final M model;
         long predicted;
         long correct;
+        double lossSum;
 
-        Working(M model, long predicted, long correct) {
+        Working(M model, long predicted, long correct, double lossSum) {
             this.model = model;
             this.predicted = predicted;
             this.correct = correct;
+            this.lossSum = lossSum;
         }
     }
 

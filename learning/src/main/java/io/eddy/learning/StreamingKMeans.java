@@ -205,6 +205,11 @@ public final class StreamingKMeans {
                 model.learn(features);
             }
 
+            @Override
+            public boolean unsupervised() {
+                return true;
+            }
+
             public Scored predict(StreamingKMeans model, double[] features) {
                 int c = model.nearest(features);
                 return c < 0 ? Scored.NONE : new Scored(Integer.toString(c), distance2(model.centres[c], features));

@@ -111,6 +111,44 @@ class OnlineLearningTest {
             assertThat(last.accuracy()).isEqualTo((double) correct / predicted);
             assertThat(last.accuracy()).as("Bayes-optimal is about 0.93 for means 3 sd apart").isGreaterThan(0.9);
             assertThat(records.get(0).key()).startsWith("k");
+            Map<String, Double> metrics = d.lastProgress().orElseThrow().operatorMetrics();
+            assertThat(metrics).containsEntry("gauss.accuracy", last.accuracy()).containsEntry("gauss.examples", 3000.0);
+            assertThat(d.lastProgress().orElseThrow().toJson()).contains("\"operatorMetrics\":{\"gauss.accuracy\":");
+        }
+    }
+
+    @Test
+    void predictThenTrainOfKMeansReportsItsRunningLossInTheProgress() {
+        Learner<double[], StreamingKMeans> learner = StreamingKMeans.learner(StreamingKMeans.Config.of(2, 1));
+        OnlineLearning<double[], StreamingKMeans> kmeans = OnlineLearning.builder(learner, LearningSerdes.doubles())
+                .name("clusters").build();
+        try (TestDriver d = driver(false, p -> kmeans.predictThenTrain(
+                        p.kafka("points", Consumed.with(Serdes.string(), NUMERIC_EXAMPLES)), Serdes.string())
+                .toKafka("predictions", Produced.with(Serdes.string(), LearningSerdes.predictions())))) {
+            TestInputTopic<String, Example<double[]>> in = d.input("points", Serdes.string(), NUMERIC_EXAMPLES);
+            Random random = new Random(3);
+            double sum = 0;
+            for (int batch = 0; batch < 4; batch++) {
+                for (int n = 0; n < 500; n++) {
+                    in.pipe("k" + n % 5, Example.of(new double[] {random.nextGaussian() + (random.nextBoolean() ? 0 : 20)}, null));
+                }
+                d.runBatch();
+            }
+            d.runBatch();   // the last examples, through the shard repartition
+            List<Prediction> predictions = d.output("predictions", Serdes.string(), LearningSerdes.predictions())
+                    .readValues();
+            assertThat(predictions).hasSize(2000);
+            long scored = 0;
+            for (Prediction pr : predictions) {
+                if (!Double.isNaN(pr.score())) {
+                    sum += pr.score();
+                    scored++;
+                }
+            }
+            Map<String, Double> metrics = d.lastProgress().orElseThrow().operatorMetrics();
+            assertThat(metrics.get("clusters.loss")).isCloseTo(sum / scored, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(metrics.get("clusters.loss")).as("two blobs of sd 1 found: mean squared distance near 1").isLessThan(2.0);
+            assertThat(metrics).doesNotContainKey("clusters.accuracy").containsEntry("clusters.examples", 2000.0);
         }
     }
 

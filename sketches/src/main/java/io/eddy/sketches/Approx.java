@@ -9,6 +9,7 @@ import io.eddy.dsl.WindowedStream;
 import io.eddy.processor.StateTimeout;
 import io.eddy.serde.Serde;
 import io.eddy.state.Windowed;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -52,12 +53,16 @@ public final class Approx {
      * Keeps a sketch per key and window in the window store {@code name}; session windows merge
      * their sketches when a record joins two sessions. Choose what the table emits with
      * {@link Table#emit}: {@code FINAL} writes each window's sketch once, when it closes. Hopping
-     * windows update the sketch of every window a record falls in (they do not merge panes).
+     * windows keep a sketch per pane ({@code gcd(size, advance)}) and merge a window's panes when
+     * it is emitted ({@link WindowedStream#mergePanes()}): a record updates one sketch, not
+     * {@code size / advance}. A merged HLL uses the union's estimator, so its estimate (within the
+     * same bound) may differ slightly from one sketch fed every record.
      */
     public static <K, V, A> Table<Windowed<K>, A> aggregate(WindowedStream<K, V> windowed,
                                                             SketchAggregation<? super V, A> sketch, Named name) {
         Objects.requireNonNull(sketch, "sketch");
-        return windowed.aggregate(sketch.initializer(), sketch.aggregator(), sketch.merger(), sketch.serde(), name);
+        return windowed.mergePanes().aggregate(sketch.initializer(), sketch.aggregator(), sketch.merger(), sketch.serde(),
+                name);
     }
 
     /**
@@ -84,6 +89,65 @@ public final class Approx {
     public static <K, V> RecordStream<K, V> filterNotSeen(GroupedStream<K, V> grouped, Function<? super V, ?> item,
                                                           long expectedItems, double fpp, Named name) {
         return membershipFilter(grouped, item, expectedItems, fpp, false, name);
+    }
+
+    /**
+     * Like {@link #filterSeen(GroupedStream, Function, long, double, Named)}, with a filter that
+     * forgets: an item is remembered for at least {@code rememberFor} and less than twice that
+     * after its last sighting, by record time (event time where the stream has it). The key keeps
+     * two Bloom filters, one per generation of {@code rememberFor}, rotated as record time moves
+     * on; size {@code expectedItems} for the distinct items of one generation per key. A lookup
+     * tests both, so the false-positive rate is up to about {@code 2 × fpp}.
+     *
+     * @throws IllegalArgumentException unless {@code expectedItems} is positive, {@code fpp} in (0, 1)
+     *         and {@code rememberFor} at least one millisecond
+     */
+    public static <K, V> RecordStream<K, V> filterSeen(GroupedStream<K, V> grouped, Function<? super V, ?> item,
+                                                       long expectedItems, double fpp, Duration rememberFor,
+                                                       Named name) {
+        return rotatingFilter(grouped, item, expectedItems, fpp, rememberFor, true, name);
+    }
+
+    /**
+     * Like {@link #filterNotSeen(GroupedStream, Function, long, double, Named)} (approximate
+     * de-duplication), with a filter that forgets: a repeat within {@code rememberFor} of the
+     * item's last sighting is always dropped, one {@code 2 × rememberFor} or more after it always
+     * passes (unless a false positive drops it), one in between may go either way. Two Bloom
+     * filters per key, one per generation of {@code rememberFor} of record time, rotated as record
+     * time moves on; size {@code expectedItems} for one generation's distinct items per key. A new
+     * item is dropped by a false positive with probability up to about {@code 2 × fpp}.
+     *
+     * @throws IllegalArgumentException unless {@code expectedItems} is positive, {@code fpp} in (0, 1)
+     *         and {@code rememberFor} at least one millisecond
+     */
+    public static <K, V> RecordStream<K, V> filterNotSeen(GroupedStream<K, V> grouped, Function<? super V, ?> item,
+                                                          long expectedItems, double fpp, Duration rememberFor,
+                                                          Named name) {
+        return rotatingFilter(grouped, item, expectedItems, fpp, rememberFor, false, name);
+    }
+
+    private static <K, V> RecordStream<K, V> rotatingFilter(GroupedStream<K, V> grouped, Function<? super V, ?> item,
+                                                            long expectedItems, double fpp, Duration rememberFor,
+                                                            boolean keepSeen, Named name) {
+        Objects.requireNonNull(item, "item");
+        Objects.requireNonNull(rememberFor, "rememberFor");
+        MembershipFilter.create(expectedItems, fpp);   // validates now
+        long rememberMs = rememberFor.toMillis();
+        if (rememberMs < 1) {
+            throw new IllegalArgumentException("rememberFor must be at least 1 ms, not " + rememberFor);
+        }
+        return grouped.flatMapWithState((key, value, state) -> {
+            long t = state.timestamp();
+            RotatingMembership filter = state.exists() ? state.get()
+                    : RotatingMembership.create(expectedItems, fpp, Math.floorDiv(t, rememberMs) * rememberMs);
+            Object it = item.apply(value);
+            if (it == null) {
+                return keepSeen ? List.of() : List.of(value);
+            }
+            boolean seen = filter.addAndCheck(it, t, rememberMs);
+            state.update(filter);
+            return seen == keepSeen ? List.of(value) : List.of();
+        }, RotatingMembership.serde(), StateTimeout.NONE, name);
     }
 
     private static <K, V> RecordStream<K, V> membershipFilter(GroupedStream<K, V> grouped, Function<? super V, ?> item,

@@ -19,10 +19,11 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * and a million values).
  *
  * <p><b>State.</b> Stored as its compact bytes ({@link #serde}), changelogged and exactly-once like
- * any aggregate. KLL compaction keeps the odd or the even items with a random bit from a generator
- * DataSketches 6.2 shares and does not let callers seed, so once a sketch compacts (past about
- * {@code 3k} values) a replayed batch may keep a different, equally accurate half: the quantiles
- * are within the bound either way, but the bytes are not reproducible across a replay.
+ * any aggregate. KLL compaction keeps the odd or the even items of a level by a random bit; here
+ * that bit is a function of the sketch's count of values and the value added (see
+ * {@code KllCoins}), so a batch replayed after a crash, or a second run over the same records,
+ * rebuilds byte-identical sketches. Updates and merges of all KLL sketches in the JVM take one
+ * shared lock for this.
  *
  * <p>Not thread-safe; an instance read from a table is the caller's own copy.
  */
@@ -54,7 +55,7 @@ public final class Quantiles {
      */
     public Quantiles add(double value) {
         if (!Double.isNaN(value)) {
-            sketch.update(value);
+            KllCoins.flip(sketch.getN(), Double.doubleToLongBits(value), () -> sketch.update(value));
         }
         return this;
     }
@@ -120,7 +121,7 @@ public final class Quantiles {
     /** The merge of two sketches (the values of both), as a new sketch; neither argument changes. */
     public static Quantiles merge(Quantiles a, Quantiles b) {
         KllDoublesSketch merged = KllDoublesSketch.heapify(Memory.wrap(a.sketch.toByteArray()));
-        merged.merge(b.sketch);
+        KllCoins.flip(a.sketch.getN(), ~b.sketch.getN(), () -> merged.merge(b.sketch));
         return new Quantiles(merged);
     }
 

@@ -129,8 +129,14 @@ public sealed interface OperatorSpec {
     record DropDuplicates(StoreSpec store, BiFunction id, Serde idSerde) implements OperatorSpec {
     }
 
-    /** A windowed aggregation. */
-    record WindowAggregate(WindowSpec window) implements OperatorSpec {
+    /**
+     * A windowed aggregation; with {@code paneMs > 0} (hopping windows of a mergeable aggregation,
+     * opted in with {@code WindowedStream.mergePanes()}) its store holds panes of {@code paneMs}.
+     */
+    record WindowAggregate(WindowSpec window, long paneMs) implements OperatorSpec {
+        WindowAggregate(WindowSpec window) {
+            this(window, 0);
+        }
     }
 
     /** One side of a windowed stream-stream join. */

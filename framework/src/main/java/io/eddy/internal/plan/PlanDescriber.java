@@ -135,6 +135,9 @@ final class PlanDescriber {
         } else if (op instanceof OperatorSpec.WindowAggregate w) {
             WindowSpec spec = w.window();
             StringBuilder stores = new StringBuilder("store ").append(spec.store().name());
+            if (w.paneMs() > 0) {
+                stores.append(" (panes of ").append(w.paneMs()).append(" ms)");
+            }
             if (spec.recordStore() != null) {
                 stores.append(", records ").append(spec.recordStore().name());
             }

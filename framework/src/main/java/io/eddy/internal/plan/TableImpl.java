@@ -169,11 +169,12 @@ final class TableImpl<K, V> implements Table<K, V> {
                                 r.reducer(), r.inverse(), r.running(), r.paneMs());
                     }
                 } else {
-                    WindowSpec spec = ((OperatorSpec.WindowAggregate) node.operator).window();
+                    OperatorSpec.WindowAggregate w = (OperatorSpec.WindowAggregate) node.operator;
+                    WindowSpec spec = w.window();
                     if (spec.timerStore() == null) {
                         node.operator = new OperatorSpec.WindowAggregate(spec.withTimerStore(builder.addStore(
                                 spec.store().name() + "-timers", StoreSpec.Kind.KEY_VALUE, io.eddy.serde.Serdes.bytes(),
-                                io.eddy.serde.Serdes.bytes(), 0, 0, "window timers")));
+                                io.eddy.serde.Serdes.bytes(), 0, 0, "window timers")), w.paneMs());
                     }
                 }
             }

@@ -30,9 +30,18 @@ final class WindowedStreamImpl<K, V> implements WindowedStream<K, V> {
     private final Long eventTimeDelayMs;
     private final long maxKeys;
     private final Consumer<? super RecordStream<K, V>> lateStream;
+    /** Whether hopping windows of a mergeable aggregation keep panes ({@link #mergePanes()}). */
+    private final boolean panes;
 
     WindowedStreamImpl(PipelineBuilder builder, PlanNode node, Grouped<K, V> grouped, Windows windows,
                        Long eventTimeDelayMs, long maxKeys, Consumer<? super RecordStream<K, V>> lateStream) {
+        this(builder, node, grouped, windows, eventTimeDelayMs, maxKeys, lateStream, false);
+    }
+
+    private WindowedStreamImpl(PipelineBuilder builder, PlanNode node, Grouped<K, V> grouped, Windows windows,
+                               Long eventTimeDelayMs, long maxKeys, Consumer<? super RecordStream<K, V>> lateStream,
+                               boolean panes) {
+        this.panes = panes;
         this.builder = builder;
         this.node = node;
         this.grouped = grouped;
@@ -45,7 +54,12 @@ final class WindowedStreamImpl<K, V> implements WindowedStream<K, V> {
     @Override
     public WindowedStream<K, V> onLateRecords(Consumer<? super RecordStream<K, V>> lateStream) {
         Objects.requireNonNull(lateStream, "lateStream");
-        return new WindowedStreamImpl<>(builder, node, grouped, windows, eventTimeDelayMs, maxKeys, lateStream);
+        return new WindowedStreamImpl<>(builder, node, grouped, windows, eventTimeDelayMs, maxKeys, lateStream, panes);
+    }
+
+    @Override
+    public WindowedStream<K, V> mergePanes() {
+        return new WindowedStreamImpl<>(builder, node, grouped, windows, eventTimeDelayMs, maxKeys, lateStream, true);
     }
 
     @Override
@@ -148,6 +162,10 @@ final class WindowedStreamImpl<K, V> implements WindowedStream<K, V> {
             throw new IllegalArgumentException("aggregate over session windows needs a Merger, which combines the "
                     + "aggregates of sessions a record joins: use aggregate(initializer, aggregator, merger, serde, name)");
         }
+        if (panes && windows instanceof HoppingWindows) {
+            throw new IllegalArgumentException("mergePanes() on hopping windows needs a Merger, which combines the "
+                    + "aggregates of a window's panes: use aggregate(initializer, aggregator, merger, serde, name)");
+        }
         return add(name, "windowAggregate", Objects.requireNonNull(initializer, "initializer"),
                 Objects.requireNonNull(aggregator, "aggregator"), null, Objects.requireNonNull(aggregateSerde, "aggregateSerde"));
     }
@@ -172,6 +190,7 @@ final class WindowedStreamImpl<K, V> implements WindowedStream<K, V> {
         WindowSpec.Kind windowKind;
         long sizeMs;
         long advanceMs = 0;
+        long paneMs = 0;
         StoreSpec store;
         StoreSpec recordStore = null;
         if (windows instanceof TumblingWindows w) {
@@ -184,8 +203,14 @@ final class WindowedStreamImpl<K, V> implements WindowedStream<K, V> {
             windowKind = WindowSpec.Kind.FIXED;
             sizeMs = w.size().toMillis();
             advanceMs = w.advance().toMillis();
-            store = builder.addStore(n, StoreSpec.Kind.WINDOW, grouped.keySerde(), aggregateSerde, sizeMs + graceMs,
-                    sizeMs, what);
+            if (panes && merger != null && advanceMs < sizeMs) {
+                paneMs = java.math.BigInteger.valueOf(sizeMs).gcd(java.math.BigInteger.valueOf(advanceMs)).longValueExact();
+                store = builder.addStore(n, StoreSpec.Kind.WINDOW, grouped.keySerde(), aggregateSerde,
+                        sizeMs + graceMs + advanceMs, paneMs, what + " (panes of " + paneMs + " ms)");
+            } else {
+                store = builder.addStore(n, StoreSpec.Kind.WINDOW, grouped.keySerde(), aggregateSerde, sizeMs + graceMs,
+                        sizeMs, what);
+            }
         } else if (windows instanceof SlidingWindows w) {
             if (grouped.valueSerde() == null) {
                 throw new IllegalArgumentException("sliding windows keep each key's records, so they need the value "
@@ -213,7 +238,7 @@ final class WindowedStreamImpl<K, V> implements WindowedStream<K, V> {
         }
         WindowSpec spec = new WindowSpec(windowKind, sizeMs, advanceMs, graceMs, store, recordStore, null,
                 grouped.keySerde(), grouped.valueSerde(), aggregateSerde, initializer, aggregator, merger, late, maxKeys);
-        PlanNode aggregate = builder.addNamed(List.of(node), kind, n, new OperatorSpec.WindowAggregate(spec), false);
+        PlanNode aggregate = builder.addNamed(List.of(node), kind, n, new OperatorSpec.WindowAggregate(spec, paneMs), false);
         aggregate.namedByArgument = true;
         aggregate.eventTimeDelayMs = eventTimeDelayMs == null ? 0L : eventTimeDelayMs;
         return new TableImpl<>(builder, aggregate, true, maxKeys);

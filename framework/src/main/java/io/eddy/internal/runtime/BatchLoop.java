@@ -598,6 +598,7 @@ public final class BatchLoop implements AssignmentListener {
         Map<Integer, String> heldBy = new TreeMap<>();
         Map<Integer, Long> taskBatchIds = new TreeMap<>();
         Map<String, long[]> storeRows = new TreeMap<>();   // per store: total, updated, removed, memory, disk
+        Map<String, Double> metrics = new TreeMap<>();
         long stateWriteStart = now();
         for (Task t : batchTasks) {
             taskBatchIds.put(t.id(), t.batchId());
@@ -614,6 +615,7 @@ public final class BatchLoop implements AssignmentListener {
             }
             skipped += t.skippedInBatch();
             t.lateInBatch().forEach((op, n) -> late.merge(op, n, Long::sum));
+            metrics.putAll(t.metricsInBatch());
             if (t.tracksEventTime()) {
                 watermarks.put(t.id(), instant(t.watermark()));
                 t.partitionWatermarks().forEach((topic, w) -> partitionWatermarks.put(new TopicPartition(topic, t.id()),
@@ -642,7 +644,8 @@ public final class BatchLoop implements AssignmentListener {
                 .records(records).skipped(skipped).duration(Duration.ofMillis(now - startedAt))
                 .committedAt(Instant.ofEpochMilli(now)).watermarks(watermarks)
                 .partitionWatermarks(partitionWatermarks).watermarkHeldBy(heldBy);
-        progress.taskBatchIds(taskBatchIds).lateRecords(late).sinkRecords(CountingSink.drain(sinkCounts));
+        progress.taskBatchIds(taskBatchIds).lateRecords(late).sinkRecords(CountingSink.drain(sinkCounts))
+                .operatorMetrics(metrics);
         measure(progress, now, storeRows);
         resetBatch();
         seq++;

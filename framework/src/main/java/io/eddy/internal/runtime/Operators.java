@@ -69,7 +69,7 @@ final class Operators {
         } else if (op instanceof OperatorSpec.DropDuplicates d) {
             factory = EventTimeNodes.dedup(d.store(), d.id(), d.idSerde());
         } else if (op instanceof OperatorSpec.WindowAggregate w) {
-            factory = WindowNodes.aggregate(w.window());
+            factory = w.paneMs() > 0 ? PaneWindowNodes.aggregate(w.window(), w.paneMs()) : WindowNodes.aggregate(w.window());
         } else if (op instanceof OperatorSpec.StreamJoinSide j) {
             factory = EventTimeNodes.joinSide(j.join(), j.leftSide());
         } else if (op instanceof OperatorSpec.KeyedProcess k) {

@@ -152,6 +152,11 @@ final class ProcessorNodes {
             public long currentProcessingTime() {
                 return task.clock.getAsLong();
             }
+
+            @Override
+            public void reportMetric(String metric, double value) {
+                task.metric(name + "." + java.util.Objects.requireNonNull(metric, "name"), value);
+            }
         }
 
         /** Runs user code: its failures are this operator's, a child's pass through. */

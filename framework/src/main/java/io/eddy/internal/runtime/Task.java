@@ -443,6 +443,11 @@ public final class Task {
         return context.lateInBatch;
     }
 
+    /** Operators' figures reported in the current batch (live view; cleared at commit and abort). */
+    public Map<String, Double> metricsInBatch() {
+        return context.metricsInBatch;
+    }
+
     /** Bytes of uncommitted state changes held by the task's stores. */
     public long dirtyStateBytes() {
         return context.state == null ? 0 : context.state.dirtyBytes();
@@ -457,6 +462,7 @@ public final class Task {
             context.time.committed();
         }
         context.lateInBatch.clear();
+        context.metricsInBatch.clear();
         for (Node n : nodes) {
             try {
                 n.committed(context.batchId);
@@ -496,6 +502,7 @@ public final class Task {
         }
         context.timerOwners.forEach(TaskContext.TimerOwner::timersReset);
         context.lateInBatch.clear();
+        context.metricsInBatch.clear();
         skippedInBatch = 0;
     }
 }

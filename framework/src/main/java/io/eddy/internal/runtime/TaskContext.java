@@ -72,6 +72,13 @@ public final class TaskContext {
     }
 
     /** Counts a late record dropped by {@code operator}. */
+    /** Operators' figures reported in the current batch, by {@code operator.metric} (cleared at commit and abort). */
+    final java.util.Map<String, Double> metricsInBatch = new java.util.TreeMap<>();
+
+    void metric(String name, double value) {
+        metricsInBatch.put(name, value);
+    }
+
     void late(String operator) {
         lateInBatch.merge(operator, 1L, Long::sum);
     }
