@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * Reads W7's output: one record per closed (key, window), whose value is Eddy's HyperLogLog sketch
+ * Reads W11's output: one record per closed (key, window), whose value is Eddy's HyperLogLog sketch
  * (its estimate is read) or Kafka Streams' exact count of distinct values (an 8-byte long). Keeps
  * each cell's answer so the harness can compare the two engines' answers cell by cell. Window keys
  * are read as {@link WindowCountCheck} reads them. Not thread-safe.

@@ -28,7 +28,7 @@ import java.util.Optional;
  * tumbling one-minute windows (no grace) in the store {@value Workload#COUNT_STORE}, and emits
  * {@link OutputMode#FINAL} with {@link WindowedSerde} keys. W10 reads long values, declares the
  * record timestamp as event time with no allowed delay (its input is in order in every partition)
- * and runs {@link EddySessionTotals} with its two value states, named {@value #W10_OPERATOR}. W7 is
+ * and runs {@link EddySessionTotals} with its two value states, named {@value #W10_OPERATOR}. W11 is
  * W3's windowing with a HyperLogLog distinct count of the values ({@code Approx.aggregate}).
  */
 final class EddyEngine implements RunningEngine {
@@ -65,7 +65,7 @@ final class EddyEngine implements RunningEngine {
                     .process(EddySessionTotals::new, EddySessionTotals.STATES, Named.as(W10_OPERATOR))
                     .toKafka(spec.outputTopic(), Produced.with(Serdes.string(), Serdes.longs())));
         } else if (workload.learning()) {
-            io.eddy.learning.Learner<double[], ?> learner = workload == Workload.W8
+            io.eddy.learning.Learner<double[], ?> learner = workload == Workload.W12
                     ? io.eddy.learning.GaussianNaiveBayes.learner(4)
                     : io.eddy.learning.StreamingKMeans.learner(io.eddy.learning.StreamingKMeans.Config.of(5, 4)
                             .withHalfLife(10_000));
@@ -76,7 +76,7 @@ final class EddyEngine implements RunningEngine {
                                     .mapValues(Workload::learningExample), Serdes.string())
                     .toKafka(spec.outputTopic(), Produced.with(Serdes.string(),
                             io.eddy.learning.LearningSerdes.predictions())));
-        } else if (workload == Workload.W7) {
+        } else if (workload == Workload.W11) {
             builder.pipeline(p -> Approx.aggregate(p
                                     .kafka(spec.inputTopic(), input)
                                     .withEventTime(Duration.ofMillis(spec.allowedDelayMillis()))

@@ -217,7 +217,7 @@ public final class Harness {
         say("loaded %s records into %s in %.1f s (%s records/s); W1 must write %s", Stats.count(written), INPUT_TOPIC,
                 millis / 1000.0, Stats.rate(written * 1000.0 / Math.max(1, millis)),
                 Stats.count(w1Expected));
-        if (options.workloads().contains(Workload.W3) || options.workloads().contains(Workload.W7)) {
+        if (options.workloads().contains(Workload.W3) || options.workloads().contains(Workload.W11)) {
             loadW3Input();
         }
         if (options.workloads().contains(Workload.W10)) {
@@ -374,7 +374,7 @@ public final class Harness {
                             options.keys());
                 }
                 case WINDOW_COUNT -> {
-                    if (workload == Workload.W7) {
+                    if (workload == Workload.W11) {
                         DistinctCountCheck check = new DistinctCountCheck(w3Expected, engine);
                         actual = probe.readAll(outputTopic, options.partitions(), check::accept, Duration.ofSeconds(120));
                         error = check.error();
@@ -431,11 +431,11 @@ public final class Harness {
         }
     }
 
-    /** W7's answers of the last run of each engine, by (key, window) cell, to compare the HLL with the exact sets. */
-    private final Map<Engine, double[]> w7Answers = new java.util.EnumMap<>(Engine.class);
+    /** W11's answers of the last run of each engine, by (key, window) cell, to compare the HLL with the exact sets. */
+    private final Map<Engine, double[]> w11Answers = new java.util.EnumMap<>(Engine.class);
 
     /**
-     * W7: prints the run's state size (its store's changelog: records and bytes, before any
+     * W11: prints the run's state size (its store's changelog: records and bytes, before any
      * compaction) and, once both engines have run, the HLL's error against the exact answers.
      */
     private void reportDistinctCounts(Engine engine, String applicationId, DistinctCountCheck check) {
@@ -443,12 +443,12 @@ public final class Harness {
         long changelogRecords = probe.endOffsets(changelog, options.partitions()).values().stream()
                 .mapToLong(Long::longValue).sum();
         long changelogBytes = probe.logBytes(changelog);
-        say("W7 %s: state changelog %s: %s records, %.1f MB (%.0f B per record); output values %.1f MB",
+        say("W11 %s: state changelog %s: %s records, %.1f MB (%.0f B per record); output values %.1f MB",
                 engine.id(), changelog, Stats.count(changelogRecords), changelogBytes / 1e6,
                 changelogRecords == 0 ? 0.0 : (double) changelogBytes / changelogRecords, check.valueBytes() / 1e6);
-        w7Answers.put(engine, check.answers().clone());
-        if (w7Answers.containsKey(Engine.EDDY) && w7Answers.containsKey(Engine.KAFKA_STREAMS)) {
-            say("W7 %s", DistinctCountCheck.compare(w7Answers.get(Engine.EDDY), w7Answers.get(Engine.KAFKA_STREAMS)));
+        w11Answers.put(engine, check.answers().clone());
+        if (w11Answers.containsKey(Engine.EDDY) && w11Answers.containsKey(Engine.KAFKA_STREAMS)) {
+            say("W11 %s", DistinctCountCheck.compare(w11Answers.get(Engine.EDDY), w11Answers.get(Engine.KAFKA_STREAMS)));
         }
     }
 

@@ -102,7 +102,7 @@ final class StreamsEngine implements RunningEngine {
     private static void addDslTopology(StreamsBuilder builder, EngineSpec spec) {
         Workload workload = spec.workload();
         KStream<String, String> input = builder.stream(spec.inputTopic(), Consumed.with(Serdes.String(), Serdes.String()));
-        if (workload == Workload.W7) {
+        if (workload == Workload.W11) {
             Duration size = Duration.ofMillis(EventTimeInput.WINDOW_MILLIS);
             input.groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
                     .windowedBy(TimeWindows.ofSizeAndGrace(size, Duration.ofMillis(spec.allowedDelayMillis())))
@@ -156,7 +156,7 @@ final class StreamsEngine implements RunningEngine {
         streams.close(timeout);
     }
 
-    /** W7's exact aggregate: a set of strings as {@code [count][length, UTF-8 bytes]...}. */
+    /** W11's exact aggregate: a set of strings as {@code [count][length, UTF-8 bytes]...}. */
     static final class StringSetSerde implements org.apache.kafka.common.serialization.Serde<java.util.HashSet<String>> {
         @Override
         public org.apache.kafka.common.serialization.Serializer<java.util.HashSet<String>> serializer() {

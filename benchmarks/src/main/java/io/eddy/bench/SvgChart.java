@@ -44,9 +44,9 @@ final class SvgChart {
             case W4 -> "restore " + Stats.rate(o.restoreRecords()) + " entries";
             case W5 -> "latency at " + Stats.rate(o.latencyRate()) + " records/s";
             case W6 -> "count by key, at-least-once";
-            case W7 -> "distinct count per 1-min window (HLL vs exact set)";
-            case W8 -> "predictThenTrain, Gaussian naive Bayes";
-            case W9 -> "predictThenTrain, k-means k=5";
+            case W11 -> "distinct count per 1-min window (HLL vs exact set)";
+            case W12 -> "predictThenTrain, Gaussian naive Bayes";
+            case W13 -> "predictThenTrain, k-means k=5";
             case W10 -> "total after 30 s silence (timer per key), exactly-once";
         };
     }

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
  * <p>The input (see {@link InputLoader}): string keys {@code key-000000 … }, string values whose
  * first character is a digit and whose remaining characters are lowercase letters. W3 reads its
  * own input with fewer keys and event times spread over many minutes ({@link EventTimeInput}), W10
- * its own with long values and keys that fall silent in turn ({@link SessionInput}). W7 reads W3's
- * input; W8 and W9 the shared one.
+ * its own with long values and keys that fall silent in turn ({@link SessionInput}). W11 reads W3's
+ * input; W12 and W13 the shared one.
  */
 enum Workload {
     /**
@@ -59,7 +59,7 @@ enum Workload {
      * harness prints the changelog bytes of each and, when both ran, the HLL's error against the
      * exact sets. No target: the issue asks for the comparison.
      */
-    W7("distinct count per key per 1-minute window (Eddy HLL vs Kafka Streams exact set), FINAL, exactly-once",
+    W11("distinct count per key per 1-minute window (Eddy HLL vs Kafka Streams exact set), FINAL, exactly-once",
             Kind.WINDOW_COUNT, true, 0),
     /**
      * A per-key session-like processor with one timer per key: a key's total (a {@code Long}) is
@@ -72,6 +72,8 @@ enum Workload {
      * ({@link StreamsSessionTotals}). The plain clients do not run it (the comparison is between
      * the two processor APIs). No target: the issue asks for the ratio.
      */
+    W10("total per key after 30 s of event-time silence (one timer per key), exactly-once", Kind.SESSION_TOTALS,
+            true, 0),
     /**
      * Prequential learning: every record of the shared input becomes a labelled example (features
      * from its value, {@link #learningExample}), which Gaussian naive Bayes first predicts, then
@@ -80,11 +82,9 @@ enum Workload {
      * Eddy only: no peer has the operator. Timed until every prediction has been read back
      * committed from the output (the shard, behind its repartition topic, lags the input).
      */
-    W8("predictThenTrain, Gaussian naive Bayes (4 features, 2 classes), exactly-once", Kind.THROUGHPUT, true, 0),
-    /** W8 with streaming k-means (k = 5, 4 features, half-life 10,000 examples) instead of naive Bayes. */
-    W9("predictThenTrain, streaming k-means (k=5, 4 features), exactly-once", Kind.THROUGHPUT, true, 0),
-    W10("total per key after 30 s of event-time silence (one timer per key), exactly-once", Kind.SESSION_TOTALS,
-            true, 0);
+    W12("predictThenTrain, Gaussian naive Bayes (4 features, 2 classes), exactly-once", Kind.THROUGHPUT, true, 0),
+    /** W12 with streaming k-means (k = 5, 4 features, half-life 10,000 examples) instead of naive Bayes. */
+    W13("predictThenTrain, streaming k-means (k=5, 4 features), exactly-once", Kind.THROUGHPUT, true, 0);
 
     /** How the harness runs, times and checks a workload. */
     enum Kind {
@@ -146,7 +146,7 @@ enum Workload {
         return kind == Kind.COUNT || kind == Kind.RESTORE;
     }
 
-    /** Whether the engines run a windowed aggregation on W3's event-time input (W3's count, W7's distinct count). */
+    /** Whether the engines run a windowed aggregation on W3's event-time input (W3's count, W11's distinct count). */
     boolean windowed() {
         return kind == Kind.WINDOW_COUNT;
     }
@@ -167,21 +167,21 @@ enum Workload {
         if (learning()) {
             return engine == Engine.EDDY;
         }
-        return !((this == W4 || this == W7 || this == W10) && engine == Engine.PLAIN_CLIENTS);
+        return !((this == W4 || this == W11 || this == W10) && engine == Engine.PLAIN_CLIENTS);
     }
 
-    /** W8's and W9's model topic, created and deleted by the harness with the output topic. */
+    /** W12's and W13's model topic, created and deleted by the harness with the output topic. */
     static String modelTopic(String outputTopic) {
         return outputTopic + "-model";
     }
 
-    /** Whether the engines run {@code predictThenTrain} (W8, W9): one output record per input record. */
+    /** Whether the engines run {@code predictThenTrain} (W12, W13): one output record per input record. */
     boolean learning() {
-        return this == W8 || this == W9;
+        return this == W12 || this == W13;
     }
 
     /**
-     * W8's and W9's example of a record value (a digit, then letters): features the digit and the
+     * W12's and W13's example of a record value (a digit, then letters): features the digit and the
      * first three letters' positions in the alphabet, label {@code low} for digits 0-4, else
      * {@code high}.
      */
