@@ -230,6 +230,18 @@ class FileSourceTest {
     }
 
     @Test
+    void aCorruptAvroFileStopsTheAppWithAnErrorNamingIt() throws Exception {
+        // runs as root too (unlike the permission test): the other way a file cannot be read
+        Path bad = write("broken.avro", List.of("not an Avro container"), System.currentTimeMillis());
+        Schema s = SchemaBuilder.record("R").fields().requiredString("a").endRecord();
+        FileSource<GenericRecord> source = FileSource.builder(dir, FileFormat.avro(s)).build();
+        EddyApp app = start("fs-corrupt", source, source.valueSerde(), ErrorHandler.skipAndCount());
+        Await.until(DEADLINE, () -> app.state() == AppState.ERROR, () -> "state " + app.state());
+        assertThat(app.failure().orElseThrow()).hasMessageContaining("source 'files'")
+                .hasMessageContaining("cannot read the Avro file " + bad);
+    }
+
+    @Test
     void filesAreDeletedOnlyAfterTheirBatchCommitted() throws Exception {
         write("d1.txt", List.of("x1", "x2"), System.currentTimeMillis() - 1000);
         start("fs-delete", FileSource.builder(dir, FileFormat.text()).deleteAfterProcessing().build(), Serdes.string(),
