@@ -125,6 +125,10 @@ public final class ClientConfigs {
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-consumer");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        if (o.instanceId() != null) {
+            // static membership, as the workers': a restarted instance takes its source back at once
+            c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, o.instanceId());
+        }
         return c;
     }
 
