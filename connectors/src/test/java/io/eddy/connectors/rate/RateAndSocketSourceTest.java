@@ -9,6 +9,8 @@ import io.eddy.InvalidConfigException;
 import io.eddy.Trigger;
 import io.eddy.connectors.socket.SocketSource;
 import io.eddy.dsl.Produced;
+import io.eddy.kafka.ClientRole;
+import io.eddy.kafka.KafkaClientFactory;
 import io.eddy.serde.Serdes;
 import io.eddy.testkit.kafka.EmbeddedKafka;
 import io.eddy.testkit.kafka.TopicIO;
@@ -50,9 +52,43 @@ class RateAndSocketSourceTest {
         kafka.close();
     }
 
+    /** The roles and client ids of the clients the applications asked for. */
+    private static final Map<ClientRole, java.util.Set<Object>> clients = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final KafkaClientFactory RECORDING = new KafkaClientFactory() {
+        private final KafkaClientFactory real = KafkaClientFactory.defaultFactory();
+
+        private void record(ClientRole role, Map<String, Object> config) {
+            assertThat(config).as("%s", role).containsEntry("client.rack", "rack-r");
+            clients.computeIfAbsent(role, r -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(config.get("client.id"));
+        }
+
+        @Override
+        public org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer(ClientRole role,
+                                                                                  Map<String, Object> config) {
+            record(role, config);
+            return real.consumer(role, config);
+        }
+
+        @Override
+        public org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer(ClientRole role,
+                                                                                  Map<String, Object> config) {
+            record(role, config);
+            return real.producer(role, config);
+        }
+
+        @Override
+        public org.apache.kafka.clients.admin.Admin admin(ClientRole role, Map<String, Object> config) {
+            record(role, config);
+            return real.admin(role, config);
+        }
+    };
+
     private static EddyApp rateApp(long perSecond) {
         return EddyApp.builder("rate-app")
                 .bootstrapServers(kafka.bootstrapServers())
+                .clientFactory(RECORDING)
+                .clientOverride("client.rack", "rack-r")
                 .guarantee(Guarantee.EXACTLY_ONCE)
                 .trigger(Trigger.every(Duration.ofMillis(100)))
                 .maxRecordsPerBatch(100)
@@ -81,6 +117,9 @@ class RateAndSocketSourceTest {
                 .timestamp();
         assertThat(all).allSatisfy(r -> assertThat(r.timestamp())
                 .isEqualTo(start + Serdes.longs().deserialize("t", r.value()) * 2));   // 500/s: one every 2 ms
+        assertThat(clients.get(ClientRole.SOURCE_PRODUCER)).as("the source's producers")
+                .allSatisfy(id -> assertThat(id.toString()).startsWith("rate-app-source-gen-"));
+        assertThat(clients).containsKey(ClientRole.SOURCE_CONSUMER);
     }
 
     @Test

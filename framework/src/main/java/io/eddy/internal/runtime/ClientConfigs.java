@@ -151,8 +151,7 @@ public final class ClientConfigs {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, o.commitTimeout().toMillis());
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
-        p.putAll(o.producerOverrides());
-        return p;
+        return p;   // the common settings only, as the store registry's producer: role overrides stay with the workers
     }
 
     /** {@link ClientRole#ADMIN}: its calls are bounded by the start timeout. */
