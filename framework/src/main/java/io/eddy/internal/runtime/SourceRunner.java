@@ -123,7 +123,15 @@ final class SourceRunner implements Runnable {
                     continue;
                 }
                 if (reader == null) {
-                    takeOver(consumer);
+                    try {
+                        takeOver(consumer);
+                    } catch (org.apache.kafka.common.errors.RetriableException
+                             | org.apache.kafka.common.errors.InterruptException e) {
+                        // a broker that is slow or moving leadership: try again after the next poll
+                        log.warn("{}: source '{}': taking the source over failed ({}); trying again",
+                                options.applicationId(), spec.name(), e.toString());
+                        release();
+                    }
                     continue;
                 }
                 if (System.nanoTime() - nextBatch >= 0) {
