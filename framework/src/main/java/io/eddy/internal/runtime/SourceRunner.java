@@ -125,8 +125,7 @@ final class SourceRunner implements Runnable {
                 if (reader == null) {
                     try {
                         takeOver(consumer);
-                    } catch (org.apache.kafka.common.errors.RetriableException
-                             | org.apache.kafka.common.errors.InterruptException e) {
+                    } catch (org.apache.kafka.common.errors.RetriableException e) {
                         // a broker that is slow or moving leadership: try again after the next poll
                         log.warn("{}: source '{}': taking the source over failed ({}); trying again",
                                 options.applicationId(), spec.name(), e.toString());
