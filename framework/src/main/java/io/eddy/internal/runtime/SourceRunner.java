@@ -71,6 +71,15 @@ import org.slf4j.LoggerFactory;
  * committed position by a fresh reader. An exception from the reader (an unreadable file) or a
  * malformed input under the fail policy stops the application with an error naming the source.
  *
+ * <p><b>Choices.</b> Through a records topic rather than straight into a task: source ownership
+ * (one partition) and task assignment (one per input partition) then stay independent, the
+ * pipeline's parallelism is the records topic's partition count, and the worker's batch loop is
+ * untouched; the cost is one more write and read of each record. The position in a compacted
+ * topic rather than in the offset metadata of a checkpoint ({@code TaskCheckpoint}): the broker
+ * caps offset metadata at 4 KiB by default ({@code offset.metadata.max.bytes}), and a directory's
+ * per-file position would not fit; a compacted topic keeps one entry per file and grows only
+ * with what changed in a batch.
+ *
  * <p>Threading: one thread per runner; {@link #requestStop()} may be called from any thread.
  */
 final class SourceRunner implements Runnable {
