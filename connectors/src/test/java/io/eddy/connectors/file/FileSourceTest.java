@@ -254,6 +254,31 @@ class FileSourceTest {
     }
 
     @Test
+    void twoInstancesReadTheDirectoryOnceAndTheSecondTakesOverWhenTheFirstCloses() throws Exception {
+        long t = System.currentTimeMillis() - 60_000;
+        for (int f = 0; f < 5; f++) {
+            write("p" + f + ".txt", List.of("p" + f + "-a", "p" + f + "-b"), t + f);
+        }
+        FileSource<String> source = FileSource.builder(dir, FileFormat.text()).maxFilesPerBatch(1).build();
+        EddyApp first = start("fs-two", source, Serdes.string(), ErrorHandler.fail());
+        EddyApp second = EddyApp.builder("fs-two")
+                .bootstrapServers(kafka.bootstrapServers())
+                .trigger(Trigger.every(Duration.ofMillis(100)))
+                .pipeline(p -> p.source("files", source).toKafka("fs-two-out", Produced.with(Serdes.string(), Serdes.string())))
+                .build();
+        apps.add(second);
+        second.start();
+        io.readCommitted("fs-two-out", 10, DEADLINE);
+        first.close(Duration.ofSeconds(30));   // whichever owned the source, the other one carries on
+        for (int f = 5; f < 8; f++) {
+            write("p" + f + ".txt", List.of("p" + f + "-a", "p" + f + "-b"), System.currentTimeMillis() + f);
+        }
+        io.readCommitted("fs-two-out", 16, DEADLINE);
+        List<String> all = values(io.readCommittedToEnd("fs-two-out", DEADLINE));
+        assertThat(all).hasSize(16).doesNotHaveDuplicates();
+    }
+
+    @Test
     void badOptionsAreRefusedAtBuildNamingTheOption() {
         assertThatThrownBy(() -> FileSource.builder(dir.resolve("missing"), FileFormat.text()).build())
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("FileSource.directory");
