@@ -3,6 +3,11 @@
  * on it. Kafka stays the backbone: a source's position and a sink's publication are tied to the
  * batch's Kafka transaction, so exactly-once keeps its meaning end to end.
  *
+ * <p>Sources (see {@code Pipeline.source}): {@link io.eddy.connectors.file.FileSource} (a directory
+ * of JSON lines, CSV, text or Avro files), {@link io.eddy.connectors.rate.RateSource} (N records a
+ * second, for load tests and demos) and {@link io.eddy.connectors.socket.SocketSource} (text lines
+ * from a TCP port, at most once).
+ *
  * <pre>{@code
  * module com.example.ingest {
  *     requires io.eddy.connectors;
@@ -15,4 +20,8 @@ module io.eddy.connectors {
     requires transitive io.eddy.framework;
     requires transitive java.sql;
     requires org.slf4j;
+
+    exports io.eddy.connectors.file;
+    exports io.eddy.connectors.rate;
+    exports io.eddy.connectors.socket;
 }

@@ -17,6 +17,7 @@ module io.eddy.framework {
     exports io.eddy;
     exports io.eddy.dsl;
     exports io.eddy.processor;
+    exports io.eddy.source;
     exports io.eddy.internal.plan to io.eddy.testkit;
     exports io.eddy.internal.runtime to io.eddy.testkit;
 

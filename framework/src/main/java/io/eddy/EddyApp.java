@@ -645,6 +645,7 @@ public final class EddyApp implements AutoCloseable {
             }
             requirePositive("repartitionPurgeInterval", repartitionPurgeInterval);
             Plan plan = PipelineBuilder.define(applicationId, pipeline, requireNamedState);
+            io.eddy.internal.runtime.StreamSources.check(plan, guarantee, trigger);
             if (trigger.isAvailableNow() && !plan.repartitionTopics().isEmpty()) {
                 throw new InvalidConfigException("trigger", trigger, "availableNow is not supported yet by pipelines "
                         + "that repartition (groupBy, or groupByKey after a key change): use Trigger.every(...)");

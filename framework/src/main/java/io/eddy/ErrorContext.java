@@ -30,6 +30,7 @@ public final class ErrorContext {
     private final int partition;
     private final long offset;
     private final Throwable error;
+    private final String location;
 
     private ErrorContext(Builder b) {
         this.kind = Objects.requireNonNull(b.kind, "kind");
@@ -38,6 +39,7 @@ public final class ErrorContext {
         this.partition = b.partition;
         this.offset = b.offset;
         this.error = Objects.requireNonNull(b.error, "error");
+        this.location = b.location;
     }
 
     /** A builder with every field still to set (kind, operator, topic and error are required). */
@@ -75,8 +77,20 @@ public final class ErrorContext {
         return error;
     }
 
-    /** A one-line description naming operator, topic, partition and offset. */
+    /**
+     * Where the input was outside Kafka, for a record of a non-Kafka source (for example
+     * {@code "/in/orders-1.csv:17"}, file and line); null for a record read from a Kafka topic.
+     */
+    public String location() {
+        return location;
+    }
+
+    /** A one-line description naming operator, topic, partition and offset (or the location outside Kafka). */
     public String describe() {
+        if (location != null) {
+            return String.format("%s failed in source '%s' at %s: %s",
+                    kind == Kind.DESERIALIZATION ? "deserialization" : "processing", operator, location, error);
+        }
         return String.format("%s failed in operator '%s' on record %s-%d@%d: %s",
                 kind == Kind.DESERIALIZATION ? "deserialization" : "processing",
                 operator, topic, partition, offset, error);
@@ -90,12 +104,13 @@ public final class ErrorContext {
                 && topic.equals(c.topic)
                 && partition == c.partition
                 && offset == c.offset
+                && Objects.equals(location, c.location)
                 && error == c.error;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, operator, topic, partition, offset, System.identityHashCode(error));
+        return Objects.hash(kind, operator, topic, partition, offset, location, System.identityHashCode(error));
     }
 
     @Override
@@ -114,8 +129,15 @@ public final class ErrorContext {
         private int partition;
         private long offset;
         private Throwable error;
+        private String location;
 
         private Builder() {
+        }
+
+        /** See {@link ErrorContext#location()}; null (the default) for a Kafka record. */
+        public Builder location(String location) {
+            this.location = location;
+            return this;
         }
 
         /** See {@link ErrorContext#kind()}. */

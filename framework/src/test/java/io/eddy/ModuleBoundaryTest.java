@@ -54,7 +54,7 @@ class ModuleBoundaryTest {
     void theFrameworkExportsTheApiToAllAndItsInternalsOnlyToTheTestKit() {
         ModuleDescriptor d = FRAMEWORK.getDescriptor();
 
-        assertThat(exportedToAll(d)).containsExactly("io.eddy", "io.eddy.dsl", "io.eddy.processor");
+        assertThat(exportedToAll(d)).containsExactly("io.eddy", "io.eddy.dsl", "io.eddy.processor", "io.eddy.source");
         assertThat(exportedTo(d)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "io.eddy.internal.plan", Set.of("io.eddy.testkit"),
                 "io.eddy.internal.runtime", Set.of("io.eddy.testkit")));

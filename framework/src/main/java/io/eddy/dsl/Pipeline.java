@@ -41,4 +41,23 @@ public interface Pipeline {
      * {@link GlobalTable}. The topic need not be co-partitioned with the inputs.
      */
     <K, V> GlobalTable<K, V> globalTable(String topic, Consumed<K, V> consumed);
+
+    /**
+     * Reads a source outside Kafka (files, a rate generator, a socket: see the
+     * {@code io.eddy.connectors} module). One instance of the application at a time reads it, in
+     * bounded batches whose position is committed in the same Kafka transaction as their records;
+     * the records go through the records topic {@code <application id>-source-<name>}, which the
+     * pipeline then consumes like any input (see {@link io.eddy.source} for the design).
+     *
+     * <pre>{@code
+     * p.source("orders-files", FileSource.builder(Path.of("/in")).format(FileFormat.text()).build())
+     *  .toKafka("lines", Produced.with(Serdes.string(), Serdes.string()));
+     * }</pre>
+     *
+     * @param name a stable name (letters, digits, '.', '_' and '-'): it names the records and
+     *             coordination topics and the consumer group, so renaming it starts the source
+     *             from scratch
+     * @throws IllegalArgumentException if the name is invalid or used by another source
+     */
+    <K, V> RecordStream<K, V> source(String name, io.eddy.source.StreamSource<K, V> source);
 }

@@ -31,6 +31,17 @@ public enum ClientRole {
      */
     END_OFFSETS_CONSUMER(Kind.CONSUMER),
     /**
+     * A source outside Kafka ({@code Pipeline.source}): a member of the group
+     * {@code <application id>-source-<name>} on the source's position topic, which decides the one
+     * instance that reads the source, and reads the committed position back (read_committed).
+     */
+    SOURCE_CONSUMER(Kind.CONSUMER),
+    /**
+     * A source outside Kafka: writes its records and position in one transaction (transactional id
+     * {@code <application id>-source-<name>}).
+     */
+    SOURCE_PRODUCER(Kind.PRODUCER),
+    /**
      * Lists and checks the input topics and creates the internal topics at start (one per
      * application instance); and, in an application that repartitions, deletes the records of
      * the repartition topics that its tasks have consumed and committed (one per worker thread,

@@ -45,6 +45,7 @@ public final class PipelineBuilder implements Pipeline {
     private final List<PlanNode> nodes = new ArrayList<>();
     private final List<StoreSpec> stores = new ArrayList<>();
     private final List<GlobalTableSpec> globalTables = new ArrayList<>();
+    private final List<StreamSourceSpec> streamSources = new ArrayList<>();
     private final Map<String, Integer> counters = new HashMap<>();
 
     private PipelineBuilder(String applicationId, boolean requireNamedState) {
@@ -129,6 +130,22 @@ public final class PipelineBuilder implements Pipeline {
         GlobalTableSpec spec = new GlobalTableSpec(topic, consumed);
         globalTables.add(spec);
         return new GlobalTableImpl<>(spec);
+    }
+
+    @Override
+    public <K, V> RecordStream<K, V> source(String name, io.eddy.source.StreamSource<K, V> source) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(source, "source");
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("a source name may hold letters, digits, '.', '_' and '-' only, got '"
+                    + name + "'");
+        }
+        if (streamSources.stream().anyMatch(s -> s.name().equals(name))) {
+            throw new IllegalArgumentException("source name '" + name + "' is used twice; names must be unique");
+        }
+        StreamSourceSpec spec = new StreamSourceSpec(name, source, applicationId);
+        streamSources.add(spec);
+        return kafka(spec.recordsTopic(), Consumed.with(source.keySerde(), source.valueSerde()));
     }
 
     /** A global table handle: the spec it stands for. */
@@ -240,7 +257,9 @@ public final class PipelineBuilder implements Pipeline {
             throw new IllegalArgumentException("the pipeline has no sink: end a stream with toKafka, foreach, foreachBatch, toMemory or console");
         }
         checkNamedState();
-        return new Plan(applicationId, sources, stores, globalTables, flushOrder(), eventTimeDelays(), unnamed);
+        Plan plan = new Plan(applicationId, sources, stores, globalTables, flushOrder(), eventTimeDelays(), unnamed);
+        plan.streamSources = List.copyOf(streamSources);
+        return plan;
     }
 
     /** Refuses or logs the stateful operators that got a derived name. */

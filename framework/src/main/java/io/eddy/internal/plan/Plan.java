@@ -21,6 +21,8 @@ public final class Plan {
     private final List<PlanNode> flushOrder;
     private final java.util.Map<SourceSpec, Long> eventTimeDelays;
     private final List<UnnamedState> unnamedState;
+    /** Set once by {@link PipelineBuilder#build()}, right after construction. */
+    List<StreamSourceSpec> streamSources = List.of();
 
     Plan(String applicationId, List<SourceSpec> sources, List<StoreSpec> stores, List<GlobalTableSpec> globalTables,
          List<PlanNode> flushOrder, java.util.Map<SourceSpec, Long> eventTimeDelays, List<UnnamedState> unnamedState) {
@@ -31,6 +33,11 @@ public final class Plan {
         this.stores = List.copyOf(stores);
         this.globalTables = List.copyOf(globalTables);
         this.flushOrder = List.copyOf(flushOrder);
+    }
+
+    /** The sources outside Kafka, in definition order; their records topics are among {@link #fixedTopics()}. */
+    public List<StreamSourceSpec> streamSources() {
+        return streamSources;
     }
 
     public String applicationId() {

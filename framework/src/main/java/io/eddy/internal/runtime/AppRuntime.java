@@ -38,6 +38,8 @@ public final class AppRuntime {
     private final AppOptions options;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final List<SourceRunner> sourceRunners = new ArrayList<>();
+    private final List<Thread> sourceThreads = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
@@ -118,8 +120,14 @@ public final class AppRuntime {
                 threads.add(t);
             }
             runningWorkers = workers.size();
+            for (var spec : options.plan().streamSources()) {
+                SourceRunner runner = new SourceRunner(this, spec, instanceTag);
+                sourceRunners.add(runner);
+                sourceThreads.add(new Thread(runner, "eddy-" + runner.name()));
+            }
         }
         threads.forEach(Thread::start);
+        sourceThreads.forEach(Thread::start);
     }
 
     private Map<String, Integer> checkInputs() {
@@ -132,8 +140,7 @@ public final class AppRuntime {
                 inputs.addAll(AccessErrors.during(options, AclOperation.READ, () -> topics.topicsMatching(pattern)));
             }
             inputs.removeAll(plan.repartitionTopics());
-            Map<String, Integer> counts = AccessErrors.during(options, AclOperation.READ,
-                    () -> topics.partitionCounts(inputs));
+            Map<String, Integer> counts = StreamSources.ensureTopics(options, topics, inputs);
             int partitions = TopicAdmin.requireCoPartitioned(counts);
             Map<String, Map<String, String>> internal = new TreeMap<>();
             // Repartition records carry event time, which may be old (a replay) or ahead of the
@@ -301,9 +308,12 @@ public final class AppRuntime {
             }
         }
         workers.forEach(Worker::requestStop);
+        sourceRunners.forEach(SourceRunner::requestStop);
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean allStopped = true;
-        for (Thread t : threads) {
+        List<Thread> all = new ArrayList<>(sourceThreads);
+        all.addAll(threads);
+        for (Thread t : all) {
             if (t == Thread.currentThread()) {
                 continue;
             }
@@ -418,7 +428,13 @@ public final class AppRuntime {
                 transition(AppState.ERROR);
             }
             workers.forEach(Worker::requestStop);
+            sourceRunners.forEach(SourceRunner::requestStop);
         }
+    }
+
+    /** A source runner committed a batch in which {@code count} malformed inputs were skipped or dead-lettered. */
+    void sourceRecordsSkipped(long count) {
+        skipped.addAndGet(count);
     }
 
     void workerStopped(Worker worker) {

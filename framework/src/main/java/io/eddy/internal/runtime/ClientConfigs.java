@@ -118,6 +118,42 @@ public final class ClientConfigs {
         return c;
     }
 
+    /** {@link ClientRole#SOURCE_CONSUMER} of the source runner {@code clientId}, in the group {@code groupId}. */
+    static Map<String, Object> sourceConsumer(AppOptions o, String groupId, String clientId) {
+        Map<String, Object> c = readCommittedConsumer(o);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-consumer");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        if (o.instanceId() != null) {
+            // static membership, as the workers': a restarted instance takes its source back at once
+            c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, o.instanceId());
+        }
+        return c;
+    }
+
+    /** {@link ClientRole#SOURCE_CONSUMER} that reads a source's position topic back, outside any group. */
+    static Map<String, Object> sourcePositionReader(AppOptions o, String clientId) {
+        Map<String, Object> c = readCommittedConsumer(o);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-position-reader");
+        return c;
+    }
+
+    /** {@link ClientRole#SOURCE_PRODUCER} of the source runner {@code clientId}: always transactional. */
+    static Map<String, Object> sourceProducer(AppOptions o, String clientId, String transactionalId) {
+        Map<String, Object> p = common(o);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, o.commitTimeout().toMillis());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+        return p;   // the common settings only, as the store registry's producer: role overrides stay with the workers
+    }
+
     /** {@link ClientRole#ADMIN}: its calls are bounded by the start timeout. */
     static Map<String, Object> admin(AppOptions o) {
         Map<String, Object> a = common(o);

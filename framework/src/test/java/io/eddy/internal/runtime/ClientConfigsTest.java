@@ -54,6 +54,8 @@ class ClientConfigsTest {
         configs.put(ClientRole.STORE_REGISTRY_PRODUCER, ClientConfigs.storeRegistryProducer(o));
         configs.put(ClientRole.END_OFFSETS_CONSUMER, ClientConfigs.endOffsetsConsumer(o));
         configs.put(ClientRole.ADMIN, ClientConfigs.admin(o));
+        configs.put(ClientRole.SOURCE_CONSUMER, ClientConfigs.sourceConsumer(o, "app-source-files", "app-source-files-p1"));
+        configs.put(ClientRole.SOURCE_PRODUCER, ClientConfigs.sourceProducer(o, "app-source-files-p1", "app-source-files"));
         return configs;
     }
 
