@@ -231,6 +231,20 @@ public final class Nodes {
             ForeachWriter writer;
             boolean opened;
             boolean accepting;
+            /** Closed with null for the batch now committing: the writer hears if it commits. */
+            boolean prepared;
+
+            @Override
+            void started(long nextBatchId) {
+                try {
+                    if (writer == null) {
+                        writer = writers.get();
+                    }
+                    writer.taskStarted(new TaskBatch(task.taskId, nextBatchId));
+                } catch (RuntimeException e) {
+                    throw failed(e);
+                }
+            }
 
             @Override
             void process(Object key, Object value) {
@@ -257,6 +271,7 @@ public final class Nodes {
                     opened = false;
                     try {
                         writer.close(null);
+                        prepared = true;
                     } catch (RuntimeException e) {
                         throw failed(e);
                     }
@@ -264,7 +279,16 @@ public final class Nodes {
             }
 
             @Override
+            void committed(long batchId) {
+                if (prepared) {
+                    prepared = false;
+                    writer.committed(new TaskBatch(task.taskId, batchId));
+                }
+            }
+
+            @Override
             void abort(Throwable cause) {
+                prepared = false;
                 if (opened) {
                     opened = false;
                     try {
