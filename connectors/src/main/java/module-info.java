@@ -3,6 +3,11 @@
  * on it. Kafka stays the backbone: a source's position and a sink's publication are tied to the
  * batch's Kafka transaction, so exactly-once keeps its meaning end to end.
  *
+ * <ul>
+ *   <li>{@code io.eddy.connectors.filesink}: files (JSON lines, CSV, Avro) published exactly once
+ *       through a manifest.</li>
+ * </ul>
+ *
  * <pre>{@code
  * module com.example.ingest {
  *     requires io.eddy.connectors;
@@ -10,6 +15,11 @@
  * }</pre>
  */
 module io.eddy.connectors {
+    exports io.eddy.connectors.filesink;
+
     requires transitive io.eddy.framework;
+    // FileFormat's factories take Avro schemas and records, and Jackson's ObjectMapper
+    requires transitive org.apache.avro;
+    requires transitive com.fasterxml.jackson.databind;
     requires org.slf4j;
 }
