@@ -289,7 +289,7 @@ final class FileSinkWriter<K, V> implements ForeachWriter<K, V> {
                     } else {
                         String markerAttempt = FileSinkManifest.attemptOf(p);
                         publish(FileSinkManifest.read(p), attemptDir(batch, markerAttempt), p);
-                        log.info("file sink {}: published batch {} of task {}, committed before a restart",
+                        log.info("file sink {}: published batch {} of task {}, which had committed but was not published yet",
                                 root, batch, task);
                     }
                 } else {
