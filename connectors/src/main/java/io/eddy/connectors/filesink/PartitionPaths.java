@@ -52,7 +52,7 @@ public final class PartitionPaths {
         Objects.requireNonNull(epochMillis, "epochMillis");
         Objects.requireNonNull(zone, "zone");
         if (unit != ChronoUnit.DAYS && unit != ChronoUnit.HOURS && unit != ChronoUnit.MINUTES) {
-            throw new IllegalArgumentException("partition time unit must be DAYS, HOURS or MINUTES, got " + unit);
+            throw new IllegalArgumentException("partition time unit must be DAYS, HOURS or MINUTES, got " + (unit == null ? null : unit.name()));
         }
         return r -> {
             ZonedDateTime t = Instant.ofEpochMilli(epochMillis.applyAsLong(r)).atZone(zone);
