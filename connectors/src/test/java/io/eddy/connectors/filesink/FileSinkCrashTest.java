@@ -146,6 +146,18 @@ class FileSinkCrashTest {
             }
         }
         checkWithJq(out.resolve("json"), readJson(out.resolve("json")));
+        String log = Files.readString(childLog, StandardCharsets.ISO_8859_1);
+        System.out.printf("FileSinkCrashTest: recoveries after restarts: %d staged batches discarded (not committed), "
+                + "%d committed batches published late%n", count(log, "which did not commit"),
+                count(log, "which had committed but was not published yet"));
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     // ---- input
