@@ -58,12 +58,14 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A crash before the Kafka commit leaves a staged batch whose id the task will run again; a crash
  * after it leaves a marker whose batch id is below the task's next batch id. So on
- * {@link #taskStarted} (and again at every open, which also catches a batch this writer prepared but
- * that failed to commit) the writer looks at the task's staging directory: a marker of batch
+ * {@link #taskStarted} the writer looks at the task's staging directory: a marker of batch
  * {@code < next} is published as in step 3 (files already moved are skipped; nothing is done if its
  * manifest entry already exists), and every other marker, attempt directory and temporary file is
  * deleted. A replayed batch thus starts from nothing and its files replace, never add to, those of
- * an earlier attempt; the manifest holds at most one entry per {@code (task, batch)}.
+ * an earlier attempt; the manifest holds at most one entry per {@code (task, batch)}. At each open
+ * the writer settles only its own last prepared batch (published if the task moved past it,
+ * discarded if it is being replayed after a refused commit): a writer that has become a zombie
+ * must not delete what its successor staged.
  *
  * <p>Known limit: a fenced zombie that still writes the marker of the batch its successor is
  * committing can replace the successor's marker; if the successor then crashes between its Kafka
@@ -123,8 +125,7 @@ final class FileSinkWriter<K, V> implements ForeachWriter<K, V> {
     @Override
     public boolean open(TaskBatch batch) {
         task = batch.task();
-        prepared = null;
-        recover(batch.batchId());
+        settlePrepared(batch.batchId());
         batchId = batch.batchId();
         attempt = UUID.randomUUID().toString().substring(0, 8);
         files.clear();
@@ -169,13 +170,44 @@ final class FileSinkWriter<K, V> implements ForeachWriter<K, V> {
         if (prepared == null || prepared.batchId() != batch.batchId()) {
             return;
         }
-        Entry entry = prepared;
-        prepared = null;
+        publishPrepared();
+    }
+
+    /**
+     * Before batch {@code next} opens: the batch this writer prepared last either committed (its id
+     * is lower: the task moved on, but {@code committed} did not come through or its publication
+     * failed) and is published now, or it is being replayed (same id: its commit was refused) and
+     * this writer's attempt is discarded. Only this writer's own files are touched: files that
+     * appeared since {@link #taskStarted} are a fenced zombie's, or a successor's if this writer
+     * is the zombie, and must be left alone.
+     */
+    private void settlePrepared(long next) {
+        if (prepared == null) {
+            return;
+        }
+        if (prepared.batchId() < next) {
+            publishPrepared();
+            return;
+        }
+        Path marker = marker(prepared.batchId());
         try {
-            publish(entry, attemptDir(entry.batchId(), preparedAttempt), marker(entry.batchId()));
+            if (Files.exists(marker) && preparedAttempt.equals(FileSinkManifest.attemptOf(marker))) {
+                Files.deleteIfExists(marker);
+            }
+        } catch (IOException e) {
+            throw FileSink.io("file sink cannot discard its staged batch " + prepared.batchId() + " of task " + task, e);
+        }
+        deleteTree(attemptDir(prepared.batchId(), preparedAttempt));
+        prepared = null;
+    }
+
+    private void publishPrepared() {
+        try {
+            publish(prepared, attemptDir(prepared.batchId(), preparedAttempt), marker(prepared.batchId()));
+            prepared = null;
         } catch (IOException e) {
             // the batch stays staged; the next open (or the task's next owner) publishes it
-            throw FileSink.io("file sink committed batch " + entry.batchId() + " of task " + task
+            throw FileSink.io("file sink committed batch " + prepared.batchId() + " of task " + task
                     + " but could not publish it yet (it will be at the task's next batch or restart)", e);
         }
     }

@@ -162,6 +162,26 @@ class FileSinkProtocolTest {
     }
 
     @Test
+    void aZombieOpeningABatchLeavesItsSuccessorsStagedFilesAlone() throws IOException {
+        FileSinkWriter<String, String> zombie = writer();
+        zombie.taskStarted(new TaskBatch(TASK, 0));
+        stage(zombie, 0, 0, "x0");
+        zombie.committed(new TaskBatch(TASK, 0));
+        // the zombie stalls before batch 1; the task moves on to a successor, which prepares batch 1
+        FileSinkWriter<String, String> successor = writer();
+        successor.taskStarted(new TaskBatch(TASK, 1));
+        stage(successor, 1, 1, "x1", "x2");
+        // the zombie wakes up and opens batch 1 itself (it will be fenced at its commit)
+        zombie.open(new TaskBatch(TASK, 1));
+        zombie.process(rec("a", "z1", 1));
+        successor.committed(new TaskBatch(TASK, 1));
+        zombie.close(new IllegalStateException("fenced"));
+
+        assertThat(publishedLines()).containsExactly("\"x0\"", "\"x1\"", "\"x2\"");
+        assertThat(leftovers(FileSinkWriter.STAGING_DIR)).isEmpty();
+    }
+
+    @Test
     void anAbortedBatchLeavesNothing() throws IOException {
         FileSinkWriter<String, String> w = writer();
         w.taskStarted(new TaskBatch(TASK, 0));
