@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   date=…/hour=…/part-t00003-b0000000017.jsonl           published data (committed batches only)
  *   _eddy_manifest/task-00003/batch-0000000017.json        one entry per committed (task, batch)
- *   _eddy_staging/task-00003/batch-0000000017.&lt;attempt&gt;/…  the files of a batch being written
+ *   _eddy_staging/task-00003/batch-0000000017.&lt;attempt&gt;/0.jsonl  the files of a batch being written, flat
+ *                                                           (the marker lists them in order, with their final paths)
  *   _eddy_staging/task-00003/batch-0000000017.staged       written at prepare: the attempt, its files and counts
  * </pre>
  *
@@ -49,10 +50,11 @@ import org.slf4j.LoggerFactory;
  *       batch cannot mix its files with ours); data files are created in it as records arrive, one
  *       per partition path.</li>
  *   <li><b>close(null)</b>, before the Kafka commit: finish, flush and fsync every file and the
- *       directories that hold them, then write the {@code .staged} marker (temporary file, fsync,
+ *       attempt directory, then write the {@code .staged} marker (temporary file, fsync,
  *       atomic rename, fsync of its directory). A failure here fails the batch.</li>
  *   <li><b>committed</b>, after the Kafka commit: move each staged file to its final place
- *       (atomic rename, replacing a file of the same name), fsync the target directories, then
+ *       (atomic rename, replacing a file of the same name), fsync the target directories (and the
+ *       parents of those it had to create), then
  *       rename the marker to the manifest entry (atomic; fsync), then delete the attempt
  *       directory. The manifest entry appearing is the publication.</li>
  * </ol>
@@ -238,7 +240,7 @@ final class FileSinkWriter<K, V> implements ForeachWriter<K, V> {
 
     private OpenFile<K, V> start(String dir) throws IOException {
         String path = file(dir);
-        Path staged = attemptDir(batchId, attempt).resolve(path);
+        Path staged = stagedFile(attemptDir(batchId, attempt), files.size());
         Files.createDirectories(staged.getParent());
         FileOutputStream stream = new FileOutputStream(staged.toFile());
         BufferedOutputStream buffered = new BufferedOutputStream(stream, 64 * 1024);
@@ -256,12 +258,10 @@ final class FileSinkWriter<K, V> implements ForeachWriter<K, V> {
         for (OpenFile<K, V> f : files.values()) {
             f.encoder.finish();
             f.buffered.flush();
-            f.stream.getChannel().force(true);
+            f.stream.getChannel().force(false);
             f.stream.close();
             done.add(new DataFile(f.path, f.records, Files.size(f.staged)));
-            for (Path d = f.staged.getParent(); !d.equals(taskStaging()); d = d.getParent()) {
-                dirs.add(d);
-            }
+            dirs.add(f.staged.getParent());   // the attempt directory: staged files are flat
         }
         files.clear();
         for (Path d : dirs) {
@@ -342,19 +342,19 @@ final class FileSinkWriter<K, V> implements ForeachWriter<K, V> {
     /** Step 3: files into place, then the marker becomes the manifest entry, then cleanup. */
     private void publish(Entry entry, Path attemptDir, Path marker) throws IOException {
         Set<Path> targets = new LinkedHashSet<>();
-        for (DataFile f : entry.files()) {
-            Path source = attemptDir.resolve(f.path());
+        List<DataFile> files = entry.files();
+        for (int i = 0; i < files.size(); i++) {
+            DataFile f = files.get(i);
+            Path source = stagedFile(attemptDir, i);
             Path target = root.resolve(f.path());
             if (Files.exists(source)) {
-                Files.createDirectories(target.getParent());
+                createDirectories(target.getParent(), targets);
                 Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } else if (!Files.exists(target)) {
-                throw new IOException("staged file " + source + " of committed batch " + entry.batchId()
-                        + " is missing and was not published");
+                throw new IOException("staged file " + source + " (" + f.path() + ") of committed batch "
+                        + entry.batchId() + " is missing and was not published");
             }
-            for (Path d = target.getParent(); d != null && d.startsWith(root); d = d.getParent()) {
-                targets.add(d);
-            }
+            targets.add(target.getParent());
         }
         for (Path d : targets) {
             syncDirectory(d);
@@ -372,6 +372,28 @@ final class FileSinkWriter<K, V> implements ForeachWriter<K, V> {
 
     private Path taskStaging() {
         return root.resolve(STAGING_DIR).resolve(String.format("task-%05d", task));
+    }
+
+    /** The {@code index}-th file of an attempt: flat, so one directory fsync covers them all. */
+    private Path stagedFile(Path attemptDir, int index) {
+        return attemptDir.resolve(index + "." + format.extension());
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents under the root, adding to {@code toSync} the
+     * parent of each directory created (whose entry must be made durable).
+     */
+    private void createDirectories(Path dir, Set<Path> toSync) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        createDirectories(dir.getParent(), toSync);
+        try {
+            Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            // another task's writer created it
+        }
+        toSync.add(dir.getParent());
     }
 
     private Path attemptDir(long batch, String attemptId) {
@@ -402,7 +424,7 @@ final class FileSinkWriter<K, V> implements ForeachWriter<K, V> {
         Path tmp = target.resolveSibling(".tmp-" + UUID.randomUUID() + "-" + target.getFileName());
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ch.write(java.nio.ByteBuffer.wrap(bytes));
-            ch.force(true);
+            ch.force(false);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(target.getParent());
