@@ -34,9 +34,9 @@ import java.util.function.Supplier;
  *
  * <p>One sink per directory: two sinks (or two applications) writing to one directory would
  * overwrite each other's files. The directory must be on a local file system that supports
- * atomic renames (POSIX {@code rename}). Works under both guarantees; under at-least-once the
- * manifest still never lists a batch twice, but a batch whose offsets were committed without
- * reaching the manifest is republished by the next owner the same way.
+ * atomic renames (POSIX {@code rename}). The protocol is the same under
+ * {@code Guarantee.AT_LEAST_ONCE} (the checkpoint is then committed with the offsets by
+ * {@code commitSync}); the tests run it under exactly-once.
  *
  * <p>A {@code FileSink} is immutable and may be shared by threads; each task gets its own writer.
  *
