@@ -17,9 +17,8 @@
 module io.eddy.connectors {
     exports io.eddy.connectors.filesink;
 
+    // FileFormat's factories take Avro schemas and records, and Jackson's ObjectMapper: the
+    // framework's serdes module already reads both transitively
     requires transitive io.eddy.framework;
-    // FileFormat's factories take Avro schemas and records, and Jackson's ObjectMapper
-    requires transitive org.apache.avro;
-    requires transitive com.fasterxml.jackson.databind;
     requires org.slf4j;
 }

@@ -91,9 +91,9 @@ public final class PartitionPaths {
     /** The paths of {@code parts}, joined with {@code /} (empty ones left out). */
     @SafeVarargs
     public static <K, V> Function<SinkRecord<K, V>, String> concat(Function<SinkRecord<K, V>, String>... parts) {
-        Function<SinkRecord<K, V>, String>[] all = parts.clone();
-        for (Function<SinkRecord<K, V>, String> p : all) {
-            Objects.requireNonNull(p, "a partitioner");
+        java.util.List<Function<SinkRecord<K, V>, String>> all = new java.util.ArrayList<>(parts.length);
+        for (Function<SinkRecord<K, V>, String> p : parts) {
+            all.add(Objects.requireNonNull(p, "a partitioner"));
         }
         return r -> {
             StringBuilder s = new StringBuilder();
