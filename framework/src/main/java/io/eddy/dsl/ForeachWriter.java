@@ -24,8 +24,9 @@ package io.eddy.dsl;
  * (as the file sink of the connectors module does):
  * <ul>
  *   <li>{@link #taskStarted(TaskBatch)} once, when the task is created on this member (the
- *       factory is called then), before any other call: the batch it names will run next, so every
- *       lower batch id of this task has committed and none at or above it has;</li>
+ *       factory is called then; under a pattern source whose topic appears later, at the first
+ *       record), before any other call: the batch it names will run next, so every lower batch id
+ *       of this task has committed and none at or above it has;</li>
  *   <li>{@link #committed(TaskBatch)} after a batch that was closed with null has committed.
  *       A crash can prevent this call even though the batch committed: the next
  *       {@link #taskStarted(TaskBatch)} (with a higher batch id) is where a writer finishes it.</li>

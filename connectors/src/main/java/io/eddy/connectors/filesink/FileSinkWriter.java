@@ -92,6 +92,7 @@ final class FileSinkWriter<K, V> implements ForeachWriter<K, V> {
     private Entry prepared;
     private String preparedAttempt;
     private boolean stagingSynced;
+    private boolean recoveryPending;
 
     FileSinkWriter(Path root, FileFormat<K, V> format, Function<? super SinkRecord<K, V>, String> partitioner) {
         this.root = root;
@@ -121,12 +122,18 @@ final class FileSinkWriter<K, V> implements ForeachWriter<K, V> {
     @Override
     public void taskStarted(TaskBatch next) {
         task = next.task();
+        recoveryPending = true;
         recover(next.batchId());
+        recoveryPending = false;
     }
 
     @Override
     public boolean open(TaskBatch batch) {
         task = batch.task();
+        if (recoveryPending) {   // the recovery at task start failed (it was logged): retry before writing anything
+            recover(batch.batchId());
+            recoveryPending = false;
+        }
         settlePrepared(batch.batchId());
         batchId = batch.batchId();
         attempt = UUID.randomUUID().toString().substring(0, 8);

@@ -234,8 +234,15 @@ public final class Nodes {
             /** Closed with null for the batch now committing: the writer hears if it commits. */
             boolean prepared;
 
+            /** Whether the writer heard taskStarted; a node created after its task started hears it at its first record. */
+            boolean started;
+
             @Override
             void started(long nextBatchId) {
+                if (started) {
+                    return;
+                }
+                started = true;
                 try {
                     if (writer == null) {
                         writer = writers.get();
@@ -249,6 +256,9 @@ public final class Nodes {
             @Override
             void process(Object key, Object value) {
                 RecordContext in = task.record;
+                if (!started) {
+                    started(task.batchId);   // the batch now running is the task's next: none at or above it committed
+                }
                 try {
                     if (writer == null) {
                         writer = writers.get();

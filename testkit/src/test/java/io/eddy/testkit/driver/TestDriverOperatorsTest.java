@@ -345,6 +345,24 @@ class TestDriverOperatorsTest {
     }
 
     @Test
+    void aForeachWriterUnderAPatternSourceHearsItsTaskStartBeforeItsFirstBatch() {
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        try (TestDriver d = TestDriver.builder()
+                .pipeline(p -> p.kafka(Pattern.compile("logs-.*"), STRINGS).foreach(() -> stagingWriter(calls)))
+                .build()) {
+            TestInputTopic<String, String> in = d.input("logs-web", Serdes.string(), Serdes.string());
+            in.pipe("k", "v0");
+            d.runBatch();
+            in.pipe("k", "v1");
+            d.runBatch();
+        }
+        assertThat(calls).containsExactly(
+                "started 0/0",
+                "open 0/0", "process v0", "close ok", "committed 0/0",
+                "open 0/1", "process v1", "close ok", "committed 0/1");
+    }
+
+    @Test
     void aFailedBatchIsReplayedUnderTheSameBatchId() {
         LifecycleLog log = new LifecycleLog();
         boolean[] failOnce = {true};
