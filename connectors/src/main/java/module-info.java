@@ -8,6 +8,10 @@
  * second, for load tests and demos) and {@link io.eddy.connectors.socket.SocketSource} (text lines
  * from a TCP port, at most once).
  *
+ * <p>Sinks: {@code io.eddy.connectors.filesink} (files in JSON lines, CSV or Avro, published
+ * exactly once through a manifest) and {@code io.eddy.connectors.jdbc} (idempotent upserts into a
+ * database table through {@code foreachBatch}).
+ *
  * <pre>{@code
  * module com.example.ingest {
  *     requires io.eddy.connectors;
@@ -15,13 +19,15 @@
  * }</pre>
  */
 module io.eddy.connectors {
+    exports io.eddy.connectors.file;
+    exports io.eddy.connectors.filesink;
     exports io.eddy.connectors.jdbc;
+    exports io.eddy.connectors.rate;
+    exports io.eddy.connectors.socket;
 
+    // FileSinkFormat's factories take Avro schemas and records, and Jackson's ObjectMapper: the
+    // framework's serdes module already reads both transitively
     requires transitive io.eddy.framework;
     requires transitive java.sql;
     requires org.slf4j;
-
-    exports io.eddy.connectors.file;
-    exports io.eddy.connectors.rate;
-    exports io.eddy.connectors.socket;
 }

@@ -16,6 +16,21 @@ package io.eddy.dsl;
  * Because close(null) runs before the Kafka commit, a crash between the two replays the batch:
  * the writer sees the same {@code (task, batchId)} again. That is the at-least-once half of the
  * contract; idempotent writes (by {@code batchId} or by the record's offset) make it exactly once.
+ * A batch that was closed with null may still fail to commit (a refused or fenced commit); the
+ * writer is then not called again for it, and the batch is replayed under the same id, here or on
+ * the task's next owner.
+ *
+ * <p>Two optional callbacks let a writer stage its output before the commit and publish it after
+ * (as the file sink of the connectors module does):
+ * <ul>
+ *   <li>{@link #taskStarted(TaskBatch)} once, when the task is created on this member (the
+ *       factory is called then; under a pattern source whose topic appears later, at the first
+ *       record), before any other call: the batch it names will run next, so every lower batch id
+ *       of this task has committed and none at or above it has;</li>
+ *   <li>{@link #committed(TaskBatch)} after a batch that was closed with null has committed.
+ *       A crash can prevent this call even though the batch committed: the next
+ *       {@link #taskStarted(TaskBatch)} (with a higher batch id) is where a writer finishes it.</li>
+ * </ul>
  *
  * <pre>{@code
  * stream.foreach(() -> new ForeachWriter<String, Long>() {
@@ -38,5 +53,24 @@ public interface ForeachWriter<K, V> {
      * aborted.
      */
     default void close(Throwable error) {
+    }
+
+    /**
+     * The task has been created on this member; {@code next} is the batch it will run next (its
+     * batch id is the number of batches the task has committed, read from its checkpoint). Called
+     * once per writer, before any other method. Use it to finish or discard what a previous owner
+     * of the task left behind: batches below {@code next.batchId()} committed, the others did not.
+     * Throwing is logged and otherwise ignored. Default: nothing.
+     */
+    default void taskStarted(TaskBatch next) {
+    }
+
+    /**
+     * The batch this writer was last closed for with {@code close(null)} has committed in Kafka:
+     * publish what was staged for it. It cannot be undone any more: throwing is logged and
+     * otherwise ignored, so a writer must be able to finish the publication later (see
+     * {@link #taskStarted(TaskBatch)}). Default: nothing.
+     */
+    default void committed(TaskBatch batch) {
     }
 }

@@ -307,8 +307,8 @@ public interface RecordStream<K, V> {
     void toKafka(TopicChooser<K, V> chooser, Produced<K, V> produced);
 
     /**
-     * Hands each record to a {@link ForeachWriter}; {@code writerPerTask} is called once per task
-     * to create that task's writer.
+     * Hands each record to a {@link ForeachWriter}; {@code writerPerTask} is called once per task,
+     * when the task is created on this member, to create that task's writer.
      */
     void foreach(Supplier<? extends ForeachWriter<K, V>> writerPerTask);
 

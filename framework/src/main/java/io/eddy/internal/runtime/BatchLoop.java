@@ -855,6 +855,7 @@ public final class BatchLoop implements AssignmentListener {
         if (!added.isEmpty()) {
             log.info("{}: assigned {}, tasks now {}", settings.name(), added.keySet(), tasks.keySet());
         }
+        created.forEach(Task::started);   // after their checkpoints set the batch numbers
         if (stateful) {
             for (Task task : created) {
                 if (host.startRestore(task)) {

@@ -81,6 +81,16 @@ public abstract class Node {
     void committed(long batchId) {
     }
 
+    /**
+     * The task has just been created on this member (assigned, and its checkpoint read):
+     * {@code nextBatchId} is the number of the batch it will run next, so every batch below it has
+     * committed and none at or above it has. A node that publishes outside Kafka finishes or
+     * discards here what a previous owner left. Called once, before the task's first record.
+     * Default: nothing.
+     */
+    void started(long nextBatchId) {
+    }
+
     /** The batch was aborted. Default: nothing. */
     void abort(Throwable cause) {
     }

@@ -231,10 +231,34 @@ public final class Nodes {
             ForeachWriter writer;
             boolean opened;
             boolean accepting;
+            /** Closed with null for the batch now committing: the writer hears if it commits. */
+            boolean prepared;
+
+            /** Whether the writer heard taskStarted; a node created after its task started hears it at its first record. */
+            boolean started;
+
+            @Override
+            void started(long nextBatchId) {
+                if (started) {
+                    return;
+                }
+                started = true;
+                try {
+                    if (writer == null) {
+                        writer = writers.get();
+                    }
+                    writer.taskStarted(new TaskBatch(task.taskId, nextBatchId));
+                } catch (RuntimeException e) {
+                    throw failed(e);
+                }
+            }
 
             @Override
             void process(Object key, Object value) {
                 RecordContext in = task.record;
+                if (!started) {
+                    started(task.batchId);   // the batch now running is the task's next: none at or above it committed
+                }
                 try {
                     if (writer == null) {
                         writer = writers.get();
@@ -257,6 +281,7 @@ public final class Nodes {
                     opened = false;
                     try {
                         writer.close(null);
+                        prepared = true;
                     } catch (RuntimeException e) {
                         throw failed(e);
                     }
@@ -264,7 +289,16 @@ public final class Nodes {
             }
 
             @Override
+            void committed(long batchId) {
+                if (prepared) {
+                    prepared = false;
+                    writer.committed(new TaskBatch(task.taskId, batchId));
+                }
+            }
+
+            @Override
             void abort(Throwable cause) {
+                prepared = false;
                 if (opened) {
                     opened = false;
                     try {

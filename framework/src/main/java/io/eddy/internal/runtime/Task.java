@@ -475,6 +475,22 @@ public final class Task {
         skippedInBatch = 0;
     }
 
+    /**
+     * The task was created on this member and its batch number set from its checkpoint: operators
+     * hear of it ({@link Node#started}) before its first record. A failing operator is logged;
+     * the task runs on.
+     */
+    public void started() {
+        for (Node n : nodes) {
+            try {
+                n.started(context.batchId);
+            } catch (RuntimeException e) {
+                log.warn("operator '{}' of task {} failed to start at batch {}: {}", n.name, id(),
+                        context.batchId, e.toString());
+            }
+        }
+    }
+
     /** Closes the task's stores (after its batch committed or aborted). */
     public void close() {
         for (Node n : nodes) {

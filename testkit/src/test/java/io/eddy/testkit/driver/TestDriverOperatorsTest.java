@@ -284,6 +284,84 @@ class TestDriverOperatorsTest {
                 "open 1/1", "process 1/1 b1@1", "close 1/1 ok");
     }
 
+    /** A writer that logs every call, the two optional ones included. */
+    private static ForeachWriter<String, String> stagingWriter(List<String> calls) {
+        return new ForeachWriter<>() {
+            @Override
+            public void taskStarted(TaskBatch next) {
+                calls.add("started " + next.task() + "/" + next.batchId());
+            }
+
+            @Override
+            public boolean open(TaskBatch b) {
+                calls.add("open " + b.task() + "/" + b.batchId());
+                return true;
+            }
+
+            @Override
+            public void process(SinkRecord<String, String> r) {
+                calls.add("process " + r.value());
+            }
+
+            @Override
+            public void close(Throwable error) {
+                calls.add(error == null ? "close ok" : "close error");
+            }
+
+            @Override
+            public void committed(TaskBatch b) {
+                calls.add("committed " + b.task() + "/" + b.batchId());
+            }
+        };
+    }
+
+    @Test
+    void foreachWriterHearsWhenItsTaskStartsAndWhenEachClosedBatchCommits() {
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        boolean[] failOnce = {true};
+        try (TestDriver d = TestDriver.builder()
+                .pipeline(p -> p.kafka("in", STRINGS)
+                        .peek((k, v) -> {
+                            if (v.equals("v2") && failOnce[0]) {
+                                failOnce[0] = false;
+                                throw new IllegalStateException("transient");
+                            }
+                        })
+                        .foreach(() -> stagingWriter(calls)))
+                .build()) {
+            TestInputTopic<String, String> in = d.input("in", Serdes.string(), Serdes.string());
+            in.pipe("k", "v0");
+            d.runBatch();
+            in.pipe("k", "v1");
+            in.pipe("k", "v2");
+            assertThatThrownBy(d::runBatch).isInstanceOf(ProcessingFailedException.class);
+            d.runBatch();
+        }
+        assertThat(calls).containsExactly(
+                "started 0/0",
+                "open 0/0", "process v0", "close ok", "committed 0/0",
+                "open 0/1", "process v1", "close error",
+                "open 0/1", "process v1", "process v2", "close ok", "committed 0/1");
+    }
+
+    @Test
+    void aForeachWriterUnderAPatternSourceHearsItsTaskStartBeforeItsFirstBatch() {
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        try (TestDriver d = TestDriver.builder()
+                .pipeline(p -> p.kafka(Pattern.compile("logs-.*"), STRINGS).foreach(() -> stagingWriter(calls)))
+                .build()) {
+            TestInputTopic<String, String> in = d.input("logs-web", Serdes.string(), Serdes.string());
+            in.pipe("k", "v0");
+            d.runBatch();
+            in.pipe("k", "v1");
+            d.runBatch();
+        }
+        assertThat(calls).containsExactly(
+                "started 0/0",
+                "open 0/0", "process v0", "close ok", "committed 0/0",
+                "open 0/1", "process v1", "close ok", "committed 0/1");
+    }
+
     @Test
     void aFailedBatchIsReplayedUnderTheSameBatchId() {
         LifecycleLog log = new LifecycleLog();
