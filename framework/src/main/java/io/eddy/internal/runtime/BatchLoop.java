@@ -128,6 +128,7 @@ public final class BatchLoop implements AssignmentListener {
     }
 
     private final Settings settings;
+    private final FlowController flow;
     private final TaskHost host;
     private final Listener listener;
     private final boolean stateful;
@@ -167,10 +168,16 @@ public final class BatchLoop implements AssignmentListener {
     private int refusedInARow;
 
     public BatchLoop(Settings settings, boolean stateful, TaskHost host, Listener listener) {
+        this(settings, stateful, host, listener, FlowController.none(settings.intervalMs()));
+    }
+
+    /** A loop whose input is limited by {@code flow} (see {@link FlowController}). */
+    BatchLoop(Settings settings, boolean stateful, TaskHost host, Listener listener, FlowController flow) {
         this.settings = settings;
         this.stateful = stateful;
         this.host = host;
         this.listener = listener;
+        this.flow = flow;
     }
 
     /** Connects the loop to (new) ports; tasks are created as the input assigns partitions. */
@@ -219,9 +226,14 @@ public final class BatchLoop implements AssignmentListener {
      * when due, then run due timers. Returns early when the owner must rejoin.
      */
     public void runOnce() {
-        long timeout = open ? Math.max(0, startedAt + settings.intervalMs() - now()) : settings.intervalMs();
+        releaseHolds();
+        long timeout = open ? Math.max(0, startedAt + interval() - now()) : interval();
         if (pausedUntil > 0) {
             timeout = Math.min(timeout, Math.max(0, pausedUntil - now()));   // a long trigger must not stretch a backoff
+        }
+        long release = flow.nextReleaseAt();
+        if (release != Long.MAX_VALUE) {
+            timeout = Math.min(timeout, Math.max(0, release - now()));   // a held partition resumes on time
         }
         if (host.restoring()) {
             long restoreStart = now();
@@ -236,6 +248,9 @@ public final class BatchLoop implements AssignmentListener {
         meter.polled(now() - pollStart);
         if (rejoinNeeded) {
             return;
+        }
+        if (polled.isEmpty()) {
+            flow.idle(now() - pollStart);
         }
         if (now() - pollStart > timeout + POLL_OVERRUN_MS) {
             // the poll ran long (a rebalance inside it, or this process was frozen): what the
@@ -252,12 +267,15 @@ public final class BatchLoop implements AssignmentListener {
             } catch (RetriableProcessingException e) {
                 retryLater(polled, e);
                 return;
+            } catch (SinkBackpressureSignal e) {
+                sinkBackpressure(polled, e);
+                return;
             }
             if (rejoinNeeded) {
                 return;
             }
         }
-        if (open && (now() >= startedAt + settings.intervalMs() || allAssignedReachedTarget())) {
+        if (open && (now() >= startedAt + interval() || allAssignedReachedTarget())) {
             commitBatch();
         }
         if (settings.targets() != null && !open && !rejoinNeeded) {
@@ -324,10 +342,21 @@ public final class BatchLoop implements AssignmentListener {
                     input.pause(List.of(tp));   // availableNow: the rest is beyond the backlog
                     break;
                 }
+                int end = (int) Math.min(n, i + (settings.maxRecords() - records));
+                int admitted = flow.admit(tp, list, i, end, now);
+                if (admitted < end) {
+                    // over its rate: the rest of this poll is read again when the partition resumes
+                    input.seek(tp, list.get(admitted).offset());
+                    input.pause(List.of(tp));
+                    end = admitted;
+                    n = admitted;
+                    if (admitted == i) {
+                        break;
+                    }
+                }
                 if (!open) {
                     openBatch();
                 }
-                int end = (int) Math.min(n, i + (settings.maxRecords() - records));
                 int j = i;
                 batchTasks.add(task);   // before its first record: a failure must abort the task too
                 long chunkStart = now();
@@ -421,7 +450,7 @@ public final class BatchLoop implements AssignmentListener {
             if (ahead) {
                 aheadPaused.add(tp);
                 pause.add(tp);   // again each poll: a new consumer or a reassignment forgets pauses
-            } else if (!ahead && aheadPaused.remove(tp)) {
+            } else if (!ahead && aheadPaused.remove(tp) && !flow.held(tp)) {
                 resume.add(tp);
             }
         }
@@ -512,6 +541,7 @@ public final class BatchLoop implements AssignmentListener {
         if (!open) {
             return true;
         }
+        flow.batchEnding(startedAt, now());
         Map<TopicPartition, Long> next = new HashMap<>(idleOffsets);
         ranges.forEach((tp, range) -> next.put(tp, range[1] + 1));
         CommitResult result;
@@ -531,6 +561,9 @@ public final class BatchLoop implements AssignmentListener {
         } catch (CommitPort.BatchFailedException e) {
             throw new ProcessingFailedException(settings.name() + ": batch " + seq + " not committed: "
                     + e.getMessage(), e);
+        } catch (SinkBackpressureSignal e) {
+            holdForSink(e, abortBatch(e));   // abortBatch rewound the batch's partitions
+            return false;
         }
         switch (result.outcome()) {
             case COMMITTED -> {
@@ -668,6 +701,8 @@ public final class BatchLoop implements AssignmentListener {
             }
         }
         progress.endOffsets(ends).lags(lags);
+        boolean backlog = lags.values().stream().anyMatch(l -> l > 0);
+        flow.committed(progress, committedAt, records, meter.busyMs(), meter.endToEndMs(committedAt), backlog);
         meter.finish(progress, startedAt, committedAt, ends);
         if (stateful) {
             for (Task t : tasks.values()) {
@@ -793,11 +828,70 @@ public final class BatchLoop implements AssignmentListener {
         awaitingRejoin = false;
         List<TopicPartition> resume = new ArrayList<>();
         for (TopicPartition tp : input.assignment()) {
-            if (!host.restoring(tp.partition()) && !reachedTarget.contains(tp)) {
+            if (!host.restoring(tp.partition()) && !reachedTarget.contains(tp) && !flow.held(tp)) {
                 resume.add(tp);
             }
         }
         input.resume(resume);
+    }
+
+    // ---- flow control
+
+    /** The interval of the open or next batch: the trigger's, or the adaptive one. */
+    private long interval() {
+        return flow.intervalMs();
+    }
+
+    /** Resumes the partitions whose hold ended, unless they stay paused for another reason. */
+    private void releaseHolds() {
+        List<TopicPartition> due = flow.releaseDue(now());
+        if (due.isEmpty() || pausedUntil > 0) {
+            return;   // during a backoff, its end resumes every partition not held
+        }
+        Set<TopicPartition> assigned = input.assignment();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition tp : due) {
+            if (assigned.contains(tp) && !host.restoring(tp.partition()) && !reachedTarget.contains(tp)
+                    && !aheadPaused.contains(tp)) {
+                resume.add(tp);
+            }
+        }
+        if (!resume.isEmpty()) {
+            input.resume(resume);
+        }
+    }
+
+    /**
+     * A sink signalled backpressure while processing a poll: abort the batch, rewind every
+     * partition of the poll to its first record not committed, and hold the sink's task's inputs.
+     */
+    private void sinkBackpressure(PolledRecords polled, SinkBackpressureSignal e) {
+        Map<TopicPartition, Long> rewind = new HashMap<>();
+        for (TopicPartition tp : polled.partitions()) {
+            long[] range = ranges.get(tp);
+            rewind.put(tp, range != null ? range[0] : pollProgress.getOrDefault(tp, polled.records(tp).get(0).offset()));
+        }
+        abortBatch(e);
+        if (rejoinNeeded) {
+            return;
+        }
+        Set<TopicPartition> assigned = input.assignment();
+        rewind.forEach((tp, offset) -> {
+            if (assigned.contains(tp)) {
+                input.seek(tp, offset);
+            }
+        });
+        holdForSink(e, rewind.keySet());
+    }
+
+    /** Holds the inputs of the task whose sink signalled backpressure, and counts the retry. */
+    private void holdForSink(SinkBackpressureSignal e, Set<TopicPartition> rewound) {
+        listener.retried();
+        log.info("{}: batch {} aborted, to be retried in {} ms: {}", settings.name(), seq, e.retryAfterMs,
+                e.getMessage());
+        List<TopicPartition> inputs = input.assignment().stream().filter(tp -> tp.partition() == e.task).toList();
+        flow.hold(inputs, now() + e.retryAfterMs);
+        input.pause(inputs);
     }
 
     // ---- availableNow
@@ -862,6 +956,10 @@ public final class BatchLoop implements AssignmentListener {
         if (awaitingRejoin) {
             resumeAfterBackoff();   // the member rejoined: the refused batch can run again
         }
+        List<TopicPartition> held = added.keySet().stream().filter(flow::held).toList();
+        if (!held.isEmpty()) {
+            input.pause(held);   // new clients forget pauses
+        }
         observeLag(false);   // what the input knows of the new partitions' lag from the start
     }
 
@@ -890,6 +988,7 @@ public final class BatchLoop implements AssignmentListener {
     }
 
     private void removeTasks(Collection<TopicPartition> partitions) {
+        flow.forget(partitions);
         Set<Integer> affected = new HashSet<>();
         partitions.forEach(tp -> affected.add(tp.partition()));
         partitions.forEach(reachedTarget::remove);
@@ -916,7 +1015,7 @@ public final class BatchLoop implements AssignmentListener {
         }
         aheadPaused.removeIf(tp -> tp.partition() == task);
         input.resume(input.assignment().stream()
-                .filter(tp -> tp.partition() == task && !reachedTarget.contains(tp)).toList());
+                .filter(tp -> tp.partition() == task && !reachedTarget.contains(tp) && !flow.held(tp)).toList());
     }
 
     private long now() {
