@@ -227,7 +227,7 @@ public final class BatchProgress {
     /**
      * How far the worker is behind its trigger's schedule after this batch: the time by which its
      * batches' processing ran past their trigger interval, summed since the worker last had time
-     * to spare (a poll that found nothing to process makes up for as much), as with a fixed-rate
+     * to spare (time spent waiting in polls makes up for as much), as with a fixed-rate
      * trigger whose batches queue up (Spark's scheduling delay). Zero while processing keeps up
      * with the trigger; it grows batch after batch when each batch holds more than its interval
      * can process. Unlike {@link #schedulingDelay()} it does not include how long records waited

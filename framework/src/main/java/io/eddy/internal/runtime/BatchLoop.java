@@ -249,9 +249,7 @@ public final class BatchLoop implements AssignmentListener {
         if (rejoinNeeded) {
             return;
         }
-        if (polled.isEmpty()) {
-            flow.idle(now() - pollStart);
-        }
+        flow.idle(now() - pollStart);   // waiting for input, not processing
         if (now() - pollStart > timeout + POLL_OVERRUN_MS) {
             // the poll ran long (a rebalance inside it, or this process was frozen): what the
             // partitions' lag was meanwhile is unknown, so none counts as caught up until seen again

@@ -28,8 +28,8 @@ import org.apache.kafka.common.TopicPartition;
  * offset range and keeps nothing in memory beyond what the consumer already buffers.
  *
  * <h2>Trigger delay</h2>
- * Each batch whose processing runs past its interval adds the excess to the delay; each poll that
- * finds nothing to do (time the worker could spare) takes its wait off; never below zero. It is
+ * Each batch whose processing runs past its interval adds the excess to the delay; the time each
+ * poll waits for input (time the worker could spare) is taken off; never below zero. It is
  * the start lag of a fixed-rate trigger's batches behind their schedule, the figure Spark calls
  * the scheduling delay, and the integral term of the backpressure controller.
  *
@@ -57,6 +57,20 @@ final class FlowController {
             return new InstanceLimits(bucket(config.maxRecordsPerSecond(), intervalMs, now),
                     bucket(config.maxBytesPerSecond(), intervalMs, now));
         }
+    }
+
+    /**
+     * The worker consumer's {@code fetch.max.wait.ms} when flow control pauses partitions (unless
+     * overridden): a resumed partition's records must come back within a hold's time, not after
+     * the default 500 ms a fetch may be parked at the broker.
+     */
+    static final int FETCH_MAX_WAIT_MS = 25;
+
+    /** Whether {@code config} pauses partitions: a rate limit or backpressure. */
+    static boolean pausesInput(FlowControl config) {
+        return config.maxRecordsPerSecond() > 0 || config.maxBytesPerSecond() > 0
+                || config.maxRecordsPerSecondPerPartition() > 0 || config.maxBytesPerSecondPerPartition() > 0
+                || config.backpressure().enabled();
     }
 
     /** The shortest burst window: buckets hold at least this much of their rate. */
@@ -243,7 +257,7 @@ final class FlowController {
         });
     }
 
-    /** A poll found nothing to process after waiting {@code ms}: time the worker could spare. */
+    /** A poll waited {@code ms} for input: time the worker was not processing, so could spare. */
     void idle(long ms) {
         if (ms > 0) {
             delayMs = Math.max(0, delayMs - ms);
