@@ -71,6 +71,21 @@ import org.slf4j.LoggerFactory;
  *       written): the exception propagates; the owner aborts the batch and stops.</li>
  * </ul>
  *
+ * <h2>Flow control</h2>
+ * A {@link FlowController} decides, per partition chunk before any record is processed, how many
+ * records its budget admits (rate limits, the backpressure bound); the rest of that partition's
+ * poll is rewound ({@link InputPort#seek}) and the partition paused until the controller's hold
+ * ends (checked at the top of each turn, and the poll waits no longer than that). Rewinding rather
+ * than keeping the records keeps a batch a contiguous offset range and the consumer's position
+ * the next record to process, which commits, timers-only batches and lags rely on. A partition
+ * resumes only when no other pause applies (restore, backoff, availableNow target, event-time
+ * lead), and the other resumes skip held partitions. The interval of each batch is the
+ * controller's (the trigger's, or adaptive); after each commit the controller gets the batch's
+ * figures (records, busy time, end-to-end delay, backlog) and adds the interval, trigger delay and
+ * bound to its progress. A sink's {@link io.eddy.dsl.SinkBackpressureException} aborts the batch at
+ * once, rewinds as for a temporary failure, and holds only the signalling task's partitions for
+ * the retry-after. Without flow control every record is admitted and nothing else changes.
+ *
  * <h2>Assignment</h2>
  * The loop is its input port's {@link AssignmentListener}: new partitions create their tasks
  * (resuming batch ids and watermarks from the checkpoints), and a stateful task's inputs stay
