@@ -238,6 +238,73 @@ class FlowControlTest extends BrokerTest {
         assertThat(rate).isBetween(limit * 0.85, limit * 1.15);
     }
 
+    @Test
+    void theAdaptiveIntervalGrowsToTheCeilingWithABacklogAndComesBackWhenLight() throws Exception {
+        kafka.createTopic("adaptive-in", 2);
+        kafka.createTopic("adaptive-out", 2);
+        int backlog = 8_000;
+        List<KeyValue> input = new ArrayList<>();
+        for (int i = 0; i < backlog; i++) {
+            input.add(KeyValue.of("k" + (i % 16), String.valueOf(i)));
+        }
+        io.produce("adaptive-in", input);
+        Duration floor = Duration.ofMillis(20);
+        Duration ceiling = Duration.ofMillis(400);
+        Duration target = Duration.ofMillis(200);
+        List<BatchProgress> progress = new CopyOnWriteArrayList<>();
+        EddyApp app = EddyApp.builder("adaptive")
+                .bootstrapServers(kafka.bootstrapServers())
+                .trigger(Trigger.every(INTERVAL))
+                .maxRecordsPerBatch(500)   // many batches while the backlog lasts
+                .flowControl(FlowControl.none().withAdaptiveInterval(floor, ceiling, target))
+                .addProgressListener(progress::add)
+                .pipeline(p -> p.kafka("adaptive-in", Consumed.with(Serdes.string(), Serdes.string()))
+                        .toKafka("adaptive-out", Produced.with(Serdes.string(), Serdes.string())))
+                .build();
+        app.start();
+        int light = 1_000;   // then 200 records/s: far below what the worker can do
+        try {
+            io.readCommitted("adaptive-out", backlog, Duration.ofSeconds(60));
+            int heavyBatches = progress.size();
+            ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
+            AtomicInteger sent = new AtomicInteger();
+            try {
+                producer.scheduleAtFixedRate(() -> {
+                    List<KeyValue> tick = new ArrayList<>();
+                    for (int i = 0; i < 10 && sent.get() < light; i++) {
+                        tick.add(KeyValue.of("k", "light-" + sent.getAndIncrement()));
+                    }
+                    if (!tick.isEmpty()) {
+                        io.produce("adaptive-in", tick);
+                    }
+                }, 0, TICK_MS, TimeUnit.MILLISECONDS);
+                io.readCommitted("adaptive-out", backlog + light, Duration.ofSeconds(60));
+            } finally {
+                producer.shutdownNow();
+                producer.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            List<BatchProgress> heavy = withRecords(progress.subList(0, heavyBatches));
+            List<BatchProgress> all = withRecords(progress);
+            List<BatchProgress> lightTail = all.subList(Math.max(heavy.size(), all.size() - 10), all.size());
+            report("adaptive interval, heavy: {}", heavy.stream().map(b -> b.triggerInterval().orElseThrow().toMillis()
+                    + "ms").collect(Collectors.joining(" ")));
+            report("adaptive interval, light (interval/end-to-end): {}", all.subList(heavy.size(), all.size()).stream()
+                    .map(b -> b.triggerInterval().orElseThrow().toMillis() + "/"
+                            + b.endToEndDelay().map(Duration::toMillis).orElse(-1L) + "ms")
+                    .collect(Collectors.joining(" ")));
+            assertThat(all).allSatisfy(b -> assertThat(b.triggerInterval().orElseThrow()).isBetween(floor, ceiling));
+            assertThat(heavy).anySatisfy(b -> assertThat(b.triggerInterval()).contains(ceiling));
+            // light: the interval came down from the ceiling, and the delay is near the target
+            assertThat(lightTail).allSatisfy(b -> assertThat(b.triggerInterval().orElseThrow()).isLessThan(ceiling));
+            double meanDelay = lightTail.stream().mapToLong(b -> b.endToEndDelay().orElseThrow().toMillis())
+                    .average().orElseThrow();
+            assertThat(meanDelay).as("mean end-to-end delay of the last light batches")
+                    .isLessThanOrEqualTo(2.0 * target.toMillis());
+        } finally {
+            app.close(Duration.ofSeconds(30));
+        }
+    }
+
     /** Signals backpressure for its first {@link #SIGNALS} batches, then writes; output by (task, batch id). */
     static final class SlowWriter implements ForeachWriter<String, String> {
         static final int SIGNALS = 3;

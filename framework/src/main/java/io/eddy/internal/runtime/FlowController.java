@@ -284,7 +284,10 @@ final class FlowController {
      */
     void committed(BatchProgress.Builder progress, long now, long records, long busyMs, long endToEndMs,
                    boolean backlog) {
-        progress.triggerInterval(Duration.ofMillis(intervalMs)).triggerDelay(Duration.ofMillis(delayMs));
+        if (intervalMs != Long.MAX_VALUE) {   // the test driver cuts its batches itself: no interval
+            progress.triggerInterval(Duration.ofMillis(intervalMs));
+        }
+        progress.triggerDelay(Duration.ofMillis(delayMs));
         if (estimator != null) {
             double rate = estimator.update(now, records, busyMs, delayMs, intervalMs);
             if (bound == null && !Double.isNaN(rate) && delayMs > intervalMs / 4) {
