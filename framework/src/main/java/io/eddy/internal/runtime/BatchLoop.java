@@ -176,6 +176,10 @@ public final class BatchLoop implements AssignmentListener {
     private final Set<TopicPartition> aheadPaused = new HashSet<>();
 
     private boolean rejoinNeeded;
+    /** Batches are cut by {@link #runBatch()} (the test driver): no time passes, so nothing is held. */
+    private boolean cutByCaller;
+    /** Under {@link #runBatch()}: the sink backpressure that aborted the batch in its commit. */
+    private io.eddy.dsl.SinkBackpressureException sinkSignal;
     /** While inputs are paused after a refused commit or a temporary failure: when to resume them. */
     private long pausedUntil;
     private boolean awaitingRejoin;
@@ -307,10 +311,12 @@ public final class BatchLoop implements AssignmentListener {
      *
      * @return the number of records processed
      * @throws RuntimeException what processing or committing threw; the batch is then aborted
-     *         and its partitions rewound
+     *         and its partitions rewound. A sink's {@link io.eddy.dsl.SinkBackpressureException}
+     *         is thrown as it is, nothing held: the caller's next batch retries at once
      */
     public long runBatch() {
         PolledRecords polled = null;
+        cutByCaller = true;
         try {
             long processed = 0;
             while (!(polled = input.poll(Duration.ZERO)).isEmpty()) {
@@ -319,6 +325,9 @@ public final class BatchLoop implements AssignmentListener {
             observeLag();
             addDueTimerTasks();
             if (open && !commitBatch()) {
+                if (sinkSignal != null) {
+                    throw sinkSignal;
+                }
                 throw new IllegalStateException(settings.name() + ": batch " + seq + " was not committed");
             }
             return processed;
@@ -327,7 +336,13 @@ public final class BatchLoop implements AssignmentListener {
             if (polled != null) {
                 rewindRestOfPoll(polled, rewound);   // a partition the failure interrupted was not tracked yet
             }
+            if (e instanceof SinkBackpressureSignal signal) {
+                listener.retried();
+                throw (io.eddy.dsl.SinkBackpressureException) signal.getCause();
+            }
             throw e;
+        } finally {
+            sinkSignal = null;
         }
     }
 
@@ -575,7 +590,13 @@ public final class BatchLoop implements AssignmentListener {
             throw new ProcessingFailedException(settings.name() + ": batch " + seq + " not committed: "
                     + e.getMessage(), e);
         } catch (SinkBackpressureSignal e) {
-            holdForSink(e, abortBatch(e));   // abortBatch rewound the batch's partitions
+            abortBatch(e);   // rewinds the batch's partitions
+            if (cutByCaller) {
+                sinkSignal = (io.eddy.dsl.SinkBackpressureException) e.getCause();
+                listener.retried();
+            } else {
+                holdForSink(e);
+            }
             return false;
         }
         switch (result.outcome()) {
@@ -894,11 +915,11 @@ public final class BatchLoop implements AssignmentListener {
                 input.seek(tp, offset);
             }
         });
-        holdForSink(e, rewind.keySet());
+        holdForSink(e);
     }
 
     /** Holds the inputs of the task whose sink signalled backpressure, and counts the retry. */
-    private void holdForSink(SinkBackpressureSignal e, Set<TopicPartition> rewound) {
+    private void holdForSink(SinkBackpressureSignal e) {
         listener.retried();
         log.info("{}: batch {} aborted, to be retried in {} ms: {}", settings.name(), seq, e.retryAfterMs,
                 e.getMessage());
