@@ -83,4 +83,20 @@ class FlowControlOptionsTest {
         assertThatThrownBy(() -> app(adaptive).trigger(Trigger.availableNow()).build())
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("flowControl.adaptiveInterval");
     }
+
+    @Test
+    void progressCarriesTheIntervalDelayAndBoundIntoJsonAndCopies() {
+        BatchProgress p = BatchProgress.builder().worker("w").duration(Duration.ofMillis(5))
+                .committedAt(java.time.Instant.EPOCH).triggerInterval(Duration.ofMillis(200))
+                .triggerDelay(Duration.ofMillis(50)).rateBound(900).build();
+        assertThat(p.toJson()).contains("\"triggerIntervalMs\":200,\"triggerDelayMs\":50,\"rateBound\":900");
+        assertThat(p.toBuilder().build()).isEqualTo(p).hasSameHashCodeAs(p);
+        assertThat(p.toBuilder().rateBound(Double.NaN).build()).isNotEqualTo(p);
+        BatchProgress none = BatchProgress.builder().worker("w").duration(Duration.ofMillis(5))
+                .committedAt(java.time.Instant.EPOCH).build();
+        assertThat(none.triggerInterval()).isEmpty();
+        assertThat(none.triggerDelay()).isEmpty();
+        assertThat(none.rateBound()).isNaN();
+        assertThat(none.toJson()).contains("\"triggerIntervalMs\":null,\"triggerDelayMs\":null,\"rateBound\":null");
+    }
 }
