@@ -20,7 +20,7 @@ import java.util.Objects;
  * <ul>
  *   <li><b>Rate limits</b> ({@link #withMaxRecordsPerSecond}, {@link #withMaxBytesPerSecond}, and
  *       their per-partition forms): token buckets refilled by the application's clock, holding at
- *       most one trigger interval's worth (at least 100 ms' worth). Bytes are the serialized key
+ *       most one trigger interval's worth (at least 250 ms' worth). Bytes are the serialized key
  *       plus value. The per-instance limits are shared by the instance's worker threads.</li>
  *   <li><b>Backpressure</b> ({@link #withBackpressure}): a PID controller per worker estimates the
  *       rate its processing sustains within the trigger; while the worker falls behind its trigger

@@ -73,8 +73,14 @@ final class FlowController {
                 || config.backpressure().enabled();
     }
 
-    /** The shortest burst window: buckets hold at least this much of their rate. */
-    static final long MIN_BURST_MS = 100;
+    /**
+     * The shortest burst window of a rate limit's bucket: it holds at least this much of its rate,
+     * so a loop turn slowed by a commit or a busy machine does not waste the refill (measured: with
+     * 100 ms, a 2,000 records/s limit read 1,818 records/s on a loaded machine).
+     */
+    static final long LIMIT_BURST_MS = 250;
+    /** The shortest burst window of the backpressure bound: batches stay near one interval's worth. */
+    static final long BOUND_BURST_MS = 100;
 
     private final FlowControl config;
     private final long baseIntervalMs;
@@ -206,12 +212,18 @@ final class FlowController {
         return buckets;
     }
 
+    /** A rate limit's bucket, or null for no limit. */
     private static TokenBucket bucket(double perSecond, long intervalMs, long now) {
-        return perSecond <= 0 ? null : new TokenBucket(perSecond, capacity(perSecond, intervalMs), now);
+        return perSecond <= 0 ? null
+                : new TokenBucket(perSecond, capacity(perSecond, Math.max(LIMIT_BURST_MS, intervalMs)), now);
     }
 
-    private static double capacity(double perSecond, long intervalMs) {
-        return Math.max(1, perSecond * Math.max(MIN_BURST_MS, intervalMs) / 1000.0);
+    private static double capacity(double perSecond, long windowMs) {
+        return Math.max(1, perSecond * windowMs / 1000.0);
+    }
+
+    private static double boundCapacity(double perSecond, long intervalMs) {
+        return capacity(perSecond, Math.max(BOUND_BURST_MS, intervalMs));
     }
 
     /** Holds {@code partitions} until {@code until} (a slow sink asked for it). */
@@ -291,11 +303,11 @@ final class FlowController {
         if (estimator != null) {
             double rate = estimator.update(now, records, busyMs, delayMs, intervalMs);
             if (bound == null && !Double.isNaN(rate) && delayMs > intervalMs / 4) {
-                bound = new TokenBucket(rate, capacity(rate, intervalMs), now);
+                bound = new TokenBucket(rate, boundCapacity(rate, intervalMs), now);
             } else if (bound != null && delayMs == 0 && !boundHeldBack) {
                 bound = null;   // the input no longer reaches the bound and the worker is on schedule
             } else if (bound != null) {
-                bound.reset(rate, capacity(rate, intervalMs), now);
+                bound.reset(rate, boundCapacity(rate, intervalMs), now);
             }
         }
         boundHeldBack = false;

@@ -35,16 +35,16 @@ class FlowControllerTest {
     }
 
     @Test
-    void aPartitionLimitAdmitsOneIntervalsWorthThenHoldsThePartitionUntilItRefills() {
+    void aPartitionLimitAdmitsABurstThenHoldsThePartitionUntilItRefills() {
         FlowController flow = controller(FlowControl.none().withMaxRecordsPerSecondPerPartition(1000), 100);
         List<ConsumerRecord<byte[], byte[]>> poll = records(P0, 500, 10);
-        assertThat(flow.admit(P0, poll, 0, 500, 0)).isEqualTo(100);   // 1000/s × 100 ms
+        assertThat(flow.admit(P0, poll, 0, 500, 0)).isEqualTo(250);   // 1000/s × 250 ms (the shortest window)
         assertThat(flow.held(P0)).isTrue();
-        assertThat(flow.nextReleaseAt()).isEqualTo(25);   // a quarter of the bucket
-        assertThat(flow.releaseDue(24)).isEmpty();
-        assertThat(flow.releaseDue(25)).containsExactly(P0);
+        assertThat(flow.nextReleaseAt()).isEqualTo(63);   // a quarter of the bucket
+        assertThat(flow.releaseDue(62)).isEmpty();
+        assertThat(flow.releaseDue(63)).containsExactly(P0);
         assertThat(flow.held(P0)).isFalse();
-        assertThat(flow.admit(P0, poll, 100, 500, 25)).isEqualTo(125);
+        assertThat(flow.admit(P0, poll, 250, 500, 63)).isEqualTo(313);
         // another partition has its own budget
         assertThat(flow.admit(P1, records(P1, 50, 10), 0, 50, 25)).isEqualTo(50);
         assertThat(flow.held(P1)).isFalse();
@@ -56,20 +56,20 @@ class FlowControllerTest {
         FlowController.InstanceLimits shared = FlowController.InstanceLimits.of(config, 100, 0);
         FlowController a = new FlowController(config, 100, Set.of(), shared);
         FlowController b = new FlowController(config, 100, Set.of(), shared);
-        assertThat(a.admit(P0, records(P0, 80, 1), 0, 80, 0)).isEqualTo(80);
-        assertThat(b.admit(P1, records(P1, 80, 1), 0, 80, 0)).isEqualTo(20);
+        assertThat(a.admit(P0, records(P0, 200, 1), 0, 200, 0)).isEqualTo(200);
+        assertThat(b.admit(P1, records(P1, 80, 1), 0, 80, 0)).isEqualTo(50);
         assertThat(b.held(P1)).isTrue();
         assertThat(a.held(P0)).isFalse();
     }
 
     @Test
     void aByteLimitLetsOneRecordOverdrawAndCountsKeyPlusValue() {
-        FlowController flow = controller(FlowControl.none().withMaxBytesPerSecond(1000), 100);   // 100 bytes per 100 ms
-        List<ConsumerRecord<byte[], byte[]>> poll = records(P0, 10, 30);
-        assertThat(flow.admit(P0, poll, 0, 10, 0)).isEqualTo(4);   // 0, 30, 60, 90 < 100: the 4th overdraws to 120
-        assertThat(flow.nextReleaseAt()).isEqualTo(45);   // repay 20, then refill 25
+        FlowController flow = controller(FlowControl.none().withMaxBytesPerSecond(1000), 100);   // a 250-byte bucket
+        List<ConsumerRecord<byte[], byte[]>> poll = records(P0, 20, 30);
+        assertThat(flow.admit(P0, poll, 0, 20, 0)).isEqualTo(9);   // 0, 30, …, 240 < 250: the 9th overdraws to 270
+        assertThat(flow.nextReleaseAt()).isEqualTo(83);   // repay 20, then refill 62.5
         List<ConsumerRecord<byte[], byte[]>> big = records(P0, 2, 1000);
-        assertThat(flow.admit(P0, big, 0, 2, 45)).isEqualTo(1);   // bigger than the bucket: passes alone
+        assertThat(flow.admit(P0, big, 0, 2, 83)).isEqualTo(1);   // bigger than the bucket: passes alone
     }
 
     @Test
