@@ -44,6 +44,9 @@ public final class BatchProgress {
     private final Map<String, Long> lateRecords;
     private final Map<String, Long> sinkRecords;
     private final Map<String, Double> operatorMetrics;
+    private final Duration triggerInterval;
+    private final Duration triggerDelay;
+    private final double rateBound;
 
     private BatchProgress(Builder b) {
         this.worker = Objects.requireNonNull(b.worker, "worker");
@@ -68,6 +71,9 @@ public final class BatchProgress {
         this.lateRecords = Collections.unmodifiableMap(new LinkedHashMap<>(b.lateRecords));
         this.sinkRecords = Collections.unmodifiableMap(new LinkedHashMap<>(b.sinkRecords));
         this.operatorMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(b.operatorMetrics));
+        this.triggerInterval = b.triggerInterval;
+        this.triggerDelay = b.triggerDelay;
+        this.rateBound = b.rateBound;
     }
 
     /** A builder with no worker, duration or commit time yet (all three required), and zero counts. */
@@ -212,6 +218,40 @@ public final class BatchProgress {
     }
 
     /**
+     * The trigger interval this batch was cut with: the trigger's own, or the one the adaptive
+     * interval of {@link FlowControl#withAdaptiveInterval} chose for it. Empty when not reported
+     * (a progress built by hand).
+     */
+    public java.util.Optional<Duration> triggerInterval() {
+        return java.util.Optional.ofNullable(triggerInterval);
+    }
+
+    /**
+     * How far the worker is behind its trigger's schedule after this batch: the time by which its
+     * batches' processing ran past their trigger interval, summed since the worker last had time
+     * to spare (time spent waiting in polls makes up for as much), as with a fixed-rate
+     * trigger whose batches queue up (Spark's scheduling delay). Zero while processing keeps up
+     * with the trigger; it grows batch after batch when each batch holds more than its interval
+     * can process. Unlike {@link #schedulingDelay()} it does not include how long records waited
+     * in Kafka, which no flow control can bound when input outruns processing for good: this is
+     * the delay backpressure ({@link FlowControl#withBackpressure}) holds down. Empty when not
+     * reported (a progress built by hand).
+     */
+    public java.util.Optional<Duration> triggerDelay() {
+        return java.util.Optional.ofNullable(triggerDelay);
+    }
+
+    /**
+     * The input rate, in records per second, that backpressure allowed this worker's source
+     * partitions when the batch ended (see {@link FlowControl#withBackpressure});
+     * {@link Double#NaN} when no bound is in force (backpressure off, or processing keeping up).
+     * Fixed rate limits are not reported here: they are the configured values.
+     */
+    public double rateBound() {
+        return rateBound;
+    }
+
+    /**
      * Per input partition the worker owns (not only those in the batch), its end offset as the
      * input last saw it (for a {@code read_committed} consumer, the last stable offset). Partitions
      * whose end is unknown (no fetch yet) are left out. Unmodifiable, never null, by topic then partition.
@@ -286,7 +326,8 @@ public final class BatchProgress {
                 .partitionWatermarks(partitionWatermarks).watermarkHeldBy(watermarkHeldBy).runId(runId)
                 .taskBatchIds(taskBatchIds).durationMs(durationMs).inputRecordsPerSecond(inputRecordsPerSecond)
                 .schedulingDelay(schedulingDelay).endToEndDelay(endToEndDelay).endOffsets(endOffsets).lags(lags)
-                .stores(stores).lateRecords(lateRecords).sinkRecords(sinkRecords).operatorMetrics(operatorMetrics);
+                .stores(stores).lateRecords(lateRecords).sinkRecords(sinkRecords).operatorMetrics(operatorMetrics)
+                .triggerInterval(triggerInterval).triggerDelay(triggerDelay).rateBound(rateBound);
     }
 
     /**
@@ -316,6 +357,9 @@ public final class BatchProgress {
         w.endObject();
         w.name("schedulingDelayMs").millis(schedulingDelay);
         w.name("endToEndDelayMs").millis(endToEndDelay);
+        w.name("triggerIntervalMs").millis(triggerInterval);
+        w.name("triggerDelayMs").millis(triggerDelay);
+        w.name("rateBound").value(rateBound);
         w.name("taskBatchIds").beginObject();
         taskBatchIds.forEach((k, v) -> w.name(String.valueOf(k)).value(v));
         w.endObject();
@@ -412,14 +456,19 @@ public final class BatchProgress {
                 && stores.equals(p.stores)
                 && lateRecords.equals(p.lateRecords)
                 && sinkRecords.equals(p.sinkRecords)
-                && operatorMetrics.equals(p.operatorMetrics);
+                && operatorMetrics.equals(p.operatorMetrics)
+
+                && Objects.equals(triggerInterval, p.triggerInterval)
+                && Objects.equals(triggerDelay, p.triggerDelay)
+                && Double.compare(rateBound, p.rateBound) == 0;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(worker, batchId, offsets, records, skipped, duration, committedAt, watermarks,
                 partitionWatermarks, watermarkHeldBy, runId, taskBatchIds, durationMs, inputRecordsPerSecond,
-                schedulingDelay, endToEndDelay, endOffsets, lags, stores, lateRecords, sinkRecords, operatorMetrics);
+                schedulingDelay, endToEndDelay, endOffsets, lags, stores, lateRecords, sinkRecords, operatorMetrics,
+                triggerInterval, triggerDelay, rateBound);
     }
 
     /** One line: worker, batch, counts, duration, rate, offsets and watermarks. */
@@ -458,8 +507,29 @@ public final class BatchProgress {
         private Map<String, Long> lateRecords = Map.of();
         private Map<String, Long> sinkRecords = Map.of();
         private Map<String, Double> operatorMetrics = Map.of();
+        private Duration triggerInterval;
+        private Duration triggerDelay;
+        private double rateBound = Double.NaN;
 
         private Builder() {
+        }
+
+        /** See {@link BatchProgress#triggerInterval()}; null for none (the default). */
+        public Builder triggerInterval(Duration interval) {
+            this.triggerInterval = interval;
+            return this;
+        }
+
+        /** See {@link BatchProgress#triggerDelay()}; null for none (the default). */
+        public Builder triggerDelay(Duration delay) {
+            this.triggerDelay = delay;
+            return this;
+        }
+
+        /** See {@link BatchProgress#rateBound()}; default {@link Double#NaN} (no bound). */
+        public Builder rateBound(double recordsPerSecond) {
+            this.rateBound = recordsPerSecond;
+            return this;
         }
 
         /** See {@link BatchProgress#sinkRecords()}. @throws NullPointerException if null */

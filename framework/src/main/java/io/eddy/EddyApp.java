@@ -311,6 +311,7 @@ public final class EddyApp implements AutoCloseable {
         private Duration repartitionPurgeInterval = DEFAULT_REPARTITION_PURGE_INTERVAL;
         private final List<RestoreListener> restoreListeners = new ArrayList<>();
         private boolean requireNamedState;
+        private FlowControl flowControl = FlowControl.none();
 
         private Builder(String applicationId) {
             this.applicationId = applicationId;
@@ -591,6 +592,16 @@ public final class EddyApp implements AutoCloseable {
         }
 
         /**
+         * How fast the instance reads its input: rate limits, backpressure, an adaptive trigger
+         * interval (see {@link FlowControl}); default {@link FlowControl#none()}. Its values are
+         * checked by {@link #build()}, which names the bad one ({@code flowControl.maxRecordsPerSecond}, ...).
+         */
+        public Builder flowControl(FlowControl flowControl) {
+            this.flowControl = flowControl;
+            return this;
+        }
+
+        /**
          * Checks every option and the pipeline and returns the application, not yet started.
          *
          * @throws InvalidConfigException naming the first bad option and its value
@@ -644,6 +655,8 @@ public final class EddyApp implements AutoCloseable {
                 throw new InvalidConfigException("idleTimeout", idleTimeout, "must be positive");
             }
             requirePositive("repartitionPurgeInterval", repartitionPurgeInterval);
+            require("flowControl", flowControl);
+            flowControl.validate("flowControl", trigger);
             Plan plan = PipelineBuilder.define(applicationId, pipeline, requireNamedState);
             io.eddy.internal.runtime.StreamSources.check(plan, guarantee, trigger);
             if (trigger.isAvailableNow() && !plan.repartitionTopics().isEmpty()) {
@@ -655,7 +668,7 @@ public final class EddyApp implements AutoCloseable {
                     List.copyOf(stateListeners), List.copyOf(progressListeners), Map.copyOf(consumerOverrides),
                     Map.copyOf(producerOverrides), clock, console, plan, stateDir, stateMemoryBytes, maxBatchStateBytes,
                     storeCacheBytes, List.copyOf(restoreListeners), idleTimeout, Map.copyOf(clientOverrides),
-                    Map.copyOf(adminOverrides), clientFactory, repartitionPurgeInterval));
+                    Map.copyOf(adminOverrides), clientFactory, repartitionPurgeInterval, flowControl));
         }
 
         private static void require(String option, Object value) {

@@ -32,6 +32,26 @@ package io.eddy.dsl;
  *       {@link #taskStarted(TaskBatch)} (with a higher batch id) is where a writer finishes it.</li>
  * </ul>
  *
+ * <h2>A slow or overloaded target: backpressure</h2>
+ * When the target system cannot take more now, throw {@link SinkBackpressureException} with a
+ * retry-after from {@link #process} or from {@link #close} (with a null error), instead of
+ * blocking the worker thread. The runtime then, at once:
+ * <ol>
+ *   <li>aborts the batch: {@code close(error)} runs with that exception; the Kafka transaction (and
+ *       the output and state changes of every task in the batch) is aborted right away, so no
+ *       transaction stays open while the sink recovers, whatever the retry-after;</li>
+ *   <li>rewinds every input partition the batch read to the batch's first record (nothing is
+ *       lost, nothing is committed twice);</li>
+ *   <li>pauses this task's input partitions for the retry-after; the worker's other tasks go on;</li>
+ *   <li>then processes the same records again: this writer sees the same {@code (task, batchId)}
+ *       in {@link #open}, so idempotent writes stay exactly once.</li>
+ * </ol>
+ * The exception never reaches the error handler and is retried for as long as the writer throws
+ * it; each time counts in {@code AppMetrics.retriedBatches()}. Under
+ * {@code Guarantee.AT_LEAST_ONCE}, Kafka output the aborted batch already sent stays, as for any
+ * aborted batch. The same exception is the contract for batch writers added later: throwing it
+ * from any sink's write or flush has the same effect.
+ *
  * <pre>{@code
  * stream.foreach(() -> new ForeachWriter<String, Long>() {
  *     public void process(SinkRecord<String, Long> r) { db.upsert(r.key(), r.value()); }

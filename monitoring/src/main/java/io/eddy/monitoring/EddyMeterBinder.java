@@ -172,6 +172,12 @@ public final class EddyMeterBinder implements MeterBinder, AutoCloseable {
                 worker, "seconds", p.schedulingDelay().map(EddyMeterBinder::seconds).orElse(Double.NaN));
         set("batch.end.to.end.delay", "from the last batch's oldest record's timestamp to its commit", worker,
                 "seconds", p.endToEndDelay().map(EddyMeterBinder::seconds).orElse(Double.NaN));
+        set("batch.trigger.interval", "the trigger interval of the worker's last batch (adaptive or fixed)", worker,
+                "seconds", p.triggerInterval().map(EddyMeterBinder::seconds).orElse(Double.NaN));
+        set("batch.trigger.delay", "how far the worker is behind its trigger's schedule", worker, "seconds",
+                p.triggerDelay().map(EddyMeterBinder::seconds).orElse(Double.NaN));
+        set("batch.rate.bound", "the input rate backpressure allows the worker (NaN: no bound)", worker, null,
+                p.rateBound());
         for (Map.Entry<String, Long> phase : p.durationMs().entrySet()) {
             for (MeterRegistry r : registries) {
                 Timer.builder(PREFIX + "batch.phase").description("time per batch phase (poll, process, flush, "

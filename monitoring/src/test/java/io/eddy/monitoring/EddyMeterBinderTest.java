@@ -39,6 +39,7 @@ class EddyMeterBinderTest {
                 .durationMs(Map.of("process", 30L, "commit", 15L, "total", 50L))
                 .stores(Map.of("counts", StoreProgress.of("counts", 1_000, 40, 2))).lateRecords(Map.of("windows", 3L))
                 .sinkRecords(Map.of("out", 100L))
+                .triggerInterval(Duration.ofMillis(200)).triggerDelay(Duration.ofMillis(50)).rateBound(900)
                 .build();
     }
 
@@ -59,6 +60,9 @@ class EddyMeterBinderTest {
             assertThat(gauge(registry, "eddy.batch.processing.rate", "worker", "shop-0")).isEqualTo(2_000);
             assertThat(gauge(registry, "eddy.batch.scheduling.delay", "worker", "shop-0")).isEqualTo(0.25);
             assertThat(gauge(registry, "eddy.batch.end.to.end.delay", "worker", "shop-0")).isEqualTo(0.4);
+            assertThat(gauge(registry, "eddy.batch.trigger.interval", "worker", "shop-0")).isEqualTo(0.2);
+            assertThat(gauge(registry, "eddy.batch.trigger.delay", "worker", "shop-0")).isEqualTo(0.05);
+            assertThat(gauge(registry, "eddy.batch.rate.bound", "worker", "shop-0")).isEqualTo(900);
             assertThat(gauge(registry, "eddy.partition.lag", "topic", "orders", "partition", "0", "task", "0"))
                     .isEqualTo(30);
             assertThat(gauge(registry, "eddy.partition.end.offset", "topic", "orders", "partition", "0")).isEqualTo(130);

@@ -45,7 +45,25 @@ public record AppOptions(
         Map<String, Object> clientOverrides,
         Map<String, Object> adminOverrides,
         KafkaClientFactory clientFactory,
-        Duration repartitionPurgeInterval) {
+        Duration repartitionPurgeInterval,
+        io.eddy.FlowControl flowControl) {
+
+    /** The options without flow control ({@link io.eddy.FlowControl#none()}). */
+    public AppOptions(String applicationId, String bootstrapServers, int threads, Guarantee guarantee, Trigger trigger,
+                      int maxRecordsPerBatch, Duration commitTimeout, Duration startTimeout, String instanceId,
+                      ErrorHandler errorHandler, List<StateListener> stateListeners,
+                      List<ProgressListener> progressListeners, Map<String, Object> consumerOverrides,
+                      Map<String, Object> producerOverrides, Clock clock, PrintStream console, Plan plan,
+                      java.nio.file.Path stateDir, long stateMemoryBytes, long maxBatchStateBytes, long storeCacheBytes,
+                      List<io.eddy.RestoreListener> restoreListeners, Duration idleTimeout,
+                      Map<String, Object> clientOverrides, Map<String, Object> adminOverrides,
+                      KafkaClientFactory clientFactory, Duration repartitionPurgeInterval) {
+        this(applicationId, bootstrapServers, threads, guarantee, trigger, maxRecordsPerBatch, commitTimeout,
+                startTimeout, instanceId, errorHandler, stateListeners, progressListeners, consumerOverrides,
+                producerOverrides, clock, console, plan, stateDir, stateMemoryBytes, maxBatchStateBytes, storeCacheBytes,
+                restoreListeners, idleTimeout, clientOverrides, adminOverrides, clientFactory, repartitionPurgeInterval,
+                io.eddy.FlowControl.none());
+    }
 
     @Override
     public String toString() {
@@ -61,6 +79,6 @@ public record AppOptions(
                 + ", storeCacheBytes=" + storeCacheBytes + ", restoreListeners=" + restoreListeners
                 + ", idleTimeout=" + idleTimeout + ", clientOverrides=" + SecretSettings.shown(clientOverrides)
                 + ", adminOverrides=" + SecretSettings.shown(adminOverrides) + ", clientFactory=" + clientFactory
-                + ", repartitionPurgeInterval=" + repartitionPurgeInterval + "]";
+                + ", repartitionPurgeInterval=" + repartitionPurgeInterval + ", flowControl=" + flowControl + "]";
     }
 }

@@ -68,10 +68,19 @@ public final class AppRuntime {
 
     public AppRuntime(AppOptions options) {
         this.options = options;
+        this.instanceLimits = FlowController.InstanceLimits.of(options.flowControl(),
+                options.trigger().interval().toMillis(), options.clock().millis());
     }
 
     AppOptions options() {
         return options;
+    }
+
+    /** The instance's rate limits, shared by its workers. */
+    private final FlowController.InstanceLimits instanceLimits;
+
+    FlowController.InstanceLimits instanceLimits() {
+        return instanceLimits;
     }
 
     /**

@@ -71,6 +71,21 @@ import org.slf4j.LoggerFactory;
  *       written): the exception propagates; the owner aborts the batch and stops.</li>
  * </ul>
  *
+ * <h2>Flow control</h2>
+ * A {@link FlowController} decides, per partition chunk before any record is processed, how many
+ * records its budget admits (rate limits, the backpressure bound); the rest of that partition's
+ * poll is rewound ({@link InputPort#seek}) and the partition paused until the controller's hold
+ * ends (checked at the top of each turn, and the poll waits no longer than that). Rewinding rather
+ * than keeping the records keeps a batch a contiguous offset range and the consumer's position
+ * the next record to process, which commits, timers-only batches and lags rely on. A partition
+ * resumes only when no other pause applies (restore, backoff, availableNow target, event-time
+ * lead), and the other resumes skip held partitions. The interval of each batch is the
+ * controller's (the trigger's, or adaptive); after each commit the controller gets the batch's
+ * figures (records, busy time, end-to-end delay, backlog) and adds the interval, trigger delay and
+ * bound to its progress. A sink's {@link io.eddy.dsl.SinkBackpressureException} aborts the batch at
+ * once, rewinds as for a temporary failure, and holds only the signalling task's partitions for
+ * the retry-after. Without flow control every record is admitted and nothing else changes.
+ *
  * <h2>Assignment</h2>
  * The loop is its input port's {@link AssignmentListener}: new partitions create their tasks
  * (resuming batch ids and watermarks from the checkpoints), and a stateful task's inputs stay
@@ -128,6 +143,7 @@ public final class BatchLoop implements AssignmentListener {
     }
 
     private final Settings settings;
+    private final FlowController flow;
     private final TaskHost host;
     private final Listener listener;
     private final boolean stateful;
@@ -160,6 +176,10 @@ public final class BatchLoop implements AssignmentListener {
     private final Set<TopicPartition> aheadPaused = new HashSet<>();
 
     private boolean rejoinNeeded;
+    /** Batches are cut by {@link #runBatch()} (the test driver): no time passes, so nothing is held. */
+    private boolean cutByCaller;
+    /** Under {@link #runBatch()}: the sink backpressure that aborted the batch in its commit. */
+    private io.eddy.dsl.SinkBackpressureException sinkSignal;
     /** While inputs are paused after a refused commit or a temporary failure: when to resume them. */
     private long pausedUntil;
     private boolean awaitingRejoin;
@@ -167,10 +187,16 @@ public final class BatchLoop implements AssignmentListener {
     private int refusedInARow;
 
     public BatchLoop(Settings settings, boolean stateful, TaskHost host, Listener listener) {
+        this(settings, stateful, host, listener, FlowController.none(settings.intervalMs()));
+    }
+
+    /** A loop whose input is limited by {@code flow} (see {@link FlowController}). */
+    BatchLoop(Settings settings, boolean stateful, TaskHost host, Listener listener, FlowController flow) {
         this.settings = settings;
         this.stateful = stateful;
         this.host = host;
         this.listener = listener;
+        this.flow = flow;
     }
 
     /** Connects the loop to (new) ports; tasks are created as the input assigns partitions. */
@@ -219,9 +245,14 @@ public final class BatchLoop implements AssignmentListener {
      * when due, then run due timers. Returns early when the owner must rejoin.
      */
     public void runOnce() {
-        long timeout = open ? Math.max(0, startedAt + settings.intervalMs() - now()) : settings.intervalMs();
+        releaseHolds();
+        long timeout = open ? Math.max(0, startedAt + interval() - now()) : interval();
         if (pausedUntil > 0) {
             timeout = Math.min(timeout, Math.max(0, pausedUntil - now()));   // a long trigger must not stretch a backoff
+        }
+        long release = flow.nextReleaseAt();
+        if (release != Long.MAX_VALUE) {
+            timeout = Math.min(timeout, Math.max(0, release - now()));   // a held partition resumes on time
         }
         if (host.restoring()) {
             long restoreStart = now();
@@ -237,6 +268,7 @@ public final class BatchLoop implements AssignmentListener {
         if (rejoinNeeded) {
             return;
         }
+        flow.idle(now() - pollStart);   // waiting for input, not processing
         if (now() - pollStart > timeout + POLL_OVERRUN_MS) {
             // the poll ran long (a rebalance inside it, or this process was frozen): what the
             // partitions' lag was meanwhile is unknown, so none counts as caught up until seen again
@@ -252,12 +284,15 @@ public final class BatchLoop implements AssignmentListener {
             } catch (RetriableProcessingException e) {
                 retryLater(polled, e);
                 return;
+            } catch (SinkBackpressureSignal e) {
+                sinkBackpressure(polled, e);
+                return;
             }
             if (rejoinNeeded) {
                 return;
             }
         }
-        if (open && (now() >= startedAt + settings.intervalMs() || allAssignedReachedTarget())) {
+        if (open && (now() >= startedAt + interval() || allAssignedReachedTarget())) {
             commitBatch();
         }
         if (settings.targets() != null && !open && !rejoinNeeded) {
@@ -276,10 +311,12 @@ public final class BatchLoop implements AssignmentListener {
      *
      * @return the number of records processed
      * @throws RuntimeException what processing or committing threw; the batch is then aborted
-     *         and its partitions rewound
+     *         and its partitions rewound. A sink's {@link io.eddy.dsl.SinkBackpressureException}
+     *         is thrown as it is, nothing held: the caller's next batch retries at once
      */
     public long runBatch() {
         PolledRecords polled = null;
+        cutByCaller = true;
         try {
             long processed = 0;
             while (!(polled = input.poll(Duration.ZERO)).isEmpty()) {
@@ -288,6 +325,9 @@ public final class BatchLoop implements AssignmentListener {
             observeLag();
             addDueTimerTasks();
             if (open && !commitBatch()) {
+                if (sinkSignal != null) {
+                    throw sinkSignal;
+                }
                 throw new IllegalStateException(settings.name() + ": batch " + seq + " was not committed");
             }
             return processed;
@@ -296,7 +336,13 @@ public final class BatchLoop implements AssignmentListener {
             if (polled != null) {
                 rewindRestOfPoll(polled, rewound);   // a partition the failure interrupted was not tracked yet
             }
+            if (e instanceof SinkBackpressureSignal signal) {
+                listener.retried();
+                throw (io.eddy.dsl.SinkBackpressureException) signal.getCause();
+            }
             throw e;
+        } finally {
+            sinkSignal = null;
         }
     }
 
@@ -324,10 +370,21 @@ public final class BatchLoop implements AssignmentListener {
                     input.pause(List.of(tp));   // availableNow: the rest is beyond the backlog
                     break;
                 }
+                int end = (int) Math.min(n, i + (settings.maxRecords() - records));
+                int admitted = flow.admit(tp, list, i, end, now);
+                if (admitted < end) {
+                    // over its rate: the rest of this poll is read again when the partition resumes
+                    input.seek(tp, list.get(admitted).offset());
+                    input.pause(List.of(tp));
+                    end = admitted;
+                    n = admitted;
+                    if (admitted == i) {
+                        break;
+                    }
+                }
                 if (!open) {
                     openBatch();
                 }
-                int end = (int) Math.min(n, i + (settings.maxRecords() - records));
                 int j = i;
                 batchTasks.add(task);   // before its first record: a failure must abort the task too
                 long chunkStart = now();
@@ -421,7 +478,7 @@ public final class BatchLoop implements AssignmentListener {
             if (ahead) {
                 aheadPaused.add(tp);
                 pause.add(tp);   // again each poll: a new consumer or a reassignment forgets pauses
-            } else if (!ahead && aheadPaused.remove(tp)) {
+            } else if (!ahead && aheadPaused.remove(tp) && !flow.held(tp)) {
                 resume.add(tp);
             }
         }
@@ -512,6 +569,7 @@ public final class BatchLoop implements AssignmentListener {
         if (!open) {
             return true;
         }
+        flow.batchEnding(startedAt, now());
         Map<TopicPartition, Long> next = new HashMap<>(idleOffsets);
         ranges.forEach((tp, range) -> next.put(tp, range[1] + 1));
         CommitResult result;
@@ -531,6 +589,15 @@ public final class BatchLoop implements AssignmentListener {
         } catch (CommitPort.BatchFailedException e) {
             throw new ProcessingFailedException(settings.name() + ": batch " + seq + " not committed: "
                     + e.getMessage(), e);
+        } catch (SinkBackpressureSignal e) {
+            abortBatch(e);   // rewinds the batch's partitions
+            if (cutByCaller) {
+                sinkSignal = (io.eddy.dsl.SinkBackpressureException) e.getCause();
+                listener.retried();
+            } else {
+                holdForSink(e);
+            }
+            return false;
         }
         switch (result.outcome()) {
             case COMMITTED -> {
@@ -671,6 +738,8 @@ public final class BatchLoop implements AssignmentListener {
             }
         }
         progress.endOffsets(ends).lags(lags);
+        boolean backlog = lags.values().stream().anyMatch(l -> l > 0);
+        flow.committed(progress, committedAt, records, meter.busyMs(), meter.endToEndMs(committedAt), backlog);
         meter.finish(progress, startedAt, committedAt, ends);
         if (stateful) {
             for (Task t : tasks.values()) {
@@ -796,11 +865,70 @@ public final class BatchLoop implements AssignmentListener {
         awaitingRejoin = false;
         List<TopicPartition> resume = new ArrayList<>();
         for (TopicPartition tp : input.assignment()) {
-            if (!host.restoring(tp.partition()) && !reachedTarget.contains(tp)) {
+            if (!host.restoring(tp.partition()) && !reachedTarget.contains(tp) && !flow.held(tp)) {
                 resume.add(tp);
             }
         }
         input.resume(resume);
+    }
+
+    // ---- flow control
+
+    /** The interval of the open or next batch: the trigger's, or the adaptive one. */
+    private long interval() {
+        return flow.intervalMs();
+    }
+
+    /** Resumes the partitions whose hold ended, unless they stay paused for another reason. */
+    private void releaseHolds() {
+        List<TopicPartition> due = flow.releaseDue(now());
+        if (due.isEmpty() || pausedUntil > 0) {
+            return;   // during a backoff, its end resumes every partition not held
+        }
+        Set<TopicPartition> assigned = input.assignment();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition tp : due) {
+            if (assigned.contains(tp) && !host.restoring(tp.partition()) && !reachedTarget.contains(tp)
+                    && !aheadPaused.contains(tp)) {
+                resume.add(tp);
+            }
+        }
+        if (!resume.isEmpty()) {
+            input.resume(resume);
+        }
+    }
+
+    /**
+     * A sink signalled backpressure while processing a poll: abort the batch, rewind every
+     * partition of the poll to its first record not committed, and hold the sink's task's inputs.
+     */
+    private void sinkBackpressure(PolledRecords polled, SinkBackpressureSignal e) {
+        Map<TopicPartition, Long> rewind = new HashMap<>();
+        for (TopicPartition tp : polled.partitions()) {
+            long[] range = ranges.get(tp);
+            rewind.put(tp, range != null ? range[0] : pollProgress.getOrDefault(tp, polled.records(tp).get(0).offset()));
+        }
+        abortBatch(e);
+        if (rejoinNeeded) {
+            return;
+        }
+        Set<TopicPartition> assigned = input.assignment();
+        rewind.forEach((tp, offset) -> {
+            if (assigned.contains(tp)) {
+                input.seek(tp, offset);
+            }
+        });
+        holdForSink(e);
+    }
+
+    /** Holds the inputs of the task whose sink signalled backpressure, and counts the retry. */
+    private void holdForSink(SinkBackpressureSignal e) {
+        listener.retried();
+        log.info("{}: batch {} aborted, to be retried in {} ms: {}", settings.name(), seq, e.retryAfterMs,
+                e.getMessage());
+        List<TopicPartition> inputs = input.assignment().stream().filter(tp -> tp.partition() == e.task).toList();
+        flow.hold(inputs, now() + e.retryAfterMs);
+        input.pause(inputs);
     }
 
     // ---- availableNow
@@ -866,6 +994,10 @@ public final class BatchLoop implements AssignmentListener {
         if (awaitingRejoin) {
             resumeAfterBackoff();   // the member rejoined: the refused batch can run again
         }
+        List<TopicPartition> held = added.keySet().stream().filter(flow::held).toList();
+        if (!held.isEmpty()) {
+            input.pause(held);   // new clients forget pauses
+        }
         observeLag(false);   // what the input knows of the new partitions' lag from the start
     }
 
@@ -894,6 +1026,7 @@ public final class BatchLoop implements AssignmentListener {
     }
 
     private void removeTasks(Collection<TopicPartition> partitions) {
+        flow.forget(partitions);
         Set<Integer> affected = new HashSet<>();
         partitions.forEach(tp -> affected.add(tp.partition()));
         partitions.forEach(reachedTarget::remove);
@@ -920,7 +1053,7 @@ public final class BatchLoop implements AssignmentListener {
         }
         aheadPaused.removeIf(tp -> tp.partition() == task);
         input.resume(input.assignment().stream()
-                .filter(tp -> tp.partition() == task && !reachedTarget.contains(tp)).toList());
+                .filter(tp -> tp.partition() == task && !reachedTarget.contains(tp) && !flow.held(tp)).toList());
     }
 
     private long now() {

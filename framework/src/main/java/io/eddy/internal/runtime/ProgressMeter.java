@@ -68,6 +68,16 @@ final class ProgressMeter {
         }
     }
 
+    /** The time the open batch spent so far on anything but polling: process, flush, commit, state write. */
+    long busyMs() {
+        return processMs + flushMs + commitMs + stateWriteMs;
+    }
+
+    /** The open batch's end-to-end delay if it commits at {@code committedAt}; -1 if unknown. */
+    long endToEndMs(long committedAt) {
+        return oldestTimestamp == Long.MAX_VALUE ? -1 : Math.max(0, committedAt - oldestTimestamp);
+    }
+
     /** The batch was aborted: what it measured is dropped (its records are processed again). */
     void aborted() {
         processMs = 0;

@@ -172,6 +172,10 @@ public final class Task {
 
     private void onError(ErrorContext.Kind kind, String operator, Throwable error,
                          ConsumerRecord<byte[], byte[]> record) {
+        io.eddy.dsl.SinkBackpressureException slow = causeOfType(error, io.eddy.dsl.SinkBackpressureException.class);
+        if (slow != null) {
+            throw new SinkBackpressureSignal(id(), operator, slow);   // not an error: the loop retries later
+        }
         ErrorContext ctx = ErrorContext.builder().kind(kind).operator(operator).topic(record.topic())
                 .partition(record.partition()).offset(record.offset()).error(error).build();
         if (isRetriable(error)) {
@@ -263,21 +267,29 @@ public final class Task {
             try {
                 n.flush();
             } catch (OperatorException e) {
-                throw new ProcessingFailedException("operator '" + e.operator + "' of task " + id()
-                        + " failed to complete batch " + context.batchId + ": " + e.getCause(), e.getCause());
+                throw completionFailed(e);
             }
         }
         for (Node n : List.copyOf(nodes)) {
             try {
                 n.prepareCommit();
             } catch (OperatorException e) {
-                throw new ProcessingFailedException("operator '" + e.operator + "' of task " + id()
-                        + " failed to complete batch " + context.batchId + ": " + e.getCause(), e.getCause());
+                throw completionFailed(e);
             }
         }
         if (context.state != null) {
             context.state.writeChangelog(changelog);
         }
+    }
+
+    /** What to throw when an operator fails to complete the batch: a sink's backpressure is no failure. */
+    private RuntimeException completionFailed(OperatorException e) {
+        io.eddy.dsl.SinkBackpressureException slow = causeOfType(e.getCause(), io.eddy.dsl.SinkBackpressureException.class);
+        if (slow != null) {
+            return new SinkBackpressureSignal(id(), e.operator, slow);
+        }
+        return new ProcessingFailedException("operator '" + e.operator + "' of task " + id()
+                + " failed to complete batch " + context.batchId + ": " + e.getCause(), e.getCause());
     }
 
     // ---- event time

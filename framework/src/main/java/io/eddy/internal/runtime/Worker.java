@@ -73,7 +73,9 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
                 options.maxRecordsPerBatch(), options.maxBatchStateBytes(), targets,
                 groupInstanceId == null ? null : options.instanceId(), options.clock()::millis);
         this.host = new KafkaTaskHost(name, app);
-        this.loop = new BatchLoop(settings, plan.stateful(), host, this);
+        FlowController flow = new FlowController(options.flowControl(), settings.intervalMs(),
+                plan.repartitionTopics(), app.instanceLimits());
+        this.loop = new BatchLoop(settings, plan.stateful(), host, this, flow);
         this.purger = new RepartitionPurger(name, plan.repartitionTopics(), options.repartitionPurgeInterval(),
                 options.clock()::millis, AdminRecordDeleter.forWorker(options, name));
     }

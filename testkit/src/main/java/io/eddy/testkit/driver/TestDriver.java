@@ -305,6 +305,9 @@ public final class TestDriver implements AutoCloseable {
      * @return the number of records processed
      * @throws ProcessingFailedException if a record failed under the fail policy; the batch's
      *         output is discarded and its records stay unprocessed
+     * @throws io.eddy.dsl.SinkBackpressureException if a sink signalled backpressure: the batch is
+     *         aborted and its records stay unprocessed, nothing is held (no time passes here), and
+     *         the next call retries it
      */
     public long runBatch() {
         applyGlobalTables();
