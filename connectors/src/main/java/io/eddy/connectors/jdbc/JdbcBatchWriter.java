@@ -1,6 +1,7 @@
 package io.eddy.connectors.jdbc;
 
 import io.eddy.dsl.BatchWriter;
+import io.eddy.dsl.SinkBackpressureException;
 import io.eddy.dsl.SinkBatch;
 import io.eddy.dsl.SinkRecord;
 import java.sql.Connection;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *   <li>collapse to the last record per key, then delete (null value) or upsert each key;</li>
  *   <li>update the mark (batch id, input positions, replay counters) and commit.</li>
  * </ol>
- * Any failure rolls back and closes the connection; the next batch opens a new one.
+ * Any failure rolls back and closes the connection; the next batch opens a new one. A failure
+ * that says the database is unavailable ({@link #unavailable}) becomes a
+ * {@link SinkBackpressureException} until the outage has lasted the sink's {@code giveUpAfter}.
  * Not thread-safe: the runtime calls a writer from its task's worker thread only.
  */
 final class JdbcBatchWriter<K, V> implements BatchWriter<K, V> {
@@ -43,6 +46,8 @@ final class JdbcBatchWriter<K, V> implements BatchWriter<K, V> {
     private PreparedStatement updateMark;
     /** Application ids whose mark row for this task is known to exist. */
     private final java.util.Set<String> markRows = new java.util.HashSet<>();
+    /** When the current outage began ({@link System#nanoTime()}), or null while the database answers. */
+    private Long unavailableSince;
 
     JdbcBatchWriter(JdbcSink<K, V> sink) {
         this.sink = sink;
@@ -55,15 +60,56 @@ final class JdbcBatchWriter<K, V> implements BatchWriter<K, V> {
             sink.ensureMarksTable(c);
             ensureMarkRow(c, batch);
             writeInTransaction(c, batch);
+            unavailableSince = null;
         } catch (SQLException | RuntimeException e) {
             discardConnection();
             String where = "JDBC sink to " + sink.describeTarget() + " could not write batch " + batch.batchId()
                     + " of task " + batch.task() + " (application " + batch.applicationId() + "): ";
+            if (e instanceof SQLException se && unavailable(se)) {
+                long now = System.nanoTime();
+                if (unavailableSince == null) {
+                    unavailableSince = now;
+                }
+                long outageMs = (now - unavailableSince) / 1_000_000;
+                if (outageMs < sink.giveUpAfter().toMillis()) {
+                    log.warn("{}the database is unavailable ({}, SQLState {}); retrying in {} ms (unavailable for {} ms, "
+                            + "giving up after {} ms)", where, se.getMessage(), se.getSQLState(),
+                            sink.retryAfter().toMillis(), outageMs, sink.giveUpAfter().toMillis());
+                    throw new SinkBackpressureException(sink.retryAfter(), where + "the database is unavailable: "
+                            + se.getMessage());
+                }
+                where += "the database has been unavailable for " + outageMs + " ms (giveUpAfter "
+                        + sink.giveUpAfter().toMillis() + " ms): ";
+            }
             if (e instanceof SQLException se) {
                 throw new SQLException(where + se.getMessage(), se.getSQLState(), se.getErrorCode(), se);
             }
             throw new IllegalStateException(where + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether a failure says the database is unavailable rather than the batch wrong: a connection
+     * exception (SQLState class 08), insufficient resources (53, e.g. too many connections), an
+     * operator intervention such as a shutdown (57P01–57P03), or a driver's transient or
+     * recoverable exception, anywhere in the cause chain.
+     */
+    static boolean unavailable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                String state = s.getSQLState();
+                if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P0")) {
+                    return true;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private Connection connection() throws SQLException {

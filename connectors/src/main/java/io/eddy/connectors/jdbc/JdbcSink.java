@@ -63,7 +63,19 @@ import javax.sql.DataSource;
  * <h2>Errors and connections</h2>
  * Each task's writer holds one connection (from the {@link DataSource}, or from
  * {@link DriverManager}) and runs its transactions on it; after any error the transaction is rolled
- * back, the connection closed, and the batch fails (the application stops; a restart replays it).
+ * back and the connection closed. Then:
+ * <ul>
+ *   <li><b>the database is unavailable</b> (it cannot be reached, the connection broke, or the
+ *       driver calls the failure transient: SQLState class {@code 08}, {@code 53} or {@code 57P0x},
+ *       a {@link java.sql.SQLTransientException} or a {@link java.sql.SQLRecoverableException}): the
+ *       writer signals backpressure ({@link io.eddy.dsl.SinkBackpressureException}), so the batch is
+ *       aborted without holding its Kafka transaction open, the task's input pauses for
+ *       {@link Builder#retryWhenUnavailable retryAfter} (default 1 s), and the same batch runs again;
+ *       each attempt is logged at WARN. Once the database has been unavailable for
+ *       {@code giveUpAfter} (default 5 minutes) without a successful batch, the batch fails instead;</li>
+ *   <li><b>anything else</b> (a constraint violated, a missing table or column, a wrong password):
+ *       the batch fails (the application stops; a restart replays it).</li>
+ * </ul>
  * The JDBC driver is not a dependency of this module: add your database's driver. The password is
  * never logged and never appears in {@link #toString()}.
  *
@@ -89,6 +101,8 @@ public final class JdbcSink<K, V> implements Supplier<BatchWriter<K, V>> {
     private final Function<? super SinkRecord<K, V>, ? extends Map<String, ?>> columns;
     private final JdbcDialect dialect;
     private final String marksTable;
+    private final java.time.Duration retryAfter;
+    private final java.time.Duration giveUpAfter;
     private volatile boolean marksTableReady;
 
     private JdbcSink(Builder<K, V> b) {
@@ -102,6 +116,18 @@ public final class JdbcSink<K, V> implements Supplier<BatchWriter<K, V>> {
         this.columns = b.recordColumns != null ? b.recordColumns : r -> b.valueColumns.apply(r.value());
         this.dialect = b.dialect == null ? JdbcDialect.postgresql() : b.dialect;
         this.marksTable = b.marksTable == null ? DEFAULT_MARKS_TABLE : b.marksTable;
+        this.retryAfter = b.retryAfter;
+        this.giveUpAfter = b.giveUpAfter;
+    }
+
+    /** How long a task's input pauses before a batch that found the database unavailable runs again. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** How long the database may stay unavailable before a batch fails instead of being retried. */
+    public java.time.Duration giveUpAfter() {
+        return giveUpAfter;
     }
 
     /** A builder; {@code table}, {@code keyColumn}, one column mapper and a connection source are required. */
@@ -224,6 +250,8 @@ public final class JdbcSink<K, V> implements Supplier<BatchWriter<K, V>> {
         private Function<? super SinkRecord<K, V>, ? extends Map<String, ?>> recordColumns;
         private JdbcDialect dialect;
         private String marksTable;
+        private java.time.Duration retryAfter = java.time.Duration.ofSeconds(1);
+        private java.time.Duration giveUpAfter = java.time.Duration.ofMinutes(5);
         private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder() {
@@ -323,6 +351,19 @@ public final class JdbcSink<K, V> implements Supplier<BatchWriter<K, V>> {
         }
 
         /**
+         * What a batch does when the database is unavailable (see the class comment): the task's
+         * input pauses for {@code retryAfter} and the batch runs again, until the database has been
+         * unavailable for {@code giveUpAfter}; then the batch fails. {@code giveUpAfter} zero fails
+         * at the first unavailable attempt. Defaults: 1 s and 5 minutes.
+         */
+        public Builder<K, V> retryWhenUnavailable(java.time.Duration retryAfter, java.time.Duration giveUpAfter) {
+            once("retryWhenUnavailable");
+            this.retryAfter = retryAfter;
+            this.giveUpAfter = giveUpAfter;
+            return this;
+        }
+
+        /**
          * The sink.
          *
          * @throws InvalidConfigException naming the first missing or invalid option
@@ -374,6 +415,13 @@ public final class JdbcSink<K, V> implements Supplier<BatchWriter<K, V>> {
             }
             if (marksTable != null && marksTable.equalsIgnoreCase(table)) {
                 throw new InvalidConfigException("marksTable", marksTable, "must differ from the target table");
+            }
+            if (retryAfter == null || retryAfter.isNegative() || retryAfter.isZero()) {
+                throw new InvalidConfigException("retryWhenUnavailable.retryAfter", retryAfter, "must be positive");
+            }
+            if (giveUpAfter == null || giveUpAfter.isNegative()) {
+                throw new InvalidConfigException("retryWhenUnavailable.giveUpAfter", giveUpAfter,
+                        "must be zero (never retry) or positive");
             }
             return new JdbcSink<>(this);
         }

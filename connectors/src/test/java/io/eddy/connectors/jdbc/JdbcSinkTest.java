@@ -185,8 +185,66 @@ class JdbcSinkTest {
         }
     }
 
+    @Test
+    void whileTheDatabaseCannotBeReachedTheBatchWaitsAndRunsAgainThenWritesOnce() throws SQLException {
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(2);
+        javax.sql.DataSource flaky = new TestDataSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                if (refusals.getAndDecrement() > 0) {
+                    throw new SQLException("Connection to db:5432 refused", "08001");
+                }
+                return super.getConnection();
+            }
+        };
+        try (TestDriver d = TestDriver.builder().applicationId("outage")
+                .pipeline(p -> p.kafka("in", STRINGS).foreachBatch(JdbcSink.<String, String>builder().dataSource(flaky)
+                        .table("users").keyColumn("id").valueColumns(name -> Map.of("name", name))
+                        .retryWhenUnavailable(java.time.Duration.ofMillis(50), java.time.Duration.ofMinutes(5)).build()))
+                .partitions("in", 1).build()) {
+            TestInputTopic<String, String> in = d.input("in", Serdes.string(), Serdes.string());
+            in.pipe("u1", "ada");
+            in.pipe("u2", "bob");
+            assertThatThrownBy(d::runBatch).isInstanceOf(io.eddy.dsl.SinkBackpressureException.class)
+                    .hasMessageContaining("the database is unavailable").hasMessageContaining("refused");
+            assertThatThrownBy(d::runBatch).isInstanceOf(io.eddy.dsl.SinkBackpressureException.class);
+            assertThat(users()).isEmpty();
+            assertThat(d.runBatch()).isEqualTo(2);
+            assertThat(users()).isEqualTo(Map.of("u1", "ada/null", "u2", "bob/null"));
+            assertThat(mark("outage", 0)).isEqualTo("0 in/0=1 replays=0 skipped=0");
+        }
+    }
+
+    @Test
+    void aServerThatIsNotThereIsRetriedUntilGiveUpAfterThenTheBatchFails() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        String nowhere = "jdbc:postgresql://127.0.0.1:" + closedPort + "/eddy";
+        try (TestDriver d = TestDriver.builder().applicationId("nowhere")
+                .pipeline(p -> p.kafka("in", STRINGS).foreachBatch(JdbcSink.<String, String>builder().url(nowhere)
+                        .user(db.user()).password(db.password()).table("users").keyColumn("id")
+                        .valueColumns(name -> Map.of("name", name)).build()))
+                .build()) {
+            d.input("in", Serdes.string(), Serdes.string()).pipe("u1", "ada");
+            assertThatThrownBy(d::runBatch).isInstanceOf(io.eddy.dsl.SinkBackpressureException.class)
+                    .hasMessageContaining("127.0.0.1:" + closedPort).hasMessageNotContaining(db.password());
+        }
+        try (TestDriver d = TestDriver.builder().applicationId("nowhere-no-retry")
+                .pipeline(p -> p.kafka("in", STRINGS).foreachBatch(JdbcSink.<String, String>builder().url(nowhere)
+                        .user(db.user()).password(db.password()).table("users").keyColumn("id")
+                        .valueColumns(name -> Map.of("name", name))
+                        .retryWhenUnavailable(java.time.Duration.ofSeconds(1), java.time.Duration.ZERO).build()))
+                .build()) {
+            d.input("in", Serdes.string(), Serdes.string()).pipe("u1", "ada");
+            assertThatThrownBy(d::runBatch).isInstanceOf(ProcessingFailedException.class)
+                    .hasMessageContaining("has been unavailable").hasMessageNotContaining(db.password());
+        }
+    }
+
     /** A data source that connects to the test server (what a pool would do). */
-    private static final class TestDataSource implements javax.sql.DataSource {
+    private static class TestDataSource implements javax.sql.DataSource {
         @Override
         public Connection getConnection() throws SQLException {
             return db.connect();
@@ -315,6 +373,12 @@ class JdbcSinkTest {
                 .isInstanceOf(InvalidConfigException.class).hasMessageContaining("not both");
         assertThatThrownBy(() -> sink().table("again"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("'table' is already set");
+        assertThatThrownBy(() -> sink().valueColumns(v -> Map.of("a", v))
+                .retryWhenUnavailable(java.time.Duration.ZERO, java.time.Duration.ofMinutes(1)).build())
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("retryWhenUnavailable.retryAfter");
+        assertThatThrownBy(() -> sink().valueColumns(v -> Map.of("a", v))
+                .retryWhenUnavailable(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(-1)).build())
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("retryWhenUnavailable.giveUpAfter");
     }
 
     @Test
