@@ -36,6 +36,20 @@ public interface CommitPort {
     CommitResult commit(Map<TopicPartition, CheckpointedOffset> offsets);
 
     /**
+     * At-least-once without waiting for the offsets: like {@link #commit}, the output and changelog
+     * records sent so far are acknowledged first, but the offsets' commit is only started. A failed
+     * offset commit is not reported: a later commit (or the next owner reprocessing from older
+     * offsets) covers it, which is why only an at-least-once caller may use this. By default the
+     * same as {@link #commit}.
+     *
+     * @return how the output went: {@link CommitResult.Outcome#COMMITTED} once it is acknowledged
+     * @throws BatchFailedException if the output could not be written (the application must stop)
+     */
+    default CommitResult commitAsync(Map<TopicPartition, CheckpointedOffset> offsets) {
+        return commit(offsets);
+    }
+
+    /**
      * Discards the open batch's output.
      *
      * @return false if the port is unusable afterwards (its clients must be replaced)
