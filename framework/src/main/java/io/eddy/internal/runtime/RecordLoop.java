@@ -186,7 +186,35 @@ public final class RecordLoop implements WorkerLoop {
         }
     }
 
-    private void process(PolledRecords polled) {
+    @Override
+    public long runBatch() {
+        PolledRecords polled = null;
+        try {
+            long processed = 0;
+            while (!(polled = input.poll(Duration.ZERO)).isEmpty()) {
+                processed += process(polled);
+            }
+            if (batchOpen() && !commit(false)) {
+                throw new IllegalStateException(settings.name() + ": commit " + seq + " did not succeed");
+            }
+            return processed;
+        } catch (RuntimeException e) {
+            Set<TopicPartition> rewound = abortBatch(e);
+            if (polled != null && !rejoinNeeded) {
+                Set<TopicPartition> assigned = input.assignment();
+                for (TopicPartition tp : polled.partitions()) {
+                    if (!rewound.contains(tp) && assigned.contains(tp)) {
+                        input.seek(tp, polled.records(tp).get(0).offset());   // not reached before the failure
+                    }
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Processes a poll's records one at a time; returns how many. */
+    private long process(PolledRecords polled) {
+        long processed = 0;
         for (TopicPartition tp : polled.partitions()) {
             Task task = tasks.get(tp.partition());
             if (task == null) {
@@ -206,8 +234,10 @@ public final class RecordLoop implements WorkerLoop {
                     range[1] = record.offset();
                 }
                 records++;
+                processed++;
             }
         }
+        return processed;
     }
 
     private long stateBytes() {

@@ -8,17 +8,27 @@ import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What a {@link Worker} drives: the micro-batch {@link BatchLoop}, or the record-at-a-time
- * {@link RecordLoop} of the low-latency trigger. One thread owns a loop; it is its input port's
- * {@link AssignmentListener}.
+ * What a {@link Worker} (or the test driver) drives: the micro-batch {@link BatchLoop}, or the
+ * record-at-a-time {@link RecordLoop} of the low-latency trigger. One thread owns a loop; it is
+ * its input port's {@link AssignmentListener}.
  */
-interface WorkerLoop extends AssignmentListener {
+public interface WorkerLoop extends AssignmentListener {
 
     /** Connects the loop to (new) ports; tasks are created as the input assigns partitions. */
     void attach(InputPort input, CommitPort commit);
 
     /** One turn: poll, process, commit when due. Returns early when the owner must rejoin. */
     void runOnce();
+
+    /**
+     * The test driver's turn: processes every record the input has and commits, cut by the caller
+     * instead of a trigger.
+     *
+     * @return the number of records processed
+     * @throws RuntimeException what processing or committing threw; what was processed since the
+     *         last commit is then rolled back and its partitions rewound
+     */
+    long runBatch();
 
     /** Whether the owner must replace its clients and rejoin (after {@link #dropTasks()}). */
     boolean rejoinNeeded();
