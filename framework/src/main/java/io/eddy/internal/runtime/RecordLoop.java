@@ -98,6 +98,14 @@ public final class RecordLoop implements WorkerLoop {
     private long lastCommitAt;
     private long seq;
 
+    /**
+     * Stateless tasks' offsets from the last commit interval, whose output was sent but not known
+     * to be acknowledged yet: committed (asynchronously) once {@link CommitPort#outputAcknowledged}
+     * says so for {@link #awaitingMark}, so the loop never waits for a flush. Null if none.
+     */
+    private Map<TopicPartition, CheckpointedOffset> awaitingAck;
+    private long awaitingMark;
+
     private boolean rejoinNeeded;
     private long pausedUntil;
     private long backoffMs = BatchLoop.BACKOFF_MIN_MS;
@@ -130,6 +138,10 @@ public final class RecordLoop implements WorkerLoop {
 
     @Override
     public boolean batchOpen() {
+        return processedSinceCommit() || awaitingAck != null;
+    }
+
+    private boolean processedSinceCommit() {
         return !ranges.isEmpty() || !touched.isEmpty();
     }
 
@@ -175,14 +187,29 @@ public final class RecordLoop implements WorkerLoop {
                 return;
             }
         }
+        if (commit.outputAcknowledged(awaitingMark) && awaitingAck != null) {
+            commitAcknowledged();   // also releases the acknowledged sends the port tracks
+        }
+        if (rejoinNeeded) {
+            return;
+        }
         if (now() >= lastCommitAt + settings.commitIntervalMs()) {
-            if (batchOpen()) {
+            if (processedSinceCommit()) {
                 commit(true);
             } else {
                 lastCommitAt = now();
             }
         } else if (stateful && stateBytes() >= settings.maxStateBytes()) {
             commit(true);
+        }
+    }
+
+    /** The output before {@link #awaitingAck} is acknowledged: start committing those offsets. */
+    private void commitAcknowledged() {
+        CommitResult result = commit.commitOffsetsAsync(awaitingAck);
+        awaitingAck = null;
+        if (result.outcome() == CommitResult.Outcome.FENCED || result.outcome() == CommitResult.Outcome.CLIENTS_UNUSABLE) {
+            failed(result);
         }
     }
 
@@ -266,13 +293,27 @@ public final class RecordLoop implements WorkerLoop {
             return true;
         }
         Map<TopicPartition, CheckpointedOffset> offsets = new HashMap<>();
+        if (awaitingAck != null) {
+            offsets.putAll(awaitingAck);   // earlier offsets of partitions not read since are committed too
+        }
         CommitResult result;
         try {
+            boolean stateless = true;
             for (Task t : touched) {
                 t.prepareCommit(changelog);
+                stateless &= t.state() == null;
             }
             ranges.forEach((tp, r) -> offsets.put(tp, new CheckpointedOffset(r[1] + 1,
                     new TaskCheckpoint(tasks.get(tp.partition()).batchId(), TaskCheckpoint.NO_WATERMARK))));
+            if (async && stateless) {
+                // no store waits for these records' acknowledgement: commit their offsets once it comes,
+                // without stopping to flush (see awaitingAck)
+                awaitingAck = offsets;
+                awaitingMark = commit.outputMark();
+                finishCommit();
+                return true;
+            }
+            awaitingAck = null;
             result = async ? commit.commitAsync(offsets) : commit.commit(offsets);
         } catch (CommitPort.BatchFailedException e) {
             throw new ProcessingFailedException(settings.name() + ": output since offset commit " + seq
@@ -296,20 +337,26 @@ public final class RecordLoop implements WorkerLoop {
                 return false;
             }
             case FENCED, CLIENTS_UNUSABLE -> {
-                if (result.outcome() == CommitResult.Outcome.FENCED && settings.staticInstanceId() != null) {
-                    abortBatch(result.cause());
-                    throw new ProcessingFailedException(settings.name() + ": fenced by another instance using "
-                            + "instanceId '" + settings.staticInstanceId() + "'; this instance stops so the other "
-                            + "keeps its tasks", result.cause());
-                }
-                log.warn("{}: cannot commit ({}); rolling back and rejoining the group", settings.name(),
-                        result.cause().toString());
-                abortBatch(result.cause());
-                rejoinNeeded = true;
+                failed(result);
                 return false;
             }
             default -> throw new IllegalStateException("unknown commit outcome " + result.outcome());
         }
+    }
+
+    /** A commit found the member fenced or its clients unusable: roll back and rejoin, or stop. */
+    private void failed(CommitResult result) {
+        if (result.outcome() == CommitResult.Outcome.FENCED && settings.staticInstanceId() != null) {
+            rejoinNeeded = true;
+            abortBatch(result.cause());
+            throw new ProcessingFailedException(settings.name() + ": fenced by another instance using "
+                    + "instanceId '" + settings.staticInstanceId() + "'; this instance stops so the other "
+                    + "keeps its tasks", result.cause());
+        }
+        log.warn("{}: cannot commit ({}); rolling back and rejoining the group", settings.name(),
+                result.cause().toString());
+        rejoinNeeded = true;
+        abortBatch(result.cause());
     }
 
     private void finishCommit() {
@@ -350,7 +397,10 @@ public final class RecordLoop implements WorkerLoop {
      */
     @Override
     public Set<TopicPartition> abortBatch(Throwable cause) {
-        if (!batchOpen()) {
+        if (rejoinNeeded) {
+            awaitingAck = null;   // the next owner reprocesses from the committed offsets
+        }
+        if (!processedSinceCommit()) {
             return Set.of();
         }
         for (Task t : touched) {
@@ -358,6 +408,7 @@ public final class RecordLoop implements WorkerLoop {
         }
         if (!commit.abort()) {
             rejoinNeeded = true;
+            awaitingAck = null;
         }
         Set<TopicPartition> rewound = new HashSet<>(ranges.keySet());
         if (!rejoinNeeded) {
@@ -460,6 +511,12 @@ public final class RecordLoop implements WorkerLoop {
 
     private void removeTasks(Collection<TopicPartition> partitions) {
         partitions.forEach(ranges::remove);
+        if (awaitingAck != null) {
+            partitions.forEach(awaitingAck::remove);
+            if (awaitingAck.isEmpty()) {
+                awaitingAck = null;
+            }
+        }
         Set<Integer> affected = new HashSet<>();
         partitions.forEach(tp -> affected.add(tp.partition()));
         Set<TopicPartition> still = input.assignment();

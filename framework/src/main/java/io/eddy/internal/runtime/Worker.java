@@ -192,7 +192,8 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
         KafkaInput in = new KafkaInput(
                 KafkaClients.workerConsumer(options, ClientConfigs.consumer(options, name, groupInstanceId, this)),
                 this, this::startOf);
-        loop.attach(in, new KafkaCommitPort(producer, in.consumer(), exactlyOnce, options.commitTimeout()));
+        loop.attach(in, new KafkaCommitPort(producer, in.consumer(), exactlyOnce, options.commitTimeout(),
+                options.trigger().isLowLatency()));
         input = in;
         if (plan.patterns().isEmpty()) {
             in.subscribe(plan.fixedTopics());

@@ -50,6 +50,34 @@ public interface CommitPort {
     }
 
     /**
+     * A mark of the output sent so far through {@link #sink()} and {@link #sendChangelog}, for
+     * {@link #outputAcknowledged(long)}. By default 0 (output is acknowledged at once).
+     */
+    default long outputMark() {
+        return 0;
+    }
+
+    /**
+     * Whether every record sent before {@code mark} is acknowledged; never waits. By default true.
+     *
+     * @throws BatchFailedException if a record could not be written (the application must stop)
+     */
+    default boolean outputAcknowledged(long mark) {
+        return true;
+    }
+
+    /**
+     * At-least-once: starts committing {@code offsets} without flushing; the caller has seen
+     * {@link #outputAcknowledged} for the output that precedes them. A failed commit is not
+     * reported (a later commit carries later offsets). By default {@link #commit}.
+     *
+     * @return how it went
+     */
+    default CommitResult commitOffsetsAsync(Map<TopicPartition, CheckpointedOffset> offsets) {
+        return commit(offsets);
+    }
+
+    /**
      * Discards the open batch's output.
      *
      * @return false if the port is unusable afterwards (its clients must be replaced)

@@ -56,9 +56,18 @@ public final class KafkaCommitPort implements CommitPort {
      */
     public KafkaCommitPort(Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> consumer, boolean exactlyOnce,
                            Duration commitTimeout) {
+        this(producer, consumer, exactlyOnce, commitTimeout, false);
+    }
+
+    /**
+     * @param trackAcknowledgements whether {@link #outputMark()} and {@link #outputAcknowledged}
+     *        track each send (the low-latency loop commits offsets without flushing)
+     */
+    public KafkaCommitPort(Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> consumer, boolean exactlyOnce,
+                           Duration commitTimeout, boolean trackAcknowledgements) {
         this.producer = producer;
         this.consumer = consumer;
-        this.sink = new ProducerSink(producer);
+        this.sink = new ProducerSink(producer, trackAcknowledgements);
         this.exactlyOnce = exactlyOnce;
         this.commitTimeout = commitTimeout;
     }
@@ -105,6 +114,41 @@ public final class KafkaCommitPort implements CommitPort {
     @Override
     public CommitResult commitAsync(Map<TopicPartition, CheckpointedOffset> offsets) {
         return commit(offsets, !exactlyOnce);
+    }
+
+    @Override
+    public long outputMark() {
+        return sink.mark();
+    }
+
+    @Override
+    public boolean outputAcknowledged(long mark) {
+        try {
+            return sink.acknowledged(mark);
+        } catch (ProducerSink.SendFailedException e) {
+            throw new BatchFailedException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CommitResult commitOffsetsAsync(Map<TopicPartition, CheckpointedOffset> offsets) {
+        if (exactlyOnce) {
+            return commit(offsets);
+        }
+        Map<TopicPartition, OffsetAndMetadata> kafkaOffsets = new HashMap<>();
+        offsets.forEach((tp, o) -> kafkaOffsets.put(tp, new OffsetAndMetadata(o.offset(), o.checkpoint().encode())));
+        try {
+            consumer.commitAsync(kafkaOffsets, (committed, error) -> {
+                if (error != null) {
+                    failedAsyncCommits.incrementAndGet();
+                }
+            });
+            return CommitResult.COMMITTED;
+        } catch (FencedInstanceIdException e) {
+            return new CommitResult(CommitResult.Outcome.FENCED, e);
+        } catch (KafkaException e) {
+            return new CommitResult(CommitResult.Outcome.CLIENTS_UNUSABLE, e);
+        }
     }
 
     /** Asynchronous offset commits that failed so far (any thread). */
