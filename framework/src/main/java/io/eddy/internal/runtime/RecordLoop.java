@@ -308,7 +308,7 @@ public final class RecordLoop implements WorkerLoop {
             if (async && stateless) {
                 // no store waits for these records' acknowledgement: commit their offsets once it comes,
                 // without stopping to flush (see awaitingAck)
-                awaitingAck = offsets;
+                awaitingAck = offsets.isEmpty() ? null : offsets;
                 awaitingMark = commit.outputMark();
                 finishCommit();
                 return true;
