@@ -69,10 +69,11 @@ public final class Trigger {
      * <p>Supported operators: the stateless ones (map, mapValues, flatMap, flatMapValues, filter,
      * selectKey, peek, split/branch, merge, toKafka, groupBy's repartition) and keyed aggregations
      * to a table (count, aggregate, reduce) whose every update is emitted at once
-     * ({@link io.eddy.dsl.OutputMode#UPDATE}), plus table mapValues/filter/toStream. Refused by
-     * {@link EddyApp.Builder#build()}, naming the operator: event time and windows, joins, global
-     * tables, processors with state or timers, dropDuplicates, table groupBy, foreach and console
-     * sinks, and FINAL or COMPLETE output.
+     * ({@link io.eddy.dsl.OutputMode#UPDATE}), plus toTable and table mapValues/filter/toStream.
+     * Refused by {@link EddyApp.Builder#build()}, naming each operator: event time and windows,
+     * joins, global tables, the processor API (process, processValues, mapWithState,
+     * updateStateByKey), dropDuplicates, table groupBy, foreach and console sinks, and FINAL or
+     * COMPLETE output.
      *
      * @param commitInterval how often consumed offsets (and state changes) are committed; it bounds
      *        how much is reprocessed after a crash, not the latency; positive
