@@ -335,7 +335,11 @@ public final class EddyApp implements AutoCloseable {
             return this;
         }
 
-        /** When batches commit; default {@code Trigger.every(100 ms)}. The interval must be positive. */
+        /**
+         * When batches commit; default {@code Trigger.every(100 ms)}. The interval must be positive.
+         * {@link Trigger#lowLatency(Duration)} also needs {@link Guarantee#AT_LEAST_ONCE} and a
+         * pipeline of the operators it supports; {@link #build()} checks both.
+         */
         public Builder trigger(Trigger trigger) {
             this.trigger = trigger;
             return this;
@@ -662,6 +666,18 @@ public final class EddyApp implements AutoCloseable {
             if (trigger.isAvailableNow() && !plan.repartitionTopics().isEmpty()) {
                 throw new InvalidConfigException("trigger", trigger, "availableNow is not supported yet by pipelines "
                         + "that repartition (groupBy, or groupByKey after a key change): use Trigger.every(...)");
+            }
+            if (trigger.isLowLatency()) {
+                if (guarantee != Guarantee.AT_LEAST_ONCE) {
+                    throw new InvalidConfigException("guarantee", guarantee, "Trigger.lowLatency processes records "
+                            + "at-least-once, without transactions: set guarantee(Guarantee.AT_LEAST_ONCE), or use "
+                            + "Trigger.every(...) for exactly-once");
+                }
+                java.util.Optional<String> refusal = io.eddy.internal.plan.LowLatencySupport.refusal(plan);
+                if (refusal.isPresent()) {
+                    throw new InvalidConfigException("trigger", trigger, refusal.get()
+                            + " under the low-latency trigger; use Trigger.every(...)");
+                }
             }
             return new EddyApp(new AppOptions(applicationId, bootstrapServers, threads, guarantee, trigger,
                     maxRecordsPerBatch, commitTimeout, startTimeout, instanceId, errorHandler,

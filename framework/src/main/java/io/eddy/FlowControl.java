@@ -174,6 +174,10 @@ public final class FlowControl {
             throw new InvalidConfigException(option + ".backpressure", null, "required: Backpressure.off() or pid()");
         }
         backpressure.validate(option + ".backpressure");
+        if (trigger.isLowLatency() && isActive()) {
+            throw new InvalidConfigException(option, this, "rate limits, backpressure and an adaptive interval "
+                    + "pace micro-batches; Trigger.lowLatency has none: drop one of them");
+        }
         if (adaptiveInterval != null) {
             adaptiveInterval.validate(option + ".adaptiveInterval");
             if (trigger.isAvailableNow()) {

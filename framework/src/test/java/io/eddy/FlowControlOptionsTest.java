@@ -85,6 +85,17 @@ class FlowControlOptionsTest {
     }
 
     @Test
+    void flowControlIsRefusedWithTheLowLatencyTrigger() {
+        FlowControl limited = FlowControl.none().withMaxRecordsPerSecond(1_000);
+        assertThatThrownBy(() -> app(limited).guarantee(Guarantee.AT_LEAST_ONCE)
+                .trigger(Trigger.lowLatency(Duration.ofSeconds(1))).build())
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("flowControl")
+                .hasMessageContaining("Trigger.lowLatency");
+        app(FlowControl.none()).guarantee(Guarantee.AT_LEAST_ONCE).trigger(Trigger.lowLatency(Duration.ofSeconds(1)))
+                .build();
+    }
+
+    @Test
     void progressCarriesTheIntervalDelayAndBoundIntoJsonAndCopies() {
         BatchProgress p = BatchProgress.builder().worker("w").duration(Duration.ofMillis(5))
                 .committedAt(java.time.Instant.EPOCH).triggerInterval(Duration.ofMillis(200))

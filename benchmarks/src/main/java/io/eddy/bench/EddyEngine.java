@@ -23,7 +23,8 @@ import java.util.Optional;
 /**
  * The workloads on Eddy: the workload's guarantee, a time trigger of the commit interval, the
  * run's scratch state directory, defaults otherwise (state memory, store cache, batch limits).
- * W2, W4 and W6 count in the store {@value Workload#COUNT_STORE}; W5 runs W1's pipeline. W3 declares
+ * W2, W4 and W6 count in the store {@value Workload#COUNT_STORE}; W5, W5b and W8 run W1's pipeline, W8
+ * under {@code Trigger.lowLatency} at-least-once. W3 declares
  * the record timestamp as event time with the input's disorder as allowed delay, counts per key in
  * tumbling one-minute windows (no grace) in the store {@value Workload#COUNT_STORE}, and emits
  * {@link OutputMode#FINAL} with {@link WindowedSerde} keys. W10 reads long values, declares the
@@ -48,7 +49,8 @@ final class EddyEngine implements RunningEngine {
                 .bootstrapServers(spec.bootstrapServers())
                 .threads(spec.threads())
                 .guarantee(workload.exactlyOnce() ? Guarantee.EXACTLY_ONCE : Guarantee.AT_LEAST_ONCE)
-                .trigger(Trigger.every(Duration.ofMillis(spec.commitMillis())))
+                .trigger(workload == Workload.W8 ? Trigger.lowLatency(Duration.ofMillis(spec.commitMillis()))
+                        : Trigger.every(Duration.ofMillis(spec.commitMillis())))
                 .stateDir(spec.stateDir());
         Long cacheBytes = Long.getLong(STORE_CACHE_PROPERTY);
         if (cacheBytes != null) {

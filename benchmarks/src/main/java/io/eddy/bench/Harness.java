@@ -335,7 +335,7 @@ public final class Harness {
             int restorePartitions = workload.kind() == Workload.Kind.RESTORE ? prepareChangelog(applicationId) : 0;
             stateDir = Files.createTempDirectory("eddy-bench-state-");
             EngineSpec spec = new EngineSpec(engine, workload, kafka.bootstrapServers(), applicationId, inputTopic,
-                    outputTopic, threads, options.commitMillis(), stateDir, restorePartitions,
+                    outputTopic, threads, workload.commitMillis(engine, options.commitMillis()), stateDir, restorePartitions,
                     workload.windowed() ? options.w3DisorderMillis() : 0);
             ChildJvm.Builder builder = ChildJvm.builder(EngineMain.class)
                     .args(spec.toArgs().toArray(String[]::new))
@@ -518,7 +518,7 @@ public final class Harness {
                         child::isAlive, () -> {
                             cpu0[0] = cpuMillis(child.pid());
                             cpu0[1] = cpuMillis(kafka.pid());
-                        });
+                        }, spec.workload());
                 endMillis = startMillis + latency.measuredMillis();
             }
             default -> throw new IllegalStateException(spec.workload().kind().name());

@@ -18,8 +18,8 @@ import java.util.Set;
  * --keys 100000         distinct keys (record i has key i mod keys); also W10's keys
  * --partitions 8        partitions of the input and of every output topic
  * --repeats 3           runs of each engine and thread count; the median is reported
- * --warmup-runs 1       unmeasured runs of each workload (W5 excepted) before its measured ones, to warm the broker up
- * --workloads W1,W2,W3,W4,W5,W6   comma-separated; W10 to W13 only when named
+ * --warmup-runs 1       unmeasured runs of each workload (latency workloads excepted) before its measured ones, to warm the broker up
+ * --workloads W1,W2,W3,W4,W5,W6   comma-separated; W5b, W8 and W10 to W13 only when named (W7 and W9 are reserved)
  * --engines eddy,streams,plain
  * --threads 1,2         worker / stream / loop threads per engine run
  * --commit-ms 100       Eddy's trigger interval, Kafka Streams' commit.interval.ms, the plain loop's
@@ -32,9 +32,9 @@ import java.util.Set;
  * --w10-punctuate-ms 1000   W10: Kafka Streams' punctuation interval, in stream time
  * --restore-records N   W4: changelog entries to restore; default the --records value
  * --restore-keys N      W4: distinct keys in that changelog; default the --keys value
- * --latency-rate 50000  W5: input records per second
- * --latency-seconds 30  W5: the measured period
- * --latency-warmup-s 20 W5: input produced before the measured period, not measured (a cold Kafka
+ * --latency-rate 50000  W5, W5b, W8: input records per second
+ * --latency-seconds 30  W5, W5b, W8: the measured period
+ * --latency-warmup-s 20 W5, W5b, W8: input produced before the measured period, not measured (a cold Kafka
  * Streams instance has a high p99 for about its first 20 s)
  * --run-timeout-s N     per run; default 120 + records / 20000 (W5: at least its periods + 120; W10: at
  *                       least 120 + records / 5000)
@@ -110,7 +110,7 @@ record HarnessOptions(
 
     static final String USAGE = """
             usage: Harness [--records N] [--value-bytes N] [--keys N] [--partitions N] [--repeats N]
-                           [--warmup-runs N] [--workloads W1,W2,W3,W4,W5,W6,W10] [--engines eddy,streams,plain]
+                           [--warmup-runs N] [--workloads W1,W2,W3,W4,W5,W5b,W6,W8,W10] [--engines eddy,streams,plain]
                            [--threads 1,2] [--commit-ms N] [--broker-heap 1g] [--engine-heap 512m]
                            [--workload-heap W2=256m,...] [--w3-keys N] [--w3-records-per-minute N]
                            [--w3-disorder-ms N] [--w10-punctuate-ms N] [--restore-records N] [--restore-keys N]

@@ -32,8 +32,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Only records sent during the measured period count; the warm-up lets the engine join its
  * group, start its tasks and warm its JIT. The producer keeps its schedule in steps of about
  * 0.2 ms: if it falls behind it catches up, and {@link Result#achievedRate()} says what it reached.
- * The producer uses client defaults ({@code acks=all}, {@code linger.ms=5}); the consumer waits
- * at most 10 ms per fetch when there is nothing to read.
+ * The producer uses client defaults ({@code acks=all}, {@code linger.ms=5}; W8: {@code linger.ms=0});
+ * the consumer waits at most 10 ms per fetch when there is nothing to read.
  */
 final class LatencyProbe {
 
@@ -70,6 +70,18 @@ final class LatencyProbe {
     static Result run(String bootstrapServers, String inputTopic, String outputTopic, int partitions, int keys,
                       int valueBytes, int ratePerSecond, Duration warmup, Duration measured, Duration drain,
                       BooleanSupplier engineAlive, Runnable atMeasureStart) {
+        return run(bootstrapServers, inputTopic, outputTopic, partitions, keys, valueBytes, ratePerSecond, warmup,
+                measured, drain, engineAlive, atMeasureStart, Workload.W5);
+    }
+
+    /**
+     * Like the other {@code run}, for {@code workload}: W8's producer does not linger
+     * ({@code linger.ms=0}), and an at-least-once workload may see more output than expected
+     * (duplicates are allowed; fewer records is an error).
+     */
+    static Result run(String bootstrapServers, String inputTopic, String outputTopic, int partitions, int keys,
+                      int valueBytes, int ratePerSecond, Duration warmup, Duration measured, Duration drain,
+                      BooleanSupplier engineAlive, Runnable atMeasureStart, Workload workload) {
         long startMillis = System.currentTimeMillis();
         long measureFrom = startMillis + warmup.toMillis();
         long measureUntil = measureFrom + measured.toMillis();
@@ -85,11 +97,15 @@ final class LatencyProbe {
         long sentMeasured = 0;
         long kept = 0;
         String error = null;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+        Map<String, Object> producerConfig = new java.util.HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "bench-latency-producer",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        if (workload == Workload.W8) {
+            producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig)) {
             long t0 = System.nanoTime();
             long totalNanos = TimeUnit.MILLISECONDS.toNanos(measureUntil - startMillis);
             long nextAliveCheck = t0;
@@ -153,7 +169,8 @@ final class LatencyProbe {
         if (reader.failure.get() != null && error == null) {
             error = "reading the output failed: " + reader.failure.get();
         }
-        if (error == null && reader.seen != kept) {
+        boolean duplicatesAllowed = !workload.exactlyOnce();
+        if (error == null && (duplicatesAllowed ? reader.seen < kept : reader.seen != kept)) {
             error = "output holds " + reader.seen + " committed records, expected " + kept
                     + (reader.seen < kept ? " (not all read within " + drain.toSeconds() + " s)" : "");
         }

@@ -27,7 +27,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * The workloads on Kafka Streams: {@code exactly_once_v2} (or {@code at_least_once} for W6),
  * {@code commit.interval.ms} set to the commit interval, the same number of stream threads, Kafka
  * Streams' defaults otherwise (its record cache on, RocksDB stores with their default settings).
- * W2, W4 and W6 count into the store {@value Workload#COUNT_STORE}; W5 runs W1's topology. Kafka
+ * W2, W4 and W6 count into the store {@value Workload#COUNT_STORE}; W5, W5b and W8 run W1's topology
+ * (W8 at_least_once with {@code commit.interval.ms=0}, the commit interval its spec carries). Kafka
  * Streams forwards each input record's timestamp to its output, as W5 needs.
  *
  * <p>W3: event time is the record timestamp (the default timestamp extractor); the count runs in

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * first character is a digit and whose remaining characters are lowercase letters. W3 reads its
  * own input with fewer keys and event times spread over many minutes ({@link EventTimeInput}), W10
  * its own with long values and keys that fall silent in turn ({@link SessionInput}). W11 reads W3's
- * input; W12 and W13 the shared one.
+ * input; W12 and W13 the shared one. W5b and W8 are W5's latency measurement under other
+ * guarantees and triggers. W7 and W9 are reserved.
  */
 enum Workload {
     /**
@@ -47,6 +48,12 @@ enum Workload {
      * Target: p99 at most twice the commit interval, and below Kafka Streams' p99.
      */
     W5("end-to-end latency of map + filter at a fixed input rate, exactly-once", Kind.LATENCY, true, 0),
+    /**
+     * W5 with a 20 ms trigger for every engine (Kafka Streams: {@code commit.interval.ms=20},
+     * {@code exactly_once_v2}), whatever {@code --commit-ms} says. Exactly-once. Target: Eddy's p99
+     * below Kafka Streams' and at most 3 x the trigger (60 ms).
+     */
+    W5b("end-to-end latency of map + filter at a fixed input rate, exactly-once, 20 ms trigger", Kind.LATENCY, true, 0),
     /** W2 at-least-once. Target: 3x Kafka Streams. */
     W6("count by key (RocksDB, changelog), at-least-once", Kind.COUNT, false, 3.0),
     /**
@@ -72,6 +79,15 @@ enum Workload {
      * ({@link StreamsSessionTotals}). The plain clients do not run it (the comparison is between
      * the two processor APIs). No target: the issue asks for the ratio.
      */
+    /**
+     * Low latency: W5's pipeline and probe at-least-once, Eddy under {@code Trigger.lowLatency} (record
+     * at a time, offsets committed every {@code --commit-ms} in the background) against Kafka
+     * Streams {@code at_least_once} with {@code commit.interval.ms=0}. The probe's producer does not
+     * linger ({@code linger.ms=0}) so that the input's own batching does not hide the engines'
+     * latency. The plain clients do not run it. Target: Eddy's p99 at most 10 ms.
+     */
+    W8("end-to-end latency of map + filter at a fixed input rate, record at a time, at-least-once", Kind.LATENCY,
+            false, 0),
     W10("total per key after 30 s of event-time silence (one timer per key), exactly-once", Kind.SESSION_TOTALS,
             true, 0),
     /**
@@ -161,13 +177,13 @@ enum Workload {
 
     /**
      * Whether {@code engine} implements this workload: the plain clients have no store to restore
-     * (W4) and no processor API to compare (W10).
+     * (W4), no processor API to compare (W10) and no record-at-a-time mode (W8).
      */
     boolean supports(Engine engine) {
         if (learning()) {
             return engine == Engine.EDDY;
         }
-        return !((this == W4 || this == W11 || this == W10) && engine == Engine.PLAIN_CLIENTS);
+        return !((this == W4 || this == W11 || this == W10 || this == W8) && engine == Engine.PLAIN_CLIENTS);
     }
 
     /** W12's and W13's model topic, created and deleted by the harness with the output topic. */
@@ -192,6 +208,60 @@ enum Workload {
             x[i] = i < value.length() ? value.charAt(i) - 'a' : 0;
         }
         return io.eddy.learning.Example.of(x, x[0] < 5 ? "low" : "high");
+    }
+
+    /**
+     * The commit interval {@code engine} runs this workload with: W5b's 20 ms trigger; W8's
+     * {@code commit.interval.ms=0} for Kafka Streams (Eddy commits its offsets every
+     * {@code optionMillis} in the background); otherwise {@code optionMillis} (the harness's
+     * {@code --commit-ms}).
+     */
+    int commitMillis(Engine engine, int optionMillis) {
+        if (this == W5b) {
+            return W5B_TRIGGER_MILLIS;
+        }
+        if (this == W8 && engine == Engine.KAFKA_STREAMS) {
+            return 0;
+        }
+        return optionMillis;
+    }
+
+    /** W5b's trigger for every engine. */
+    static final int W5B_TRIGGER_MILLIS = 20;
+    /** W8's target for Eddy's p99. */
+    static final long W8_P99_TARGET_MILLIS = 10;
+
+    /**
+     * A latency workload's bound for Eddy's p99 in ms: W5 twice the commit interval, W5b three
+     * times its trigger, W8 {@value #W8_P99_TARGET_MILLIS} ms; 0 for other workloads.
+     */
+    long latencyTargetMillis(int optionCommitMillis) {
+        return switch (this) {
+            case W5 -> 2L * optionCommitMillis;
+            case W5b -> 3L * W5B_TRIGGER_MILLIS;
+            case W8 -> W8_P99_TARGET_MILLIS;
+            default -> 0;
+        };
+    }
+
+    /** The commit settings of a run, for reports. */
+    String commitDescription(int optionMillis) {
+        return switch (this) {
+            case W5b -> "commit every " + W5B_TRIGGER_MILLIS + " ms (every engine)";
+            case W8 -> "Eddy Trigger.lowLatency (offsets every " + optionMillis + " ms), Kafka Streams "
+                    + "commit.interval.ms=0";
+            default -> "commit " + optionMillis + " ms";
+        };
+    }
+
+    /** How {@link #latencyTargetMillis} is derived, for reports. */
+    String latencyTargetRule() {
+        return switch (this) {
+            case W5 -> "2 x commit interval";
+            case W5b -> "3 x the 20 ms trigger";
+            case W8 -> "the low-latency target";
+            default -> "";
+        };
     }
 
     /** The changelog topic of the count store of the application {@code applicationId}, for every engine. */
@@ -293,7 +363,7 @@ enum Workload {
      */
     static Workload parse(String name) {
         for (Workload w : values()) {
-            if (w.name().equals(name.toUpperCase(Locale.ROOT))) {
+            if (w.name().equalsIgnoreCase(name)) {
                 return w;
             }
         }

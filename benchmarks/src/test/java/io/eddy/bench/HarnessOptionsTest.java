@@ -114,7 +114,7 @@ class HarnessOptionsTest {
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--repeats"}, ROOT))
                 .hasMessageContaining("--repeats needs a value");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workloads", "W7"}, ROOT))
-                .hasMessageContaining("W7").hasMessageContaining("W1, W2, W3, W4, W5, W6");
+                .hasMessageContaining("W7").hasMessageContaining("W1, W2, W3, W4, W5, W5b, W6, W8, W10");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workload-heap", "W2"}, ROOT))
                 .hasMessageContaining("--workload-heap").hasMessageContaining("W2=256m");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workload-heap", "W2=lots"}, ROOT))

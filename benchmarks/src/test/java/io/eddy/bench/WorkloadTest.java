@@ -79,4 +79,21 @@ class WorkloadTest {
                 Path.of("/tmp/state"), 7, 5_000);
         assertThat(EngineSpec.fromArgs(spec.toArgs().toArray(String[]::new))).isEqualTo(spec);
     }
+
+    @Test
+    void latencyWorkloadsCarryTheirOwnCommitIntervalsAndTargets() {
+        assertThat(Workload.parse("w5b")).isEqualTo(Workload.W5b);
+        assertThat(Workload.parse("W8")).isEqualTo(Workload.W8);
+        assertThat(Workload.W5b.commitMillis(Engine.EDDY, 100)).isEqualTo(20);
+        assertThat(Workload.W5b.commitMillis(Engine.KAFKA_STREAMS, 100)).isEqualTo(20);
+        assertThat(Workload.W8.commitMillis(Engine.KAFKA_STREAMS, 100)).isZero();
+        assertThat(Workload.W8.commitMillis(Engine.EDDY, 100)).isEqualTo(100);
+        assertThat(Workload.W5.commitMillis(Engine.KAFKA_STREAMS, 100)).isEqualTo(100);
+        assertThat(Workload.W5.latencyTargetMillis(100)).isEqualTo(200);
+        assertThat(Workload.W5b.latencyTargetMillis(100)).isEqualTo(60);
+        assertThat(Workload.W8.latencyTargetMillis(100)).isEqualTo(10);
+        assertThat(Workload.W8.exactlyOnce()).isFalse();
+        assertThat(Workload.W8.supports(Engine.PLAIN_CLIENTS)).isFalse();
+        assertThat(Workload.W5b.supports(Engine.PLAIN_CLIENTS)).isTrue();
+    }
 }

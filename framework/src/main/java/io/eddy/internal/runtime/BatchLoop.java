@@ -95,7 +95,7 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: one thread owns a loop. It knows no Kafka client: it talks to the outside
  * only through its {@link InputPort}, {@link CommitPort}, {@link TaskHost} and {@link Listener}.
  */
-public final class BatchLoop implements AssignmentListener {
+public final class BatchLoop implements WorkerLoop {
     private static final Logger log = LoggerFactory.getLogger(BatchLoop.class);
 
     static final long BACKOFF_MIN_MS = 100;

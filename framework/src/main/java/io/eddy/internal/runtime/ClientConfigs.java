@@ -218,6 +218,10 @@ public final class ClientConfigs {
         // broker's CPU per record by a quarter; linger still bounds the wait when traffic is light
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, o.commitTimeout().toMillis());
+        if (o.trigger().isLowLatency()) {
+            // record at a time: each output is sent at once, not held for a batch to fill
+            p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        }
         if (o.guarantee() == Guarantee.EXACTLY_ONCE) {
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
             // a crashed worker's open transaction blocks read_committed readers until it times out

@@ -46,6 +46,9 @@ public final class Task {
     /** Per repartition topic this task reports on, its partition count (= the number of upstream tasks). */
     private final Map<String, Integer> reportPartitions = new HashMap<>();
     private long skippedInBatch;
+    /** The instantiated nodes in plan flush order, for {@link #emitHeldBack}; rebuilt when nodes are added. */
+    private Node[] flushOrder;
+    private int flushOrderSize;
 
     /**
      * Instantiates the operators of every source with fixed topics.
@@ -279,6 +282,35 @@ public final class Task {
         }
         if (context.state != null) {
             context.state.writeChangelog(changelog);
+        }
+    }
+
+    /**
+     * Low-latency mode, after each record: operators that hold output back until a commit (tables)
+     * emit it now, so every update leaves at once. Stores, sinks and changelogs are left to
+     * {@link #prepareCommit}.
+     *
+     * @throws ProcessingFailedException if an operator fails
+     */
+    public void emitHeldBack() {
+        if (flushOrder == null || flushOrderSize != nodes.size()) {
+            List<Node> order = new ArrayList<>();
+            for (PlanNode p : plan.flushOrder()) {   // parents first, as at a commit
+                Node n = instances.get(p);
+                if (n != null) {
+                    order.add(n);
+                }
+            }
+            flushOrder = order.toArray(new Node[0]);
+            flushOrderSize = nodes.size();
+        }
+        for (Node n : flushOrder) {
+            try {
+                n.flush();
+            } catch (OperatorException e) {
+                throw new ProcessingFailedException("operator '" + e.operator + "' of task " + id()
+                        + " failed to emit its update: " + e.getCause(), e.getCause());
+            }
         }
     }
 

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One worker thread: one consumer-group member, with one consumer ({@link KafkaInput}) and one
- * producer ({@link KafkaCommitPort}), driving one {@link BatchLoop} over the tasks its assignment
- * gives it. The batch semantics live in the loop; this class owns the clients' lifecycle: connect,
+ * producer ({@link KafkaCommitPort}), driving one {@link BatchLoop} (or, under the low-latency
+ * trigger, one {@link RecordLoop}) over the tasks its assignment gives it. The batch semantics live in the loop; this class owns the clients' lifecycle: connect,
  * rejoin with new clients when the loop asks for it (fenced, lost partitions, unusable clients, a
  * corrupt store), and stop. Its {@link RepartitionPurger} deletes the repartition records its
  * committed batches consumed, between turns of the loop.
@@ -47,7 +47,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
     private final String groupInstanceId;
     private final String transactionalId;
     private final boolean exactlyOnce;
-    private final BatchLoop loop;
+    private final WorkerLoop loop;
     private final KafkaTaskHost host;
     private final RepartitionPurger purger;
 
@@ -69,13 +69,19 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
         this.groupInstanceId = options.instanceId() == null ? null : options.instanceId() + "-" + index;
         this.transactionalId = options.applicationId() + "-" + instanceTag + "-" + index;
         this.exactlyOnce = options.guarantee() == Guarantee.EXACTLY_ONCE;
-        BatchLoop.Settings settings = new BatchLoop.Settings(name, options.trigger().interval().toMillis(),
-                options.maxRecordsPerBatch(), options.maxBatchStateBytes(), targets,
-                groupInstanceId == null ? null : options.instanceId(), options.clock()::millis);
         this.host = new KafkaTaskHost(name, app);
-        FlowController flow = new FlowController(options.flowControl(), settings.intervalMs(),
-                plan.repartitionTopics(), app.instanceLimits());
-        this.loop = new BatchLoop(settings, plan.stateful(), host, this, flow);
+        if (options.trigger().isLowLatency()) {
+            this.loop = new RecordLoop(new RecordLoop.Settings(name, options.trigger().interval().toMillis(),
+                    options.maxBatchStateBytes(), groupInstanceId == null ? null : options.instanceId(),
+                    options.clock()::millis), plan.stateful(), host, this);
+        } else {
+            BatchLoop.Settings settings = new BatchLoop.Settings(name, options.trigger().interval().toMillis(),
+                    options.maxRecordsPerBatch(), options.maxBatchStateBytes(), targets,
+                    groupInstanceId == null ? null : options.instanceId(), options.clock()::millis);
+            FlowController flow = new FlowController(options.flowControl(), settings.intervalMs(),
+                    plan.repartitionTopics(), app.instanceLimits());
+            this.loop = new BatchLoop(settings, plan.stateful(), host, this, flow);
+        }
         this.purger = new RepartitionPurger(name, plan.repartitionTopics(), options.repartitionPurgeInterval(),
                 options.clock()::millis, AdminRecordDeleter.forWorker(options, name));
     }
@@ -188,7 +194,8 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
         KafkaInput in = new KafkaInput(
                 KafkaClients.workerConsumer(options, ClientConfigs.consumer(options, name, groupInstanceId, this)),
                 this, this::startOf);
-        loop.attach(in, new KafkaCommitPort(producer, in.consumer(), exactlyOnce, options.commitTimeout()));
+        loop.attach(in, new KafkaCommitPort(producer, in.consumer(), exactlyOnce, options.commitTimeout(),
+                options.trigger().isLowLatency()));
         input = in;
         if (plan.patterns().isEmpty()) {
             in.subscribe(plan.fixedTopics());

@@ -213,4 +213,18 @@ class ClientConfigsTest {
                 .doesNotContain("hunter2").doesNotContain("keypass").doesNotContain("storepass")
                 .doesNotContain("oauth-secret");
     }
+
+    @Test
+    void lowLatencyProducerDoesNotLingerUnlessOverridden() {
+        AppOptions batch = withCommon(Map.of());
+        AppOptions lowLatency = new AppOptions("app", "broker:9092", 1, Guarantee.AT_LEAST_ONCE,
+                Trigger.lowLatency(Duration.ofMillis(100)), Integer.MAX_VALUE, Duration.ofSeconds(60),
+                Duration.ofSeconds(20), null, ErrorHandler.fail(), List.of(), List.of(), Map.of(), Map.of(),
+                Clock.systemUTC(), System.out, null, Path.of("state"), 64L << 20, 32L << 20, 2L << 20, List.of(),
+                Duration.ofSeconds(10), Map.of(), Map.of(), KafkaClientFactory.defaultFactory(), Duration.ofSeconds(30));
+        assertThat(ClientConfigs.producer(batch, "app-0", "t").get(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG)).isEqualTo(5);
+        assertThat(ClientConfigs.producer(lowLatency, "app-0", "t").get(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG)).isEqualTo(0);
+        assertThat(ClientConfigs.producer(lowLatency, "app-0", "t"))
+                .doesNotContainKey(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    }
 }

@@ -36,6 +36,48 @@ public interface CommitPort {
     CommitResult commit(Map<TopicPartition, CheckpointedOffset> offsets);
 
     /**
+     * At-least-once without waiting for the offsets: like {@link #commit}, the output and changelog
+     * records sent so far are acknowledged first, but the offsets' commit is only started. A failed
+     * offset commit is not reported: a later commit (or the next owner reprocessing from older
+     * offsets) covers it, which is why only an at-least-once caller may use this. By default the
+     * same as {@link #commit}.
+     *
+     * @return how the output went: {@link CommitResult.Outcome#COMMITTED} once it is acknowledged
+     * @throws BatchFailedException if the output could not be written (the application must stop)
+     */
+    default CommitResult commitAsync(Map<TopicPartition, CheckpointedOffset> offsets) {
+        return commit(offsets);
+    }
+
+    /**
+     * A mark of the output sent so far through {@link #sink()} and {@link #sendChangelog}, for
+     * {@link #outputAcknowledged(long)}. By default 0 (output is acknowledged at once).
+     */
+    default long outputMark() {
+        return 0;
+    }
+
+    /**
+     * Whether every record sent before {@code mark} is acknowledged; never waits. By default true.
+     *
+     * @throws BatchFailedException if a record could not be written (the application must stop)
+     */
+    default boolean outputAcknowledged(long mark) {
+        return true;
+    }
+
+    /**
+     * At-least-once: starts committing {@code offsets} without flushing; the caller has seen
+     * {@link #outputAcknowledged} for the output that precedes them. A failed commit is not
+     * reported (a later commit carries later offsets). By default {@link #commit}.
+     *
+     * @return how it went
+     */
+    default CommitResult commitOffsetsAsync(Map<TopicPartition, CheckpointedOffset> offsets) {
+        return commit(offsets);
+    }
+
+    /**
      * Discards the open batch's output.
      *
      * @return false if the port is unusable afterwards (its clients must be replaced)

@@ -35,7 +35,8 @@ import org.apache.kafka.common.errors.WakeupException;
  *
  * <p><b>At-least-once.</b> Flush the producer, check that every send succeeded, then commit the
  * offsets with {@code commitSync}: a batch whose output did not reach Kafka never commits its
- * input offsets.
+ * input offsets. The low-latency loop commits the offsets with {@code commitAsync} instead
+ * ({@link #commitAsync}), after the same flush.
  *
  * <p>Client exceptions are sorted into {@link CommitResult.Outcome}s here, so the batch loop never
  * sees a Kafka client type. Not thread-safe: one worker thread owns it.
@@ -47,6 +48,7 @@ public final class KafkaCommitPort implements CommitPort {
     private final ProducerSink sink;
     private final boolean exactlyOnce;
     private final Duration commitTimeout;
+    private final java.util.concurrent.atomic.AtomicLong failedAsyncCommits = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param producer the worker's producer; transactional (and initialised) when {@code exactlyOnce}
@@ -54,9 +56,18 @@ public final class KafkaCommitPort implements CommitPort {
      */
     public KafkaCommitPort(Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> consumer, boolean exactlyOnce,
                            Duration commitTimeout) {
+        this(producer, consumer, exactlyOnce, commitTimeout, false);
+    }
+
+    /**
+     * @param trackAcknowledgements whether {@link #outputMark()} and {@link #outputAcknowledged}
+     *        track each send (the low-latency loop commits offsets without flushing)
+     */
+    public KafkaCommitPort(Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> consumer, boolean exactlyOnce,
+                           Duration commitTimeout, boolean trackAcknowledgements) {
         this.producer = producer;
         this.consumer = consumer;
-        this.sink = new ProducerSink(producer);
+        this.sink = new ProducerSink(producer, trackAcknowledgements);
         this.exactlyOnce = exactlyOnce;
         this.commitTimeout = commitTimeout;
     }
@@ -92,6 +103,60 @@ public final class KafkaCommitPort implements CommitPort {
 
     @Override
     public CommitResult commit(Map<TopicPartition, CheckpointedOffset> offsets) {
+        return commit(offsets, false);
+    }
+
+    /**
+     * At-least-once: flushes and checks the output like {@link #commit}, then commits the offsets
+     * with {@code commitAsync}; a failure of that commit is counted ({@link #failedAsyncCommits()})
+     * and otherwise ignored, as the next commit carries later offsets. Exactly-once: {@link #commit}.
+     */
+    @Override
+    public CommitResult commitAsync(Map<TopicPartition, CheckpointedOffset> offsets) {
+        return commit(offsets, !exactlyOnce);
+    }
+
+    @Override
+    public long outputMark() {
+        return sink.mark();
+    }
+
+    @Override
+    public boolean outputAcknowledged(long mark) {
+        try {
+            return sink.acknowledged(mark);
+        } catch (ProducerSink.SendFailedException e) {
+            throw new BatchFailedException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CommitResult commitOffsetsAsync(Map<TopicPartition, CheckpointedOffset> offsets) {
+        if (exactlyOnce) {
+            return commit(offsets);
+        }
+        Map<TopicPartition, OffsetAndMetadata> kafkaOffsets = new HashMap<>();
+        offsets.forEach((tp, o) -> kafkaOffsets.put(tp, new OffsetAndMetadata(o.offset(), o.checkpoint().encode())));
+        try {
+            consumer.commitAsync(kafkaOffsets, (committed, error) -> {
+                if (error != null) {
+                    failedAsyncCommits.incrementAndGet();
+                }
+            });
+            return CommitResult.COMMITTED;
+        } catch (FencedInstanceIdException e) {
+            return new CommitResult(CommitResult.Outcome.FENCED, e);
+        } catch (KafkaException e) {
+            return new CommitResult(CommitResult.Outcome.CLIENTS_UNUSABLE, e);
+        }
+    }
+
+    /** Asynchronous offset commits that failed so far (any thread). */
+    public long failedAsyncCommits() {
+        return failedAsyncCommits.get();
+    }
+
+    private CommitResult commit(Map<TopicPartition, CheckpointedOffset> offsets, boolean async) {
         Map<TopicPartition, OffsetAndMetadata> kafkaOffsets = new HashMap<>();
         offsets.forEach((tp, o) -> kafkaOffsets.put(tp, new OffsetAndMetadata(o.offset(), o.checkpoint().encode())));
         try {
@@ -103,7 +168,16 @@ public final class KafkaCommitPort implements CommitPort {
             } else {
                 producer.flush();
                 sink.checkNoSendFailed();
-                if (!kafkaOffsets.isEmpty()) {
+                if (kafkaOffsets.isEmpty()) {
+                    return CommitResult.COMMITTED;
+                }
+                if (async) {
+                    consumer.commitAsync(kafkaOffsets, (committed, error) -> {
+                        if (error != null) {
+                            failedAsyncCommits.incrementAndGet();
+                        }
+                    });
+                } else {
                     commitOffsetsSync(kafkaOffsets);
                 }
             }

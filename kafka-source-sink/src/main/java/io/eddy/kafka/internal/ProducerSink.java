@@ -18,18 +18,69 @@ public final class ProducerSink implements RecordSink, Callback {
     private final Producer<byte[], byte[]> producer;
     private final AtomicReference<SendFailure> firstFailure = new AtomicReference<>();
 
+    /** Sends not known to be complete, oldest first; null unless acknowledgements are tracked. */
+    private final java.util.ArrayDeque<java.util.concurrent.Future<RecordMetadata>> unacknowledged;
+    private long sent;
+    private long acknowledged;
+
     public ProducerSink(Producer<byte[], byte[]> producer) {
+        this(producer, false);
+    }
+
+    /**
+     * @param trackAcknowledgements whether {@link #mark()} and {@link #acknowledged(long)} are used:
+     *        each send's future is then kept until it completes
+     */
+    public ProducerSink(Producer<byte[], byte[]> producer, boolean trackAcknowledgements) {
         this.producer = producer;
+        this.unacknowledged = trackAcknowledgements ? new java.util.ArrayDeque<>() : null;
     }
 
     @Override
     public void send(String topic, byte[] key, byte[] value, long timestamp, Headers headers) {
-        producer.send(new ProducerRecord<>(topic, null, timestamp, key, value, headers), this);
+        track(producer.send(new ProducerRecord<>(topic, null, timestamp, key, value, headers), this));
     }
 
     @Override
     public void send(String topic, int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
-        producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value, headers), this);
+        track(producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value, headers), this));
+    }
+
+    private java.util.concurrent.Future<RecordMetadata> track(java.util.concurrent.Future<RecordMetadata> future) {
+        if (unacknowledged != null) {
+            unacknowledged.addLast(future);
+            sent++;
+        }
+        return future;
+    }
+
+    /**
+     * How many records were sent so far, for {@link #acknowledged(long)}; 0 unless acknowledgements
+     * are tracked. The sending thread only.
+     */
+    public long mark() {
+        return sent;
+    }
+
+    /**
+     * Whether every record sent before {@code mark} (a {@link #mark()}) is acknowledged by the
+     * broker; never waits. Sends complete out of order across partitions, so the futures are
+     * released oldest first, each once done. True if acknowledgements are not tracked. The
+     * sending thread only.
+     *
+     * @throws SendFailedException if a send failed
+     */
+    public boolean acknowledged(long mark) {
+        if (unacknowledged == null) {
+            return true;
+        }
+        java.util.concurrent.Future<RecordMetadata> head;
+        while ((head = unacknowledged.peekFirst()) != null && head.isDone()) {
+            unacknowledged.pollFirst();
+            acknowledged++;
+        }
+        checkNoSendFailed();
+        return acknowledged >= mark;
     }
 
     @Override
@@ -42,7 +93,7 @@ public final class ProducerSink implements RecordSink, Callback {
      * and returns its future, whose offset the caller reads once the batch has committed.
      */
     public java.util.concurrent.Future<RecordMetadata> sendTo(String topic, int partition, byte[] key, byte[] value) {
-        return producer.send(new ProducerRecord<>(topic, partition, null, key, value), this);
+        return track(producer.send(new ProducerRecord<>(topic, partition, null, key, value), this));
     }
 
     @Override

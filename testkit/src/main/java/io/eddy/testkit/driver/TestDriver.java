@@ -7,6 +7,8 @@ import io.eddy.dsl.Pipeline;
 import io.eddy.internal.plan.PipelineBuilder;
 import io.eddy.internal.plan.Plan;
 import io.eddy.internal.runtime.BatchLoop;
+import io.eddy.internal.runtime.RecordLoop;
+import io.eddy.internal.runtime.WorkerLoop;
 import io.eddy.internal.runtime.GlobalTables;
 import io.eddy.internal.runtime.Task;
 import io.eddy.internal.runtime.TaskHost;
@@ -68,7 +70,7 @@ public final class TestDriver implements AutoCloseable {
     private final MemoryTopics topics;
     private final MemoryInput input;
     private final MemoryCommit commit;
-    private final BatchLoop loop;
+    private final WorkerLoop loop;
 
     private final boolean restartAfterEveryBatch;
     private long batches;
@@ -103,9 +105,19 @@ public final class TestDriver implements AutoCloseable {
         inputs.keySet().forEach(topics::log);
         this.commit = new MemoryCommit(topics, Set.copyOf(plan.repartitionTopics()), () -> now.toEpochMilli());
         this.input = new MemoryInput(topics, this::inputTopics, commit.committed());
-        BatchLoop.Settings settings = new BatchLoop.Settings(b.applicationId + "-driver", Long.MAX_VALUE,
-                Integer.MAX_VALUE, Long.MAX_VALUE, null, null, () -> now.toEpochMilli());
-        this.loop = new BatchLoop(settings, plan.stateful(), new DriverTaskHost(), new Counters());
+        if (b.lowLatency) {
+            java.util.Optional<String> refusal = io.eddy.internal.plan.LowLatencySupport.refusal(plan);
+            if (refusal.isPresent()) {
+                throw new IllegalArgumentException("lowLatency: " + refusal.get());
+            }
+            this.loop = new RecordLoop(new RecordLoop.Settings(b.applicationId + "-driver", Long.MAX_VALUE,
+                    Long.MAX_VALUE, null, () -> now.toEpochMilli()), plan.stateful(), new DriverTaskHost(),
+                    new Counters());
+        } else {
+            BatchLoop.Settings settings = new BatchLoop.Settings(b.applicationId + "-driver", Long.MAX_VALUE,
+                    Integer.MAX_VALUE, Long.MAX_VALUE, null, null, () -> now.toEpochMilli());
+            this.loop = new BatchLoop(settings, plan.stateful(), new DriverTaskHost(), new Counters());
+        }
         input.listener(loop);
         loop.attach(input, commit);
     }
@@ -430,8 +442,20 @@ public final class TestDriver implements AutoCloseable {
         private Duration idleTimeout = Duration.ofSeconds(10);
         private boolean requireNamedState;
         private boolean restartAfterEveryBatch;
+        private boolean lowLatency;
 
         private Builder() {
+        }
+
+        /**
+         * Whether the pipeline runs as under {@code Trigger.lowLatency}: record at a time, each table
+         * update emitted on its own (not one per key and batch), and each {@link #runBatch()} one
+         * offset commit. {@link #build()} refuses a pipeline the trigger does not support, naming
+         * the operator, as {@code EddyApp.Builder#build()} does. Default false.
+         */
+        public Builder lowLatency(boolean lowLatency) {
+            this.lowLatency = lowLatency;
+            return this;
         }
 
         /**
@@ -520,8 +544,9 @@ public final class TestDriver implements AutoCloseable {
         /**
          * Builds the driver.
          *
-         * @throws IllegalArgumentException if the pipeline is invalid, or has an unnamed stateful
-         *         operator while {@link #requireNamedState(boolean)} is on
+         * @throws IllegalArgumentException if the pipeline is invalid, has an unnamed stateful
+         *         operator while {@link #requireNamedState(boolean)} is on, or has an operator the
+         *         {@link #lowLatency(boolean) low-latency mode} does not support
          * @throws io.eddy.TopicCheckException if the pipeline's inputs have different partition counts
          */
         public TestDriver build() {
