@@ -45,7 +45,9 @@ public record AppOptions(
         Map<String, Object> clientOverrides,
         Map<String, Object> adminOverrides,
         KafkaClientFactory clientFactory,
-        Duration repartitionPurgeInterval) {
+        Duration repartitionPurgeInterval,
+        String applicationServer,
+        int standbyReplicas) {
 
     @Override
     public String toString() {
@@ -61,6 +63,7 @@ public record AppOptions(
                 + ", storeCacheBytes=" + storeCacheBytes + ", restoreListeners=" + restoreListeners
                 + ", idleTimeout=" + idleTimeout + ", clientOverrides=" + SecretSettings.shown(clientOverrides)
                 + ", adminOverrides=" + SecretSettings.shown(adminOverrides) + ", clientFactory=" + clientFactory
-                + ", repartitionPurgeInterval=" + repartitionPurgeInterval + "]";
+                + ", repartitionPurgeInterval=" + repartitionPurgeInterval + ", applicationServer=" + applicationServer
+                + ", standbyReplicas=" + standbyReplicas + "]";
     }
 }

@@ -36,7 +36,7 @@ class ClientConfigsTest {
                 Integer.MAX_VALUE, Duration.ofSeconds(60), Duration.ofSeconds(20), null, ErrorHandler.fail(),
                 List.of(), List.of(), consumer, producer, Clock.systemUTC(), System.out, null, Path.of("state"),
                 64L << 20, 32L << 20, 2L << 20, List.of(), Duration.ofSeconds(10), common, admin, factory,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), null, 0);
     }
 
     private static AppOptions withCommon(Map<String, Object> common) {
