@@ -273,6 +273,16 @@ public final class EddyApp implements AutoCloseable {
         return runtime.queries().keySerde(storeName);
     }
 
+    /**
+     * The standby tasks this instance keeps now ({@link Builder#standbyReplicas(int)}), each with how
+     * many changelog records its copy is behind (-1 while not known yet). Callable from any thread.
+     *
+     * @return task id to lag; empty without standbys; a snapshot
+     */
+    public Map<Integer, Long> standbyLags() {
+        return runtime.standbyLags();
+    }
+
     /** The {@code host:port} this instance advertises for queries, if one was set. */
     public Optional<String> applicationServer() {
         return Optional.ofNullable(options.applicationServer());

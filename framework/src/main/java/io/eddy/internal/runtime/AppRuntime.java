@@ -95,6 +95,11 @@ public final class AppRuntime {
         }
     }
 
+    /** Per standby task of this instance, the records its copy is behind (-1 unknown). */
+    public Map<Integer, Long> standbyLags() {
+        return standbys.lags();
+    }
+
     StandbyTasks standbys() {
         return standbys;
     }
