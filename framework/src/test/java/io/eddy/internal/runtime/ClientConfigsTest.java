@@ -49,6 +49,7 @@ class ClientConfigsTest {
         configs.put(ClientRole.WORKER_CONSUMER, ClientConfigs.consumer(o, "app-0", null, null));
         configs.put(ClientRole.WORKER_PRODUCER, ClientConfigs.producer(o, "app-0", "app-x-0"));
         configs.put(ClientRole.RESTORE_CONSUMER, ClientConfigs.restoreConsumer(o, "app-0"));
+        configs.put(ClientRole.STANDBY_CONSUMER, ClientConfigs.standbyConsumer(o, "app"));
         configs.put(ClientRole.GLOBAL_TABLE_CONSUMER, ClientConfigs.globalTableConsumer(o));
         configs.put(ClientRole.STORE_REGISTRY_CONSUMER, ClientConfigs.storeRegistryConsumer(o));
         configs.put(ClientRole.STORE_REGISTRY_PRODUCER, ClientConfigs.storeRegistryProducer(o));
