@@ -205,8 +205,8 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
         queries.add(() -> {
             if (!answer.isDone()) {
                 try {
-                    if (queriesClosed) {
-                        queryableState(store, -1);   // throws: the worker has stopped
+                    if (queriesClosed || rebalancing) {
+                        queryableState(store, -1);   // throws: stopped, or rebalancing (the task set is changing)
                     }
                     List<R> out = new ArrayList<>();
                     for (int task : new TreeMap<>(loop.tasks()).keySet()) {
