@@ -30,6 +30,8 @@ import java.util.Optional;
 final class EddyEngine implements RunningEngine {
     /** System property of the engine JVM: the per-store read cache in bytes (the harness's --eddy-store-cache-bytes). */
     static final String STORE_CACHE_PROPERTY = "eddy.bench.storeCacheBytes";
+    /** System property of the engine JVM: standby replicas (W7, {@link FailoverBenchmark}); default 0. */
+    static final String STANDBY_PROPERTY = "eddy.bench.standbyReplicas";
     /** W10's operator: its stores are {@code totals} and {@code totals-timers}. */
     static final String W10_OPERATOR = "totals";
     private final EddyApp app;
@@ -46,6 +48,7 @@ final class EddyEngine implements RunningEngine {
                 .guarantee(workload.exactlyOnce() ? Guarantee.EXACTLY_ONCE : Guarantee.AT_LEAST_ONCE)
                 .trigger(Trigger.every(Duration.ofMillis(spec.commitMillis())))
                 .stateDir(spec.stateDir());
+        builder.standbyReplicas(Integer.getInteger(STANDBY_PROPERTY, 0));
         Long cacheBytes = Long.getLong(STORE_CACHE_PROPERTY);
         if (cacheBytes != null) {
             builder.storeCacheBytes(cacheBytes);
