@@ -222,4 +222,47 @@ class InteractiveQueriesBrokerTest {
             assertThat(allKeysAnswer(a.base(), expected, problems)).as("%s", problems).isTrue();
         }
     }
+
+    @Test
+    void aWindowStoreAnswersWithItsCommittedWindows() {
+        kafka.createTopic("iqw-in", 2, Map.of());
+        kafka.createTopic("iqw-out", 2, Map.of());
+        Map<String, Long> expected = new HashMap<>();
+        List<KeyValue> records = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            String key = "key-" + (i % 30);
+            records.add(KeyValue.of(key, "v" + i));
+            expected.merge(key, 1L, Long::sum);
+        }
+        io.produce("iqw-in", records);
+        EddyApp app = EddyApp.builder("iqw").bootstrapServers(kafka.bootstrapServers())
+                .stateDir(temp.resolve("w")).trigger(Trigger.every(Duration.ofMillis(100)))
+                .pipeline(p -> p.kafka("iqw-in", Consumed.with(Serdes.string(), Serdes.string()))
+                        .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
+                        .window(io.eddy.dsl.TumblingWindows.of(Duration.ofDays(1)))
+                        .count(Named.as("daily"))
+                        .emit(io.eddy.dsl.OutputMode.UPDATE)
+                        .toKafka("iqw-out", Produced.with(io.eddy.dsl.WindowedSerde.of(Serdes.string()), Serdes.longs())))
+                .build();
+        app.start();
+        try {
+            io.eddy.state.ReadOnlyWindowStore<String, Long> daily = app.store("daily", QueryableStores.window());
+            Map<String, Long> seen = new HashMap<>();
+            Await.until(DEADLINE, () -> {
+                seen.clear();
+                for (String key : expected.keySet()) {
+                    try (StoreIterator<Map.Entry<io.eddy.state.Windowed<String>, Long>> windows =
+                                 daily.fetch(key, 0, Long.MAX_VALUE)) {
+                        windows.forEachRemaining(w -> seen.merge(w.getKey().key(), w.getValue(), Long::sum));
+                    } catch (StoreUnavailableException e) {
+                        assertThat(e.isRetriable()).as("%s", e.getMessage()).isTrue();
+                        return false;
+                    }
+                }
+                return seen.equals(expected);
+            }, () -> "window counts " + seen + ", expected " + expected);
+        } finally {
+            app.close(Duration.ofSeconds(30));
+        }
+    }
 }
