@@ -12,9 +12,14 @@ import io.eddy.Trigger;
 import io.eddy.dsl.Consumed;
 import io.eddy.dsl.Grouped;
 import io.eddy.dsl.Named;
+import io.eddy.dsl.OutputMode;
+import io.eddy.dsl.TumblingWindows;
+import io.eddy.dsl.WindowedSerde;
 import io.eddy.dsl.Produced;
 import io.eddy.serde.Serdes;
 import io.eddy.state.ReadOnlyKeyValueStore;
+import io.eddy.state.ReadOnlyWindowStore;
+import io.eddy.state.Windowed;
 import io.eddy.state.StoreIterator;
 import io.eddy.testkit.Await;
 import io.eddy.testkit.kafka.EmbeddedKafka;
@@ -239,19 +244,19 @@ class InteractiveQueriesBrokerTest {
                 .stateDir(temp.resolve("w")).trigger(Trigger.every(Duration.ofMillis(100)))
                 .pipeline(p -> p.kafka("iqw-in", Consumed.with(Serdes.string(), Serdes.string()))
                         .groupByKey(Grouped.with(Serdes.string(), Serdes.string()))
-                        .window(io.eddy.dsl.TumblingWindows.of(Duration.ofDays(1)))
+                        .window(TumblingWindows.of(Duration.ofMinutes(10)).grace(Duration.ofMinutes(30)))   // output at the window end: less than the broker's 1 h ahead
                         .count(Named.as("daily"))
-                        .emit(io.eddy.dsl.OutputMode.UPDATE)
-                        .toKafka("iqw-out", Produced.with(io.eddy.dsl.WindowedSerde.of(Serdes.string()), Serdes.longs())))
+                        .emit(OutputMode.UPDATE)
+                        .toKafka("iqw-out", Produced.with(WindowedSerde.of(Serdes.string()), Serdes.longs())))
                 .build();
         app.start();
         try {
-            io.eddy.state.ReadOnlyWindowStore<String, Long> daily = app.store("daily", QueryableStores.window());
+            ReadOnlyWindowStore<String, Long> daily = app.store("daily", QueryableStores.window());
             Map<String, Long> seen = new HashMap<>();
             Await.until(DEADLINE, () -> {
                 seen.clear();
                 for (String key : expected.keySet()) {
-                    try (StoreIterator<Map.Entry<io.eddy.state.Windowed<String>, Long>> windows =
+                    try (StoreIterator<Map.Entry<Windowed<String>, Long>> windows =
                                  daily.fetch(key, 0, Long.MAX_VALUE)) {
                         windows.forEachRemaining(w -> seen.merge(w.getKey().key(), w.getValue(), Long::sum));
                     } catch (StoreUnavailableException e) {
