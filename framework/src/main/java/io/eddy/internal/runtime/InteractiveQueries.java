@@ -54,6 +54,11 @@ public final class InteractiveQueries {
         this.app = app;
     }
 
+    /**
+     * The read-only view of store {@code name}; see {@code EddyApp#store}.
+     *
+     * @throws IllegalArgumentException if there is no such store, or it is of another kind
+     */
     @SuppressWarnings("unchecked")
     public <T> T store(String name, QueryableStoreType<T> type) {
         StoreSpec spec = spec(name);
@@ -77,6 +82,11 @@ public final class InteractiveQueries {
         };
     }
 
+    /**
+     * Where {@code key} of {@code store} lives; see {@code EddyApp#metadataForKey}.
+     *
+     * @throws StoreUnavailableException ({@code NOT_RUNNING}) before the task count is known
+     */
     public <K> KeyLocation locate(String store, K key, Serde<K> keySerde) {
         StoreSpec spec = spec(store);
         int task = taskOf(spec, keySerde.serialize(spec.changelogTopic(), key));
@@ -88,6 +98,7 @@ public final class InteractiveQueries {
         return KeyLocation.of(store, task, endpoint, local);
     }
 
+    /** The key serde of {@code store}. @throws IllegalArgumentException if there is no such store */
     public Serde<?> keySerde(String store) {
         return spec(store).keySerde();
     }
