@@ -67,6 +67,7 @@ public final class AppRuntime {
     public AppRuntime(AppOptions options) {
         this.options = options;
         this.standbys = new StandbyTasks(this);
+        this.fencer = new ExpiredTransactionFencer(options);
     }
 
     // ---- interactive queries and standby tasks (see InteractiveQueries, StandbyTasks)
@@ -76,6 +77,7 @@ public final class AppRuntime {
     private volatile io.eddy.kafka.internal.MembershipInfo.Assignment assignment =
             io.eddy.kafka.internal.MembershipInfo.Assignment.NONE;
     private final StandbyTasks standbys;
+    private final ExpiredTransactionFencer fencer;
     private final InteractiveQueries queries = new InteractiveQueries(this);
 
     /** The number of tasks (input partitions), known once started; 0 before. */
@@ -110,7 +112,7 @@ public final class AppRuntime {
     }
 
     /** What every worker of this instance tells the assignor: process, endpoint, the state it holds. */
-    io.eddy.kafka.internal.MembershipInfo.Subscription subscription() {
+    io.eddy.kafka.internal.MembershipInfo.Subscription subscription(String transactionalId) {
         Map<Integer, Long> held = new TreeMap<>();
         StateDirectory dir = stateDirectory;
         if (dir != null) {
@@ -123,7 +125,8 @@ public final class AppRuntime {
             held.putAll(standbys.offsets());
         }
         String endpoint = options.applicationServer() == null ? "" : options.applicationServer();
-        return new io.eddy.kafka.internal.MembershipInfo.Subscription(processId, endpoint, held);
+        return new io.eddy.kafka.internal.MembershipInfo.Subscription(processId, endpoint,
+                transactionalId == null ? "" : transactionalId, held);
     }
 
     /** Worker {@code worker} was assigned: record the group's endpoints and the worker's standby tasks. */
@@ -133,6 +136,9 @@ public final class AppRuntime {
         }
         if (stateDirectory != null) {
             standbys.update(worker, received.standbyTasks());
+        }
+        if (options.guarantee() == io.eddy.Guarantee.EXACTLY_ONCE) {
+            fencer.membersChanged(received.liveTransactionalIds());
         }
     }
 
@@ -499,6 +505,7 @@ public final class AppRuntime {
             last = runningWorkers == 1;
         }
         if (last) {
+            fencer.close();
             standbys.close();
             releaseState();
         }

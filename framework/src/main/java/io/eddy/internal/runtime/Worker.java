@@ -381,7 +381,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
 
     @Override
     public MembershipInfo.Subscription subscription() {
-        return app.subscription();
+        return app.subscription(exactlyOnce ? transactionalId : null);
     }
 
     @Override

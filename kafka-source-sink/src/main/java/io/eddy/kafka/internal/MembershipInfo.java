@@ -18,6 +18,7 @@ import java.util.TreeSet;
  *   byte    version (1)
  *   string  process id      (the instance's persistent id: every worker of one process sends the same)
  *   string  endpoint        ("host:port" given with applicationServer, or "" for none)
+ *   string  transactional id (the member's producer's, or "" without exactly-once)
  *   int     n               then n times:
  *     int   task            a task whose stores this process holds on local disk
  *     long  offset          the sum of the changelog offsets those stores hold, or -1 if unknown
@@ -30,6 +31,7 @@ import java.util.TreeSet;
  *     string endpoint
  *     int    k              then k times: int task
  *   int     s               then s times: int task (the standby tasks of the receiving member)
+ *   int     l               then l times: string (the transactional ids of every member of the group)
  * </pre>
  * A string is a 2-byte big-endian length and that many UTF-8 bytes. A reader refuses a version it
  * does not know with a clear message, and a member whose subscription carries no user data (an
@@ -46,7 +48,7 @@ public final class MembershipInfo {
      * A member's subscription: which process it belongs to, where it answers queries, and which
      * tasks' state its process holds with how far (sum of changelog offsets; -1 if unknown).
      */
-    public record Subscription(String processId, String endpoint, Map<Integer, Long> heldTasks) {
+    public record Subscription(String processId, String endpoint, String transactionalId, Map<Integer, Long> heldTasks) {
         public Subscription {
             heldTasks = Collections.unmodifiableMap(new TreeMap<>(heldTasks));
         }
@@ -55,10 +57,12 @@ public final class MembershipInfo {
         public ByteBuffer encode() {
             byte[] p = processId.getBytes(StandardCharsets.UTF_8);
             byte[] e = endpoint.getBytes(StandardCharsets.UTF_8);
-            ByteBuffer b = ByteBuffer.allocate(1 + 2 + p.length + 2 + e.length + 4 + heldTasks.size() * 12);
+            byte[] x = transactionalId.getBytes(StandardCharsets.UTF_8);
+            ByteBuffer b = ByteBuffer.allocate(1 + 2 + p.length + 2 + e.length + 2 + x.length + 4 + heldTasks.size() * 12);
             b.put(VERSION);
             putString(b, p);
             putString(b, e);
+            putString(b, x);
             b.putInt(heldTasks.size());
             heldTasks.forEach((t, o) -> b.putInt(t).putLong(o));
             return b.flip();
@@ -70,18 +74,19 @@ public final class MembershipInfo {
          */
         public static Subscription decode(ByteBuffer data, String memberId) {
             if (data == null || !data.hasRemaining()) {
-                return new Subscription(memberId, "", Map.of());
+                return new Subscription(memberId, "", "", Map.of());
             }
             ByteBuffer b = data.duplicate();
             checkVersion(b.get(), "subscription");
             String process = getString(b);
             String endpoint = getString(b);
+            String transactionalId = getString(b);
             int n = b.getInt();
             Map<Integer, Long> held = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
                 held.put(b.getInt(), b.getLong());
             }
-            return new Subscription(process, endpoint, held);
+            return new Subscription(process, endpoint, transactionalId, held);
         }
     }
 
@@ -89,20 +94,25 @@ public final class MembershipInfo {
      * What one member is told: the task count, the endpoint of every active task's owner (for
      * locating keys), and its own standby tasks.
      */
-    public record Assignment(int taskCount, Map<Integer, String> activeEndpoints, Set<Integer> standbyTasks) {
+    public record Assignment(int taskCount, Map<Integer, String> activeEndpoints, Set<Integer> standbyTasks,
+                             Set<String> liveTransactionalIds) {
         /** No information: what a member assumes before its first assignment. */
-        public static final Assignment NONE = new Assignment(0, Map.of(), Set.of());
+        public static final Assignment NONE = new Assignment(0, Map.of(), Set.of(), Set.of());
 
         public Assignment {
             activeEndpoints = Collections.unmodifiableMap(new TreeMap<>(activeEndpoints));
             standbyTasks = Collections.unmodifiableSet(new TreeSet<>(standbyTasks));
+            liveTransactionalIds = Collections.unmodifiableSet(new TreeSet<>(liveTransactionalIds));
         }
 
         /** Encodes this assignment (version {@value MembershipInfo#VERSION}). */
         public ByteBuffer encode() {
             Map<String, Set<Integer>> byEndpoint = new TreeMap<>();
             activeEndpoints.forEach((t, e) -> byEndpoint.computeIfAbsent(e, k -> new TreeSet<>()).add(t));
-            int size = 1 + 4 + 4 + 4 + standbyTasks.size() * 4;
+            int size = 1 + 4 + 4 + 4 + standbyTasks.size() * 4 + 4;
+            for (String id : liveTransactionalIds) {
+                size += 2 + id.getBytes(StandardCharsets.UTF_8).length;
+            }
             for (Map.Entry<String, Set<Integer>> e : byEndpoint.entrySet()) {
                 size += 2 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 4 + e.getValue().size() * 4;
             }
@@ -117,6 +127,8 @@ public final class MembershipInfo {
             });
             b.putInt(standbyTasks.size());
             standbyTasks.forEach(b::putInt);
+            b.putInt(liveTransactionalIds.size());
+            liveTransactionalIds.forEach(id -> putString(b, id.getBytes(StandardCharsets.UTF_8)));
             return b.flip();
         }
 
@@ -142,7 +154,12 @@ public final class MembershipInfo {
             for (int i = 0; i < s; i++) {
                 standbys.add(b.getInt());
             }
-            return new Assignment(taskCount, endpoints, standbys);
+            Set<String> live = new TreeSet<>();
+            int l = b.getInt();
+            for (int i = 0; i < l; i++) {
+                live.add(getString(b));
+            }
+            return new Assignment(taskCount, endpoints, standbys, live);
         }
     }
 

@@ -120,6 +120,12 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         Map<String, Set<Integer>> intended = intendedTasks(taskCount, owned, held);
         Map<String, Set<Integer>> target = withholdMoving(intended, owned, taskCount);
         Map<String, Set<Integer>> standbys = assignStandbys(taskCount, standbyReplicas, intended, owned, processOf, held);
+        Set<String> liveTransactionalIds = new TreeSet<>();
+        infos.values().forEach(i -> {
+            if (!i.transactionalId().isEmpty()) {
+                liveTransactionalIds.add(i.transactionalId());
+            }
+        });
         Map<Integer, String> endpoints = new TreeMap<>();
         intended.forEach((m, tasks) -> {
             String endpoint = infos.get(m).endpoint();
@@ -141,7 +147,7 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
                 }
             }
             MembershipInfo.Assignment info = new MembershipInfo.Assignment(taskCount, endpoints,
-                    standbys.getOrDefault(e.getKey(), Set.of()));
+                    standbys.getOrDefault(e.getKey(), Set.of()), liveTransactionalIds);
             result.put(e.getKey(), new Assignment(partitions, info.encode()));
         }
         return new GroupAssignment(result);

@@ -61,12 +61,12 @@ class StandbyAssignmentTest {
 
     @Test
     void userDataRoundTrips() {
-        var sub = new MembershipInfo.Subscription("proc-1", "host-a:8080", Map.of(3, 42L, 1, -1L));
+        var sub = new MembershipInfo.Subscription("proc-1", "host-a:8080", "app-proc-1-0", Map.of(3, 42L, 1, -1L));
         assertThat(MembershipInfo.Subscription.decode(sub.encode(), "m")).isEqualTo(sub);
-        var asg = new MembershipInfo.Assignment(4, Map.of(0, "a:1", 1, "b:2", 2, "a:1"), Set.of(3));
+        var asg = new MembershipInfo.Assignment(4, Map.of(0, "a:1", 1, "b:2", 2, "a:1"), Set.of(3), Set.of("app-a-0", "app-b-0"));
         assertThat(MembershipInfo.Assignment.decode(asg.encode())).isEqualTo(asg);
         assertThat(MembershipInfo.Subscription.decode(null, "member-7"))
-                .isEqualTo(new MembershipInfo.Subscription("member-7", "", Map.of()));
+                .isEqualTo(new MembershipInfo.Subscription("member-7", "", "", Map.of()));
         assertThat(MembershipInfo.Assignment.decode(ByteBuffer.allocate(0))).isEqualTo(MembershipInfo.Assignment.NONE);
     }
 
