@@ -212,6 +212,83 @@ public final class EddyApp implements AutoCloseable {
     public static final Duration DEFAULT_REPARTITION_PURGE_INTERVAL = Duration.ofSeconds(30);
 
     /**
+     * Read-only access to store {@code storeName} of the tasks this instance owns, through the
+     * store's own serdes. Reads see committed state only: each read runs on the worker owning the
+     * task between two batches, so it may wait up to about one trigger interval. A keyed read
+     * ({@code get}, {@code fetch}, {@code findSessions}) asks the key's task; a range or full read asks
+     * every task of this instance and returns a snapshot. Use {@link #metadataForKey} to find the
+     * instance owning a key.
+     *
+     * <pre>{@code
+     * ReadOnlyKeyValueStore<String, Long> counts = app.store("orders-per-region", QueryableStores.keyValue());
+     * Long n = counts.get("europe");   // StoreUnavailableException if not answerable here now
+     * }</pre>
+     *
+     * <p>Thread-safe; the returned view is too, and may be kept. Its reads block (see above) and
+     * throw {@link StoreUnavailableException} while the group rebalances, while the key's task is
+     * restoring, when another instance owns the key's task, when the worker is too busy to answer in
+     * time ({@link StoreUnavailableException#isRetriable() retriable}), or when the application is not
+     * running (not retriable).
+     *
+     * @param storeName the store's name (the {@code Named} of its operator); not null
+     * @param type {@link QueryableStores#keyValue()}, {@link QueryableStores#window()} or
+     *             {@link QueryableStores#session()}; not null
+     * @throws IllegalArgumentException if the pipeline has no such store, or it is of another kind
+     */
+    public <T> T store(String storeName, QueryableStoreType<T> type) {
+        Objects.requireNonNull(storeName, "storeName");
+        Objects.requireNonNull(type, "type");
+        return runtime.queries().store(storeName, type);
+    }
+
+    /**
+     * Which task holds {@code key} in store {@code storeName}, and the endpoint of the instance that
+     * owns it as of the latest rebalance ({@link Builder#applicationServer(String)} of that
+     * instance). The key is serialized with {@code keySerializer} and placed as Kafka's default
+     * partitioner places records. Cheap; never blocks.
+     *
+     * @throws IllegalArgumentException if the pipeline has no such store
+     * @throws StoreUnavailableException ({@link StoreUnavailableException.Reason#NOT_RUNNING}) before
+     *         {@link #start()}
+     */
+    public <K> KeyLocation metadataForKey(String storeName, K key, io.eddy.serde.Serde<K> keySerializer) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(keySerializer, "keySerializer");
+        return runtime.queries().locate(storeName, key, keySerializer);
+    }
+
+    /** {@link #metadataForKey(String, Object, io.eddy.serde.Serde)} with the store's own key serde. */
+    @SuppressWarnings("unchecked")
+    public <K> KeyLocation metadataForKey(String storeName, K key) {
+        return metadataForKey(storeName, key, (io.eddy.serde.Serde<K>) storeKeySerde(storeName));
+    }
+
+    /**
+     * The key serde of store {@code storeName}, for callers that turn text into keys (the monitoring
+     * module's HTTP route).
+     *
+     * @throws IllegalArgumentException if the pipeline has no such store
+     */
+    public io.eddy.serde.Serde<?> storeKeySerde(String storeName) {
+        return runtime.queries().keySerde(storeName);
+    }
+
+    /**
+     * The standby tasks this instance keeps now ({@link Builder#standbyReplicas(int)}), each with how
+     * many changelog records its copy is behind (-1 while not known yet). Callable from any thread.
+     *
+     * @return task id to lag; empty without standbys; a snapshot
+     */
+    public Map<Integer, Long> standbyLags() {
+        return runtime.standbyLags();
+    }
+
+    /** The {@code host:port} this instance advertises for queries, if one was set. */
+    public Optional<String> applicationServer() {
+        return Optional.ofNullable(options.applicationServer());
+    }
+
+    /**
      * Resets the application so that its next run starts over, as Kafka Streams' application
      * reset tool does: commits the chosen offset for every input partition in the application's
      * consumer group, deletes its internal topics (the changelogs, repartition topics and the store
@@ -282,6 +359,7 @@ public final class EddyApp implements AutoCloseable {
      */
     public static final class Builder {
         private static final Pattern LEGAL_ID = Pattern.compile("[a-zA-Z0-9._-]+");
+        private static final Pattern HOST_PORT = Pattern.compile("[^\\s:/]+:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])");
 
         private final String applicationId;
         private String bootstrapServers;
@@ -312,6 +390,8 @@ public final class EddyApp implements AutoCloseable {
         private final List<RestoreListener> restoreListeners = new ArrayList<>();
         private boolean requireNamedState;
         private FlowControl flowControl = FlowControl.none();
+        private String applicationServer;
+        private int standbyReplicas;
 
         private Builder(String applicationId) {
             this.applicationId = applicationId;
@@ -589,6 +669,29 @@ public final class EddyApp implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The {@code host:port} where this instance answers queries (the monitoring module's HTTP
+         * server, or your own), advertised to the other instances through the group membership so
+         * that {@link EddyApp#metadataForKey} can name the instance owning a key. Default none.
+         */
+        public Builder applicationServer(String hostPort) {
+            this.applicationServer = hostPort;
+            return this;
+        }
+
+        /**
+         * How many other instances keep a warm copy of each task's stores by tailing its changelogs
+         * (read_committed), so that when the task moves (its instance died or left) it goes to one of
+         * them and restores only the changelog's tail. Each copy costs its instance the disk of the
+         * stores, a share of the {@link #stateMemory RocksDB memory} and the reading of the changelog.
+         * Default 0; a copy is kept only in an instance other than the owner's, so {@code n} above the
+         * number of other instances gives fewer copies.
+         */
+        public Builder standbyReplicas(int n) {
+            this.standbyReplicas = n;
+            return this;
+        }
+
         /** Adds a listener told how restoring stores from their changelogs progresses. */
         public Builder addRestoreListener(RestoreListener listener) {
             restoreListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -661,6 +764,13 @@ public final class EddyApp implements AutoCloseable {
             requirePositive("repartitionPurgeInterval", repartitionPurgeInterval);
             require("flowControl", flowControl);
             flowControl.validate("flowControl", trigger);
+            if (applicationServer != null && !HOST_PORT.matcher(applicationServer).matches()) {
+                throw new InvalidConfigException("applicationServer", applicationServer,
+                        "must be host:port, with a port from 1 to 65535");
+            }
+            if (standbyReplicas < 0 || standbyReplicas > 16) {
+                throw new InvalidConfigException("standbyReplicas", standbyReplicas, "must be from 0 to 16");
+            }
             Plan plan = PipelineBuilder.define(applicationId, pipeline, requireNamedState);
             io.eddy.internal.runtime.StreamSources.check(plan, guarantee, trigger);
             if (trigger.isAvailableNow() && !plan.repartitionTopics().isEmpty()) {
@@ -684,7 +794,8 @@ public final class EddyApp implements AutoCloseable {
                     List.copyOf(stateListeners), List.copyOf(progressListeners), Map.copyOf(consumerOverrides),
                     Map.copyOf(producerOverrides), clock, console, plan, stateDir, stateMemoryBytes, maxBatchStateBytes,
                     storeCacheBytes, List.copyOf(restoreListeners), idleTimeout, Map.copyOf(clientOverrides),
-                    Map.copyOf(adminOverrides), clientFactory, repartitionPurgeInterval, flowControl));
+                    Map.copyOf(adminOverrides), clientFactory, repartitionPurgeInterval, flowControl,
+                    applicationServer, standbyReplicas));
         }
 
         private static void require(String option, Object value) {

@@ -33,6 +33,12 @@ class EddyAppBuilderTest {
                 Arguments.of("missing servers", (UnaryOperator<EddyApp.Builder>) b -> b.bootstrapServers(null),
                         "bootstrapServers", "null"),
                 Arguments.of("zero threads", (UnaryOperator<EddyApp.Builder>) b -> b.threads(0), "threads", "0"),
+                Arguments.of("application server without port", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.applicationServer("host-a"), "applicationServer", "'host-a'"),
+                Arguments.of("application server port out of range", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.applicationServer("host-a:70000"), "applicationServer", "'host-a:70000'"),
+                Arguments.of("negative standby replicas", (UnaryOperator<EddyApp.Builder>)
+                        b -> b.standbyReplicas(-1), "standbyReplicas", "-1"),
                 Arguments.of("negative trigger", (UnaryOperator<EddyApp.Builder>)
                         b -> b.trigger(Trigger.every(Duration.ofMillis(-5))), "trigger", "PT-0.005S"),
                 Arguments.of("zero trigger", (UnaryOperator<EddyApp.Builder>)
@@ -127,5 +133,28 @@ class EddyAppBuilderTest {
         assertThat(Trigger.every(Duration.ofMillis(200)).interval()).isEqualTo(Duration.ofMillis(200));
         assertThat(Trigger.availableNow().isAvailableNow()).isTrue();
         assertThat(Trigger.availableNow().interval()).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void queriesNeedAStartedApplicationAndAnExistingStoreOfTheRightKind() {
+        EddyApp app = EddyApp.builder("iq-app").bootstrapServers("localhost:9092").applicationServer("host-a:8080")
+                .pipeline(p -> p.kafka("in", Consumed.with(Serdes.string(), Serdes.string()))
+                        .groupByKey(io.eddy.dsl.Grouped.with(Serdes.string(), Serdes.string()))
+                        .count(io.eddy.dsl.Named.as("counts"))
+                        .toStream().toKafka("out", Produced.with(Serdes.string(), Serdes.longs())))
+                .build();
+        assertThat(app.applicationServer()).contains("host-a:8080");
+        assertThatThrownBy(() -> app.store("nope", QueryableStores.keyValue()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no store named 'nope'")
+                .hasMessageContaining("[counts]");
+        assertThatThrownBy(() -> app.store("counts", QueryableStores.window()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("QueryableStores.keyValue()");
+        io.eddy.state.ReadOnlyKeyValueStore<String, Long> counts = app.store("counts", QueryableStores.keyValue());
+        assertThatThrownBy(() -> counts.get("k"))
+                .isInstanceOfSatisfying(StoreUnavailableException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(StoreUnavailableException.Reason.NOT_RUNNING);
+                    assertThat(e.isRetriable()).isFalse();
+                });
+        assertThatThrownBy(() -> app.metadataForKey("counts", "k")).isInstanceOf(StoreUnavailableException.class);
     }
 }

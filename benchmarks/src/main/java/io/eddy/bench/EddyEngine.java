@@ -35,6 +35,8 @@ import java.util.Optional;
 final class EddyEngine implements RunningEngine {
     /** System property of the engine JVM: the per-store read cache in bytes (the harness's --eddy-store-cache-bytes). */
     static final String STORE_CACHE_PROPERTY = "eddy.bench.storeCacheBytes";
+    /** System property of the engine JVM: standby replicas (W7, {@link FailoverBenchmark}); default 0. */
+    static final String STANDBY_PROPERTY = "eddy.bench.standbyReplicas";
     /** W10's operator: its stores are {@code totals} and {@code totals-timers}. */
     static final String W10_OPERATOR = "totals";
     private final EddyApp app;
@@ -52,6 +54,7 @@ final class EddyEngine implements RunningEngine {
                 .trigger(workload == Workload.W8 ? Trigger.lowLatency(Duration.ofMillis(spec.commitMillis()))
                         : Trigger.every(Duration.ofMillis(spec.commitMillis())))
                 .stateDir(spec.stateDir());
+        builder.standbyReplicas(Integer.getInteger(STANDBY_PROPERTY, 0));
         Long cacheBytes = Long.getLong(STORE_CACHE_PROPERTY);
         if (cacheBytes != null) {
             builder.storeCacheBytes(cacheBytes);

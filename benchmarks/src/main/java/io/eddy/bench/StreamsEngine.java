@@ -63,6 +63,7 @@ final class StreamsEngine implements RunningEngine {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, spec.commitMillis());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, spec.threads());
         props.put(StreamsConfig.STATE_DIR_CONFIG, spec.stateDir().toString());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.getInteger(EddyEngine.STANDBY_PROPERTY, 0));
         StreamsBuilder builder = new StreamsBuilder();
         if (workload == Workload.W10) {
             StreamsSessionTotals.addTo(builder, spec.inputTopic(), spec.outputTopic(),

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * own input with fewer keys and event times spread over many minutes ({@link EventTimeInput}), W10
  * its own with long values and keys that fall silent in turn ({@link SessionInput}). W11 reads W3's
  * input; W12 and W13 the shared one. W5b and W8 are W5's latency measurement under other
- * guarantees and triggers. W7 and W9 are reserved.
+ * guarantees and triggers. W7 (failover) is FailoverBenchmark, outside this enum; W9 is reserved.
  */
 enum Workload {
     /**

@@ -19,6 +19,12 @@ public enum ClientRole {
     WORKER_PRODUCER(Kind.PRODUCER),
     /** Replays changelog topics into local state stores when tasks are assigned. One per worker thread. */
     RESTORE_CONSUMER(Kind.CONSUMER),
+    /**
+     * Keeps the standby copies of other members' task stores warm by reading their changelogs
+     * (read_committed, no group). One per application instance, created when it first gets a
+     * standby task ({@code standbyReplicas(n)} with {@code n > 0}).
+     */
+    STANDBY_CONSUMER(Kind.CONSUMER),
     /** Loads the global tables at start, then keeps them up to date. One per application instance. */
     GLOBAL_TABLE_CONSUMER(Kind.CONSUMER),
     /** Reads the registry of the application's state stores at start (stateful applications only). */

@@ -31,13 +31,13 @@ import org.apache.kafka.clients.producer.Producer;
  * }</pre>
  *
  * <p>Only the long-lived clients are metered: the workers' consumers and producers, the restore
- * consumers and the global-table consumer. A client that replaces an earlier one with the same role
+ * consumers, the standby consumer and the global-table consumer. A client that replaces an earlier one with the same role
  * and client id (a worker rejoining with new clients) takes over its meters; the earlier client's
  * meters are removed. Thread-safe.
  */
 public final class MeteredClientFactory implements KafkaClientFactory, AutoCloseable {
     private static final Set<ClientRole> METERED = EnumSet.of(ClientRole.WORKER_CONSUMER, ClientRole.WORKER_PRODUCER,
-            ClientRole.RESTORE_CONSUMER, ClientRole.GLOBAL_TABLE_CONSUMER);
+            ClientRole.RESTORE_CONSUMER, ClientRole.STANDBY_CONSUMER, ClientRole.GLOBAL_TABLE_CONSUMER);
 
     private final KafkaClientFactory delegate;
     private final MeterRegistry registry;

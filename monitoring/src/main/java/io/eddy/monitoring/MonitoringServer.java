@@ -6,6 +6,9 @@ import io.eddy.AppState;
 import io.eddy.AppStatus;
 import io.eddy.BatchProgress;
 import io.eddy.EddyApp;
+import io.eddy.KeyLocation;
+import io.eddy.QueryableStores;
+import io.eddy.StoreUnavailableException;
 import io.eddy.InvalidConfigException;
 import io.eddy.RestoreProgress;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -203,6 +206,9 @@ public final class MonitoringServer implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            if (response.status() == 503) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+            }
             if (response.status() == 401) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"eddy\"");
             }
@@ -242,8 +248,11 @@ public final class MonitoringServer implements AutoCloseable {
                 if (path.startsWith("/ui/")) {
                     yield resource(path.substring("/ui/".length()));
                 }
+                if (path.startsWith("/stores/")) {
+                    yield storeKey(exchange, query);
+                }
                 throw new BadRequest(404, "no such resource: " + path + "; try /status, /progress, /topology, "
-                        + "/metrics, /health/live, /health/ready, /tasks or / (the UI)");
+                        + "/metrics, /health/live, /health/ready, /tasks, /stores/{store}/keys/{key} or / (the UI)");
             }
         };
     }
@@ -363,6 +372,141 @@ public final class MonitoringServer implements AutoCloseable {
                 .mapToLong(r -> Math.max(0, r.total() - r.restored())).sum();
     }
 
+    // ---- interactive queries: GET /stores/{store}/keys/{key}
+
+    /**
+     * Answers a key lookup from this instance's committed state, or forwards it once to the instance
+     * owning the key's task (the forwarded request carries {@code forwarded=true} and is never
+     * forwarded again). 200 with the value, 404 if the key has no value, 400 for a key the store's
+     * key type cannot be parsed from (only string, long and int keys can be asked over HTTP), 503
+     * with {@code Retry-After} while the answer is unavailable (rebalance, restore, owner unknown).
+     */
+    private Response storeKey(HttpExchange exchange, Map<String, String> query) {
+        String raw = exchange.getRequestURI().getRawPath();
+        String[] parts = raw.substring("/stores/".length()).split("/", -1);
+        if (parts.length != 3 || !parts[1].equals("keys") || parts[0].isEmpty() || parts[2].isEmpty()) {
+            throw new BadRequest(404, "a key lookup is /stores/{store}/keys/{key}");
+        }
+        String store = decodePath(parts[0]);
+        String keyText = decodePath(parts[2]);
+        boolean forwarded = "true".equals(query.get("forwarded"));
+        Object key;
+        KeyLocation location;
+        try {
+            key = parseKey(app.storeKeySerde(store), store, keyText);
+            location = app.metadataForKey(store, key);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e instanceof NumberFormatException ? 400 : 404, e.getMessage());
+        } catch (StoreUnavailableException e) {
+            return unavailable(e);
+        }
+        if (!location.isLocal()) {
+            if (forwarded || location.endpoint().isEmpty()
+                    || location.endpoint().get().equals(app.applicationServer().orElse(null))) {
+                return unavailable(new StoreUnavailableException(store, StoreUnavailableException.Reason.NOT_HOSTED_HERE,
+                        "task " + location.task() + " is not owned here, and its owner is "
+                                + location.endpoint().orElse("not known yet")));
+            }
+            return forward(exchange, location.endpoint().get(), raw);
+        }
+        try {
+            io.eddy.state.ReadOnlyKeyValueStore<Object, Object> kv = app.store(store, QueryableStores.keyValue());
+            Object value = kv.get(key);
+            StringBuilder out = new StringBuilder("{\"store\":");
+            Json.string(out, store);
+            out.append(",\"key\":");
+            Json.string(out, keyText);
+            out.append(",\"task\":").append(location.task()).append(",\"servedBy\":");
+            Json.string(out, app.applicationServer().orElse("local"));
+            out.append(",\"value\":");
+            if (value == null) {
+                out.append("null");
+            } else if (value instanceof Number || value instanceof Boolean) {
+                out.append(value);
+            } else {
+                Json.string(out, value.toString());
+            }
+            return Response.json(value == null ? 404 : 200, out.append('}').toString());
+        } catch (StoreUnavailableException e) {
+            return unavailable(e);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(400, e.getMessage());
+        }
+    }
+
+    private static Object parseKey(io.eddy.serde.Serde<?> serde, String store, String text) {
+        if (serde.getClass() == io.eddy.serde.Serdes.string().getClass()) {
+            return text;
+        }
+        if (serde.getClass() == io.eddy.serde.Serdes.longs().getClass()) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new NumberFormatException("store '" + store + "' has long keys; '" + text + "' is not one");
+            }
+        }
+        if (serde.getClass() == io.eddy.serde.Serdes.ints().getClass()) {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new NumberFormatException("store '" + store + "' has int keys; '" + text + "' is not one");
+            }
+        }
+        throw new NumberFormatException("store '" + store + "' has keys of serde " + serde + "; over HTTP only "
+                + "string, long and int keys can be looked up: query it in the service with app.store(...)");
+    }
+
+    private static String decodePath(String segment) {
+        try {
+            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(400, "malformed path segment");
+        }
+    }
+
+    private static Response unavailable(StoreUnavailableException e) {
+        StringBuilder out = new StringBuilder("{\"error\":");
+        Json.string(out, e.getMessage());
+        out.append(",\"reason\":\"").append(e.reason()).append("\",\"retriable\":").append(e.isRetriable()).append('}');
+        return Response.json(e.isRetriable() ? 503 : 500, out.toString());
+    }
+
+    private Response forward(HttpExchange exchange, String endpoint, String rawPath) {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest
+                .newBuilder(URI.create("http://" + endpoint + rawPath + "?forwarded=true"))
+                .timeout(java.time.Duration.ofSeconds(10)).GET();
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            java.net.http.HttpResponse<byte[]> answer = forwarder().send(request.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(answer.statusCode(), answer.headers().firstValue("Content-Type")
+                    .orElse("application/json; charset=utf-8"), answer.body());
+        } catch (IOException e) {
+            return unavailable(new StoreUnavailableException(store(rawPath), StoreUnavailableException.Reason.BUSY,
+                    "forwarding to " + endpoint + " failed: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unavailable(new StoreUnavailableException(store(rawPath), StoreUnavailableException.Reason.BUSY,
+                    "interrupted while forwarding to " + endpoint));
+        }
+    }
+
+    private static String store(String rawPath) {
+        return decodePath(rawPath.substring("/stores/".length()).split("/", -1)[0]);
+    }
+
+    private java.net.http.HttpClient forwardClient;
+
+    private synchronized java.net.http.HttpClient forwarder() {
+        if (forwardClient == null) {
+            forwardClient = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        }
+        return forwardClient;
+    }
+
     private String tasks() {
         AppStatus status = app.status();
         StringBuilder out = new StringBuilder("[");
@@ -394,8 +538,17 @@ public final class MonitoringServer implements AutoCloseable {
                     Json.string(out, e.getKey().topic());
                     out.append(",\"partition\":").append(task).append(",\"lag\":").append(e.getValue()).append('}');
                 }
-                out.append("]}");
+                out.append("],\"role\":\"active\"}");
             }
+        }
+        for (Map.Entry<Integer, Long> standby : app.standbyLags().entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            out.append("{\"worker\":null,\"task\":").append(standby.getKey())
+                    .append(",\"phase\":\"STANDBY\",\"role\":\"standby\",\"lag\":")
+                    .append(standby.getValue() < 0 ? "null" : standby.getValue().toString()).append('}');
         }
         return out.append(']').toString();
     }

@@ -46,7 +46,9 @@ public record AppOptions(
         Map<String, Object> adminOverrides,
         KafkaClientFactory clientFactory,
         Duration repartitionPurgeInterval,
-        io.eddy.FlowControl flowControl) {
+        io.eddy.FlowControl flowControl,
+        String applicationServer,
+        int standbyReplicas) {
 
     /** The options without flow control ({@link io.eddy.FlowControl#none()}). */
     public AppOptions(String applicationId, String bootstrapServers, int threads, Guarantee guarantee, Trigger trigger,
@@ -62,7 +64,7 @@ public record AppOptions(
                 startTimeout, instanceId, errorHandler, stateListeners, progressListeners, consumerOverrides,
                 producerOverrides, clock, console, plan, stateDir, stateMemoryBytes, maxBatchStateBytes, storeCacheBytes,
                 restoreListeners, idleTimeout, clientOverrides, adminOverrides, clientFactory, repartitionPurgeInterval,
-                io.eddy.FlowControl.none());
+                io.eddy.FlowControl.none(), null, 0);
     }
 
     @Override
@@ -79,6 +81,7 @@ public record AppOptions(
                 + ", storeCacheBytes=" + storeCacheBytes + ", restoreListeners=" + restoreListeners
                 + ", idleTimeout=" + idleTimeout + ", clientOverrides=" + SecretSettings.shown(clientOverrides)
                 + ", adminOverrides=" + SecretSettings.shown(adminOverrides) + ", clientFactory=" + clientFactory
-                + ", repartitionPurgeInterval=" + repartitionPurgeInterval + ", flowControl=" + flowControl + "]";
+                + ", repartitionPurgeInterval=" + repartitionPurgeInterval + ", flowControl=" + flowControl
+                + ", applicationServer=" + applicationServer + ", standbyReplicas=" + standbyReplicas + "]";
     }
 }

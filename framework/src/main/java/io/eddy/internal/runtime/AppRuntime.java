@@ -70,6 +70,80 @@ public final class AppRuntime {
         this.options = options;
         this.instanceLimits = FlowController.InstanceLimits.of(options.flowControl(),
                 options.trigger().interval().toMillis(), options.clock().millis());
+        this.standbys = new StandbyTasks(this);
+        this.fencer = new ExpiredTransactionFencer(options);
+    }
+
+    // ---- interactive queries and standby tasks (see InteractiveQueries, StandbyTasks)
+
+    private volatile int taskCount;
+    private volatile String processId = UUID.randomUUID().toString();
+    private volatile io.eddy.kafka.internal.MembershipInfo.Assignment assignment =
+            io.eddy.kafka.internal.MembershipInfo.Assignment.NONE;
+    private final StandbyTasks standbys;
+    private final ExpiredTransactionFencer fencer;
+    private final InteractiveQueries queries = new InteractiveQueries(this);
+
+    /** The number of tasks (input partitions), known once started; 0 before. */
+    int taskCount() {
+        return assignment.taskCount() > 0 ? assignment.taskCount() : taskCount;
+    }
+
+    /** What the latest assignment of any worker told about the group (task endpoints). */
+    io.eddy.kafka.internal.MembershipInfo.Assignment assignment() {
+        return assignment;
+    }
+
+    /** This instance's workers; callable from any thread. */
+    List<Worker> workers() {
+        synchronized (this) {
+            return List.copyOf(workers);
+        }
+    }
+
+    /** Per standby task of this instance, the records its copy is behind (-1 unknown). */
+    public Map<Integer, Long> standbyLags() {
+        return standbys.lags();
+    }
+
+    StandbyTasks standbys() {
+        return standbys;
+    }
+
+    /** Interactive queries of this instance's stores. */
+    public InteractiveQueries queries() {
+        return queries;
+    }
+
+    /** What every worker of this instance tells the assignor: process, endpoint, the state it holds. */
+    io.eddy.kafka.internal.MembershipInfo.Subscription subscription(String transactionalId) {
+        Map<Integer, Long> held = new TreeMap<>();
+        StateDirectory dir = stateDirectory;
+        if (dir != null) {
+            try (var entries = java.nio.file.Files.list(dir.root())) {
+                entries.map(p -> p.getFileName().toString()).filter(n -> n.matches("task-\\d+"))
+                        .forEach(n -> held.put(Integer.parseInt(n.substring(5)), -1L));
+            } catch (java.io.IOException | RuntimeException e) {
+                log.debug("{}: listing the task directories: {}", options.applicationId(), e.toString());
+            }
+            held.putAll(standbys.offsets());
+        }
+        String endpoint = options.applicationServer() == null ? "" : options.applicationServer();
+        return new io.eddy.kafka.internal.MembershipInfo.Subscription(processId, endpoint,
+                transactionalId == null ? "" : transactionalId, held);
+    }
+
+    /** Worker {@code worker} was assigned: record the group's endpoints and the worker's standby tasks. */
+    void assignmentReceived(String worker, io.eddy.kafka.internal.MembershipInfo.Assignment received) {
+        if (received.taskCount() > 0) {
+            assignment = received;
+        }
+        if (stateDirectory != null) {
+            standbys.update(worker, received.standbyTasks());
+        }
+        if (options.guarantee() == io.eddy.Guarantee.EXACTLY_ONCE) {
+            fencer.membersChanged(received.liveTransactionalIds());
+        }
     }
 
     AppOptions options() {
@@ -121,6 +195,9 @@ public final class AppRuntime {
         }
         String instanceTag = options.instanceId() != null ? options.instanceId()
                 : stateDirectory != null ? stateDirectory.processId() : UUID.randomUUID().toString();
+        if (stateDirectory != null) {
+            processId = stateDirectory.processId();
+        }
         synchronized (this) {
             for (int i = 0; i < options.threads(); i++) {
                 Worker w = new Worker(this, i, instanceTag, targets);
@@ -151,6 +228,7 @@ public final class AppRuntime {
             inputs.removeAll(plan.repartitionTopics());
             Map<String, Integer> counts = StreamSources.ensureTopics(options, topics, inputs);
             int partitions = TopicAdmin.requireCoPartitioned(counts);
+            taskCount = partitions;
             Map<String, Map<String, String>> internal = new TreeMap<>();
             // Repartition records carry event time, which may be old (a replay) or ahead of the
             // broker's clock: time-based retention would delete unread records, and the broker's
@@ -452,6 +530,8 @@ public final class AppRuntime {
             last = runningWorkers == 1;
         }
         if (last) {
+            fencer.close();
+            standbys.close();
             releaseState();
         }
         synchronized (this) {

@@ -231,8 +231,8 @@ public final class BatchLoop implements WorkerLoop {
 
     /** Closes every task and stops their restores (the open batch must be committed or aborted first). */
     public void dropTasks() {
-        host.close();
         tasks.values().forEach(Task::close);
+        host.close();   // after the tasks: a host may hand their stores on once they are closed
         tasks.clear();
         reachedTarget.clear();
         aheadPaused.clear();

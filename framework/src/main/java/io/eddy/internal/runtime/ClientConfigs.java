@@ -87,6 +87,14 @@ public final class ClientConfigs {
         return c;
     }
 
+    /** {@link ClientRole#STANDBY_CONSUMER} of this instance. */
+    static Map<String, Object> standbyConsumer(AppOptions o, String instanceName) {
+        Map<String, Object> c = readCommittedConsumer(o);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, instanceName + "-standby");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        return c;
+    }
+
     /** {@link ClientRole#GLOBAL_TABLE_CONSUMER}. */
     static Map<String, Object> globalTableConsumer(AppOptions o) {
         Map<String, Object> c = readCommittedConsumer(o);
@@ -176,6 +184,11 @@ public final class ClientConfigs {
         return a;
     }
 
+    /** The workers' default {@code session.timeout.ms} (Kafka's is 45 s); see the README's failover section. */
+    public static final int DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+    /** The workers' default {@code heartbeat.interval.ms} (Kafka's is 3 s). */
+    public static final int DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
+
     /** {@link ClientRole#WORKER_CONSUMER} of the worker {@code memberName}. */
     static Map<String, Object> consumer(AppOptions o, String memberName, String instanceId,
                                         RebalanceObserver observer) {
@@ -191,6 +204,12 @@ public final class ClientConfigs {
         c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, TaskAssignor.class.getName());
         c.put(TaskAssignor.OBSERVER_CONFIG, observer);
+        c.put(TaskAssignor.STANDBY_REPLICAS_CONFIG, o.standbyReplicas());
+        // a dead member is noticed after the session timeout: 10 s instead of Kafka's 45 s (the
+        // heartbeats come from the consumer's own thread, so a long batch or restore never misses
+        // one), and 1 s heartbeats tell the other members of a rebalance sooner; both overridable
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DEFAULT_SESSION_TIMEOUT_MS);
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, DEFAULT_HEARTBEAT_INTERVAL_MS);
         if (instanceId != null) {
             c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
         }

@@ -20,6 +20,8 @@ final class KafkaTaskHost implements TaskHost {
     private StateRestorer restorer;
     /** The ids of the tasks restoring, readable from any thread (for describing the group). */
     private final Set<Integer> restoringIds = ConcurrentHashMap.newKeySet();
+    /** The tasks created and not removed, whose stores this host keeps from the standby copies. */
+    private final Set<Integer> createdIds = new java.util.HashSet<>();
 
     KafkaTaskHost(String name, AppRuntime app) {
         this.name = name;
@@ -32,15 +34,23 @@ final class KafkaTaskHost implements TaskHost {
     public Task create(int id, RecordSink sink) {
         TaskState state = null;
         if (plan.stateful()) {
-            state = new TaskState(id, plan, app.stateEnvironment(), app.stateDirectory().taskDir(id),
-                    options.storeCacheBytes());
+            app.standbys().claim(id);   // a standby copy of this task here closes before the task opens its stores
+            try {
+                state = new TaskState(id, plan, app.stateEnvironment(), app.stateDirectory().taskDir(id),
+                        options.storeCacheBytes());
+            } catch (RuntimeException e) {
+                app.standbys().unclaim(id);
+                throw e;
+            }
             try {
                 restorer().discardStoresAheadOfChangelog(state);
             } catch (RuntimeException e) {
                 state.close();
+                app.standbys().unclaim(id);
                 throw e;
             }
         }
+        createdIds.add(id);
         return new Task(id, plan, sink, options.errorHandler(), options.console(), state, app.globalTables(),
                 options.idleTimeout().toMillis(), options.clock()::millis);
     }
@@ -77,12 +87,20 @@ final class KafkaTaskHost implements TaskHost {
         if (restorer != null) {
             restorer.remove(task.id());
         }
-        task.close();
+        try {
+            task.close();
+        } finally {
+            if (plan.stateful() && createdIds.remove(task.id())) {
+                app.standbys().unclaim(task.id());
+            }
+        }
     }
 
     @Override
     public void close() {
         restoringIds.clear();
+        createdIds.forEach(id -> app.standbys().unclaim(id));   // the loop closed the tasks first
+        createdIds.clear();
         if (restorer != null) {
             restorer.close();
             restorer = null;

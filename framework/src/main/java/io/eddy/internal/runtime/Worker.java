@@ -14,9 +14,17 @@ import io.eddy.kafka.internal.ProducerSink;
 import io.eddy.kafka.internal.RebalanceObserver;
 import io.eddy.kafka.internal.StartPosition;
 import io.eddy.kafka.internal.TaskCheckpoint;
+import io.eddy.StoreUnavailableException;
+import io.eddy.kafka.internal.MembershipInfo;
 import io.eddy.state.CorruptStoreException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -96,6 +104,9 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
     }
 
     private volatile Set<Integer> ownedTasks = Set.of();
+    /** Interactive queries waiting for a moment without an open batch; see {@link InteractiveQueries}. */
+    private final ConcurrentLinkedQueue<Runnable> queries = new ConcurrentLinkedQueue<>();
+    private volatile boolean queriesClosed;
 
     private void tasksChanged() {
         ownedTasks = Set.copyOf(loop.tasks().keySet());
@@ -122,6 +133,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
             while (!stopRequested) {
                 try {
                     loop.runOnce();
+                    runQueries();
                 } catch (WakeupException e) {
                     // close() or a failure elsewhere asked this worker to stop; the loop condition decides
                 } catch (RuntimeException e) {
@@ -163,10 +175,91 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
                 loop.dropTasks();
                 tasksChanged();
             } finally {
+                queriesClosed = true;
+                runQueries();
                 purger.close();
                 closeClients();
                 app.workerStopped(this);
             }
+        }
+    }
+
+    // ---- interactive queries: run on this thread when no batch is open (committed state only)
+
+    /**
+     * Queues {@code read} of task {@code task}'s stores, to run on this worker's thread at the next
+     * moment no batch is open; callable from any thread.
+     */
+    <R> CompletableFuture<R> submitQuery(String store, int task, Function<TaskState, R> read) {
+        CompletableFuture<R> answer = new CompletableFuture<>();
+        queries.add(() -> {
+            if (!answer.isDone()) {
+                try {
+                    answer.complete(read.apply(queryableState(store, task)));
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            }
+        });
+        if (queriesClosed) {
+            runQueries();
+        }
+        return answer;
+    }
+
+    /** Like {@link #submitQuery}, over every task of this worker, in task order. */
+    <R> CompletableFuture<List<R>> submitQueryOfAllTasks(String store, Function<TaskState, R> read) {
+        CompletableFuture<List<R>> answer = new CompletableFuture<>();
+        queries.add(() -> {
+            if (!answer.isDone()) {
+                try {
+                    if (queriesClosed || rebalancing) {
+                        queryableState(store, -1);   // throws: stopped, or rebalancing (the task set is changing)
+                    }
+                    List<R> out = new ArrayList<>();
+                    for (int task : new TreeMap<>(loop.tasks()).keySet()) {
+                        out.add(read.apply(queryableState(store, task)));
+                    }
+                    answer.complete(out);
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            }
+        });
+        if (queriesClosed) {
+            runQueries();
+        }
+        return answer;
+    }
+
+    private TaskState queryableState(String store, int task) {
+        if (queriesClosed) {
+            throw new StoreUnavailableException(store, StoreUnavailableException.Reason.NOT_RUNNING,
+                    "worker " + name + " has stopped");
+        }
+        if (rebalancing) {
+            throw new StoreUnavailableException(store, StoreUnavailableException.Reason.REBALANCING,
+                    "worker " + name + " is rebalancing");
+        }
+        Task t = loop.tasks().get(task);
+        if (t == null || t.state() == null) {
+            throw new StoreUnavailableException(store, StoreUnavailableException.Reason.NOT_HOSTED_HERE,
+                    "task " + task + " is not owned by this instance (any more)");
+        }
+        if (host.restoring(task)) {
+            throw new StoreUnavailableException(store, StoreUnavailableException.Reason.RESTORING,
+                    "task " + task + " is restoring its stores from their changelogs");
+        }
+        return t.state();
+    }
+
+    /** Runs the queued queries if no batch is open: the stores then hold exactly their committed state. */
+    private void runQueries() {
+        if (loop.batchOpen() && !queriesClosed) {
+            return;
+        }
+        for (Runnable q; (q = queries.poll()) != null; ) {
+            q.run();
         }
     }
 
@@ -296,6 +389,16 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
     }
 
     @Override
+    public MembershipInfo.Subscription subscription() {
+        return app.subscription(exactlyOnce ? transactionalId : null);
+    }
+
+    @Override
+    public void onAssignment(MembershipInfo.Assignment assignment) {
+        app.assignmentReceived(name, assignment);
+    }
+
+    @Override
     public void assigned(Map<TopicPartition, Optional<TaskCheckpoint>> added) {
         KafkaInput in = input;
         if (in != null) {
@@ -338,6 +441,7 @@ final class Worker implements Runnable, RebalanceObserver, AssignmentListener, B
         }
         purger.committed(progress);
         app.batchCommitted(progress);
+        runQueries();
     }
 
     @Override

@@ -39,7 +39,7 @@ class AccessErrorsTest {
                 Duration.ofSeconds(20), null, ErrorHandler.fail(), List.of(), List.of(), Map.of(), Map.of(),
                 Clock.systemUTC(), System.out, null, Path.of("state"), 64L << 20, 32L << 20, 2L << 20, List.of(),
                 Duration.ofSeconds(10), common, Map.of(), KafkaClientFactory.defaultFactory(),
-                io.eddy.EddyApp.DEFAULT_REPARTITION_PURGE_INTERVAL);
+                io.eddy.EddyApp.DEFAULT_REPARTITION_PURGE_INTERVAL, io.eddy.FlowControl.none(), null, 0);
     }
 
     private static final AppOptions SCRAM = options(Map.of("security.protocol", "SASL_SSL",

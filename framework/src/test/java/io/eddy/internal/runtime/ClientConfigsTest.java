@@ -36,7 +36,7 @@ class ClientConfigsTest {
                 Integer.MAX_VALUE, Duration.ofSeconds(60), Duration.ofSeconds(20), null, ErrorHandler.fail(),
                 List.of(), List.of(), consumer, producer, Clock.systemUTC(), System.out, null, Path.of("state"),
                 64L << 20, 32L << 20, 2L << 20, List.of(), Duration.ofSeconds(10), common, admin, factory,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), io.eddy.FlowControl.none(), null, 0);
     }
 
     private static AppOptions withCommon(Map<String, Object> common) {
@@ -49,6 +49,7 @@ class ClientConfigsTest {
         configs.put(ClientRole.WORKER_CONSUMER, ClientConfigs.consumer(o, "app-0", null, null));
         configs.put(ClientRole.WORKER_PRODUCER, ClientConfigs.producer(o, "app-0", "app-x-0"));
         configs.put(ClientRole.RESTORE_CONSUMER, ClientConfigs.restoreConsumer(o, "app-0"));
+        configs.put(ClientRole.STANDBY_CONSUMER, ClientConfigs.standbyConsumer(o, "app"));
         configs.put(ClientRole.GLOBAL_TABLE_CONSUMER, ClientConfigs.globalTableConsumer(o));
         configs.put(ClientRole.STORE_REGISTRY_CONSUMER, ClientConfigs.storeRegistryConsumer(o));
         configs.put(ClientRole.STORE_REGISTRY_PRODUCER, ClientConfigs.storeRegistryProducer(o));

@@ -9,4 +9,19 @@ public interface RebalanceObserver {
 
     /** The member is (re)joining: a rebalance is in progress until partitions are assigned. */
     void onJoin();
+
+    /**
+     * What this member tells the assignor when it joins: its process, endpoint and the state its
+     * process holds; null to send nothing. Called on the consumer's thread while joining.
+     */
+    default MembershipInfo.Subscription subscription() {
+        return null;
+    }
+
+    /**
+     * What the assignor told this member besides its partitions (task endpoints, standby tasks);
+     * called on the consumer's thread before the rebalance listener hears of the new partitions.
+     */
+    default void onAssignment(MembershipInfo.Assignment assignment) {
+    }
 }

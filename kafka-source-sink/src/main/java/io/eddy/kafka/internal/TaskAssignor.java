@@ -28,7 +28,15 @@ import org.apache.kafka.common.TopicPartition;
  *   <li><b>cooperative</b>: a task that moves from a live member to another is withheld for one
  *       round: its old owner revokes it (committing its in-flight batch), rejoins, and the next
  *       round gives it to the new owner. No partition ever has two owners at once.</li>
+ *   <li><b>state-aware</b>: a task without a live owner (new, or its owner died) goes, among the
+ *       members with room for it, to one whose process holds the task's state on disk (the most
+ *       changelog first): a standby host restores only the changelog's tail.</li>
  * </ol>
+ * With {@link #STANDBY_REPLICAS_CONFIG} {@code n > 0}, every task also gets up to {@code n}
+ * standby members, each in a different process from the task's owner (old and new while it
+ * moves) and from each other, preferring processes that already hold the task's state, then the
+ * least loaded. Members learn their standby tasks and every active task's endpoint from the
+ * assignment user data ({@link MembershipInfo}).
  */
 public final class TaskAssignor implements ConsumerPartitionAssignor, Configurable {
 
@@ -36,8 +44,11 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
     public static final String OBSERVER_CONFIG = "eddy.rebalance.observer";
     /** The protocol name members announce. */
     public static final String NAME = "eddy-task";
+    /** Consumer config key: how many standby replicas each task gets (an Integer, default 0). */
+    public static final String STANDBY_REPLICAS_CONFIG = "eddy.standby.replicas";
 
     private RebalanceObserver observer;
+    private int standbyReplicas;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -45,12 +56,17 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         if (o instanceof RebalanceObserver ro) {
             observer = ro;
         }
+        if (configs.get(STANDBY_REPLICAS_CONFIG) instanceof Integer n) {
+            standbyReplicas = n;
+        }
     }
 
     @Override
     public ByteBuffer subscriptionUserData(Set<String> topics) {
         if (observer != null) {
             observer.onJoin();
+            MembershipInfo.Subscription s = observer.subscription();
+            return s == null ? null : s.encode();
         }
         return null;
     }
@@ -67,6 +83,9 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
 
     @Override
     public void onAssignment(Assignment assignment, ConsumerGroupMetadata metadata) {
+        if (observer != null) {
+            observer.onAssignment(MembershipInfo.Assignment.decode(assignment.userData()));
+        }
     }
 
     @Override
@@ -83,14 +102,37 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
         }
         int taskCount = partitionCounts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
         Map<String, Set<Integer>> owned = new TreeMap<>();
+        Map<String, MembershipInfo.Subscription> infos = new TreeMap<>();
         for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
             Set<Integer> tasks = new TreeSet<>();
             for (TopicPartition tp : e.getValue().ownedPartitions()) {
                 tasks.add(tp.partition());
             }
             owned.put(e.getKey(), tasks);
+            infos.put(e.getKey(), MembershipInfo.Subscription.decode(e.getValue().userData(), e.getKey()));
         }
-        Map<String, Set<Integer>> target = assignTasks(taskCount, owned);
+        Map<String, Map<Integer, Long>> held = new TreeMap<>();
+        Map<String, String> processOf = new TreeMap<>();
+        infos.forEach((m, i) -> {
+            held.put(m, i.heldTasks());
+            processOf.put(m, i.processId());
+        });
+        Map<String, Set<Integer>> intended = intendedTasks(taskCount, owned, held);
+        Map<String, Set<Integer>> target = withholdMoving(intended, owned, taskCount);
+        Map<String, Set<Integer>> standbys = assignStandbys(taskCount, standbyReplicas, intended, owned, processOf, held);
+        Set<String> liveTransactionalIds = new TreeSet<>();
+        infos.values().forEach(i -> {
+            if (!i.transactionalId().isEmpty()) {
+                liveTransactionalIds.add(i.transactionalId());
+            }
+        });
+        Map<Integer, String> endpoints = new TreeMap<>();
+        intended.forEach((m, tasks) -> {
+            String endpoint = infos.get(m).endpoint();
+            if (!endpoint.isEmpty()) {
+                tasks.forEach(t -> endpoints.put(t, endpoint));
+            }
+        });
 
         Map<String, Assignment> result = new HashMap<>();
         for (Map.Entry<String, Set<Integer>> e : target.entrySet()) {
@@ -104,7 +146,9 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
                     }
                 }
             }
-            result.put(e.getKey(), new Assignment(partitions));
+            MembershipInfo.Assignment info = new MembershipInfo.Assignment(taskCount, endpoints,
+                    standbys.getOrDefault(e.getKey(), Set.of()), liveTransactionalIds);
+            result.put(e.getKey(), new Assignment(partitions, info.encode()));
         }
         return new GroupAssignment(result);
     }
@@ -117,6 +161,20 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
      * @return the tasks each member gets this round; tasks moving between live members are left out
      */
     static Map<String, Set<Integer>> assignTasks(int taskCount, Map<String, Set<Integer>> owned) {
+        Map<String, Map<Integer, Long>> held = new TreeMap<>();
+        owned.keySet().forEach(m -> held.put(m, Map.of()));
+        return withholdMoving(intendedTasks(taskCount, owned, held), owned, taskCount);
+    }
+
+    /**
+     * The balanced, sticky, state-aware target of every member, before the cooperative rule
+     * withholds the tasks that move between live members.
+     *
+     * @param held per member, the tasks whose state its process holds, with the sum of their
+     *             changelog offsets (-1 if unknown)
+     */
+    static Map<String, Set<Integer>> intendedTasks(int taskCount, Map<String, Set<Integer>> owned,
+                                                   Map<String, Map<Integer, Long>> held) {
         List<String> members = new ArrayList<>(new TreeSet<>(owned.keySet()));
         Map<String, Set<Integer>> target = new TreeMap<>();
         members.forEach(m -> target.put(m, new TreeSet<>()));
@@ -161,12 +219,16 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
             if (isAssigned(target, t)) {
                 continue;
             }
+            int task = t;
+            // among members with room, one holding the task's state (the most changelog) before the least loaded
+            Comparator<String> byState = Comparator.<String>comparingLong(
+                    m -> -held.getOrDefault(m, Map.of()).getOrDefault(task, -2L)).thenComparing(byLoad);
             String least = members.stream()
                     .filter(m -> target.get(m).size() < minQuota)
-                    .min(byLoad)
+                    .min(byState)
                     .orElse(null);
             if (least == null && membersWithExtra > 0) {
-                least = members.stream().filter(m -> target.get(m).size() == minQuota).min(byLoad).orElse(null);
+                least = members.stream().filter(m -> target.get(m).size() == minQuota).min(byState).orElse(null);
                 membersWithExtra--;
             }
             if (least == null) {
@@ -174,14 +236,79 @@ public final class TaskAssignor implements ConsumerPartitionAssignor, Configurab
             }
             target.get(least).add(t);
         }
-        // 4. cooperative: a task whose live owner loses it is withheld until that owner revokes it
-        for (Map.Entry<String, Set<Integer>> e : target.entrySet()) {
-            e.getValue().removeIf(t -> {
-                String owner = currentOwner.get(t);
-                return owner != null && !owner.equals(e.getKey());
-            });
-        }
         return target;
+    }
+
+    /** Cooperative: a task whose live owner loses it is withheld until that owner has revoked it. */
+    static Map<String, Set<Integer>> withholdMoving(Map<String, Set<Integer>> intended,
+                                                    Map<String, Set<Integer>> owned, int taskCount) {
+        Map<Integer, String> currentOwner = currentOwners(owned, taskCount);
+        Map<String, Set<Integer>> target = new TreeMap<>();
+        intended.forEach((m, tasks) -> {
+            Set<Integer> kept = new TreeSet<>(tasks);
+            kept.removeIf(t -> {
+                String owner = currentOwner.get(t);
+                return owner != null && !owner.equals(m);
+            });
+            target.put(m, kept);
+        });
+        return target;
+    }
+
+    private static Map<Integer, String> currentOwners(Map<String, Set<Integer>> owned, int taskCount) {
+        Map<Integer, String> currentOwner = new HashMap<>();
+        for (String m : new TreeSet<>(owned.keySet())) {
+            for (int t : owned.get(m)) {
+                if (t < taskCount) {
+                    currentOwner.putIfAbsent(t, m);
+                }
+            }
+        }
+        return currentOwner;
+    }
+
+    /**
+     * Up to {@code replicas} standby members per task, each in a process other than the task's
+     * owners' (intended and current) and than each other's; processes holding the task's state come
+     * first (most changelog first), then the least loaded with standbys.
+     */
+    static Map<String, Set<Integer>> assignStandbys(int taskCount, int replicas, Map<String, Set<Integer>> intended,
+                                                    Map<String, Set<Integer>> owned, Map<String, String> processOf,
+                                                    Map<String, Map<Integer, Long>> held) {
+        Map<String, Set<Integer>> standbys = new TreeMap<>();
+        processOf.keySet().forEach(m -> standbys.put(m, new TreeSet<>()));
+        if (replicas <= 0) {
+            return standbys;
+        }
+        Map<Integer, String> currentOwner = currentOwners(owned, taskCount);
+        Map<Integer, String> intendedOwner = new HashMap<>();
+        intended.forEach((m, tasks) -> tasks.forEach(t -> intendedOwner.put(t, m)));
+        for (int t = 0; t < taskCount; t++) {
+            int task = t;
+            Set<String> excludedProcesses = new TreeSet<>();
+            for (String owner : new String[] {currentOwner.get(t), intendedOwner.get(t)}) {
+                if (owner != null && processOf.containsKey(owner)) {
+                    excludedProcesses.add(processOf.get(owner));
+                }
+            }
+            Comparator<String> preference = Comparator.<String>comparingLong(
+                            m -> -held.getOrDefault(m, Map.of()).getOrDefault(task, -2L))
+                    .thenComparingInt(m -> standbys.get(m).size())
+                    .thenComparing(m -> m);
+            List<String> candidates = new ArrayList<>(processOf.keySet());
+            candidates.sort(preference);
+            int given = 0;
+            for (String m : candidates) {
+                if (given == replicas) {
+                    break;
+                }
+                if (excludedProcesses.add(processOf.get(m))) {
+                    standbys.get(m).add(task);
+                    given++;
+                }
+            }
+        }
+        return standbys;
     }
 
     private static boolean isAssigned(Map<String, Set<Integer>> target, int task) {

@@ -142,9 +142,12 @@
 
   async function pollTasks() {
     const tasks = await get('/tasks');
-    el('tasks').tBodies[0].innerHTML = tasks.map(t => '<tr><td>' + text(t.worker) + '</td><td>' + t.task + '</td><td>'
+    // standby rows (role "standby") have no worker, batch or partitions, only the lag of their copy
+    el('tasks').tBodies[0].innerHTML = tasks.map(t => '<tr><td>' + text(t.worker == null ? '(standby)' : t.worker)
+      + '</td><td>' + t.task + '</td><td>'
       + t.phase + '</td><td>' + (t.lastBatchId == null ? '–' : t.lastBatchId) + '</td><td>'
-      + text(t.partitions.map(p => p.topic + ': ' + fmt(p.lag)).join(', ')) + '</td></tr>').join('');
+      + text(t.partitions ? t.partitions.map(p => p.topic + ': ' + fmt(p.lag)).join(', ')
+        : 'changelogs: ' + (t.lag == null ? '?' : fmt(t.lag))) + '</td></tr>').join('');
   }
 
   // ---- topology: the operator lines of the description ("name: what -> next, next") as a layered graph
