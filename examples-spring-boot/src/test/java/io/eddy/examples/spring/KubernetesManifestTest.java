@@ -90,6 +90,7 @@ class KubernetesManifestTest {
         assertThat(eddy.getStateDir()).isEqualTo("/var/lib/eddy/state");
         assertThat(eddy.getShutdownTimeout()).hasSeconds(30);
         assertThat(eddy.getConsumer()).containsEntry("session.timeout.ms", "120000");
+        assertThat(eddy.getStandbyReplicas()).isEqualTo(1);
 
         // the state directory is on the claimed volume, and the pod may take longer to stop than the close
         Map<String, Object> claim = at(set, "spec", "volumeClaimTemplates", "0");

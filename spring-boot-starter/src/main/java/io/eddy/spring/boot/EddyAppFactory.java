@@ -54,6 +54,14 @@ final class EddyAppFactory {
             b.instanceId(p.getInstanceId());
             propertyOf.put("instanceId", "eddy.instance-id");
         }
+        if (p.getApplicationServer() != null && !p.getApplicationServer().isBlank()) {
+            b.applicationServer(p.getApplicationServer());
+            propertyOf.put("applicationServer", "eddy.application-server");
+        }
+        if (p.getStandbyReplicas() != null) {
+            b.standbyReplicas(p.getStandbyReplicas());
+            propertyOf.put("standbyReplicas", "eddy.standby-replicas");
+        }
         if (p.getMaxRecordsPerBatch() != null) {
             b.maxRecordsPerBatch(p.getMaxRecordsPerBatch());
             propertyOf.put("maxRecordsPerBatch", "eddy.max-records-per-batch");

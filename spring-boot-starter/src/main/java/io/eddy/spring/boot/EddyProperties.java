@@ -49,6 +49,13 @@ public class EddyProperties {
     private DataSize stateMemory;
     /** A static-membership instance id (worker i joins as <id>-<i>); for example the pod name. */
     private String instanceId;
+    /**
+     * The host:port other instances reach this one at for interactive queries (advertised through
+     * the group); unset: keys held elsewhere cannot be forwarded to.
+     */
+    private String applicationServer;
+    /** Warm copies of each task's stores kept on other instances; the builder's default is 0. */
+    private Integer standbyReplicas;
     /** Ends a batch early once it holds this many records; the builder's default is unbounded. */
     private Integer maxRecordsPerBatch;
     /** The longest a commit may take before the batch is aborted; the builder's default is 60s. */
@@ -242,6 +249,26 @@ public class EddyProperties {
         this.instanceId = instanceId;
     }
 
+    /** @return the advertised host:port for interactive queries, or null if unset */
+    public String getApplicationServer() {
+        return applicationServer;
+    }
+
+    /** @param applicationServer the advertised host:port, e.g. {@code orders-0.orders:8080}; blank counts as unset */
+    public void setApplicationServer(String applicationServer) {
+        this.applicationServer = applicationServer;
+    }
+
+    /** @return the number of standby replicas, or null if unset */
+    public Integer getStandbyReplicas() {
+        return standbyReplicas;
+    }
+
+    /** @param standbyReplicas the number of standby replicas per task */
+    public void setStandbyReplicas(Integer standbyReplicas) {
+        this.standbyReplicas = standbyReplicas;
+    }
+
     /** @return the batch bound, or null if unset */
     public Integer getMaxRecordsPerBatch() {
         return maxRecordsPerBatch;
@@ -353,6 +380,7 @@ public class EddyProperties {
         return "EddyProperties[applicationId=" + applicationId + ", bootstrapServers=" + bootstrapServers
                 + ", guarantee=" + guarantee + ", triggerInterval=" + triggerInterval + ", threads=" + threads
                 + ", stateDir=" + stateDir + ", stateMemory=" + stateMemory + ", instanceId=" + instanceId
+                + ", applicationServer=" + applicationServer + ", standbyReplicas=" + standbyReplicas
                 + ", shutdownTimeout=" + shutdownTimeout + ", client=" + Secrets.shown(client)
                 + ", consumer=" + Secrets.shown(consumer) + ", producer=" + Secrets.shown(producer)
                 + ", admin=" + Secrets.shown(admin) + ", monitoring=" + monitoring + "]";

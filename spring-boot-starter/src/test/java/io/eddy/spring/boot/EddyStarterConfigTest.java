@@ -57,16 +57,30 @@ class EddyStarterConfigTest {
     @Test
     void propertiesReachTheApplication() {
         runner.withPropertyValues("eddy.guarantee=at-least-once", "eddy.threads=3", "eddy.trigger-interval=250ms",
-                        "eddy.state-memory=32MB")
+                        "eddy.state-memory=32MB", "eddy.application-server=orders-0.orders:8080",
+                        "eddy.standby-replicas=1")
                 .run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(EddyApp.class).hasSingleBean(EddyLifecycle.class)
                             .hasSingleBean(EddyMeterBinder.class).hasSingleBean(EddyEndpoint.class);
                     EddyApp app = context.getBean(EddyApp.class);
                     assertThat(app.status().applicationId()).isEqualTo("orders");
                     assertThat(app.status().triggerInterval()).hasMillis(250);
+                    assertThat(app.applicationServer()).contains("orders-0.orders:8080");
                     assertThat(context.getBean(EddyLifecycle.class).isRunning()).isFalse();
                     assertThat(app.describe().toString()).contains("in").contains("out");
                 });
+    }
+
+    @Test
+    void tooManyStandbysOrABadServerFailTheStartNamingTheProperty() {
+        runner.withPropertyValues("eddy.standby-replicas=-1").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("eddy.standby-replicas");
+        });
+        runner.withPropertyValues("eddy.application-server=no-port").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("eddy.application-server");
+        });
     }
 
     @Test
