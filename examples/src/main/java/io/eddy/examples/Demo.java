@@ -220,7 +220,7 @@ public final class Demo {
                 suffix = "-" + Long.toString(System.currentTimeMillis(), 36);
             }
             Topics topics = new Topics(INPUT + suffix, API_OUTPUT + suffix, PAGES_OUTPUT + suffix);
-            createTopics(bootstrap, topics);
+            ExampleSupport.createTopics(bootstrap, PARTITIONS, topics.input(), topics.api(), topics.pages());
             return runPipeline(options, bootstrap, APP_ID + suffix, topics);
         } finally {
             if (embedded != null) {
@@ -336,28 +336,6 @@ public final class Demo {
     }
 
     // ---- topics and read-back
-
-    private static void createTopics(String bootstrap, Topics topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
-            List<NewTopic> wanted = new ArrayList<>();
-            for (String name : List.of(topics.input(), topics.api(), topics.pages())) {
-                wanted.add(new NewTopic(name, Optional.of(PARTITIONS), Optional.empty()));
-            }
-            admin.createTopics(wanted).values().forEach((name, future) -> {
-                try {
-                    future.get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while creating topics", e);
-                }
-            });
-        }
-    }
 
     /** Counts the committed records of one output topic and keeps their view ids and a few samples. */
     private record Output(long count, long[] viewIds, List<ConsumerRecord<String, String>> samples) {

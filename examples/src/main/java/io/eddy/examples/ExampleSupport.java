@@ -36,7 +36,12 @@ final class ExampleSupport {
     private ExampleSupport() {
     }
 
-    /** Creates {@code names} with {@code partitions} partitions each; existing topics are kept. */
+    /**
+     * Creates {@code names} with {@code partitions} partitions each (existing topics are kept) and
+     * waits until the broker describes all of them: a topic whose creation has just completed may
+     * not be in the broker's metadata yet, and an application started then would find its input
+     * missing.
+     */
     static void createTopics(String bootstrap, int partitions, String... names) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis()))) {
@@ -56,6 +61,25 @@ final class ExampleSupport {
                     throw new IllegalStateException("interrupted while creating topics", e);
                 }
             });
+            if (!waitUntil(ADMIN_TIMEOUT, () -> described(admin, List.of(names)))) {
+                throw new IllegalStateException("topics " + List.of(names) + " were created but the broker did not "
+                        + "describe them within " + ADMIN_TIMEOUT.toSeconds() + " s");
+            }
+        }
+    }
+
+    private static boolean described(Admin admin, List<String> names) {
+        try {
+            admin.describeTopics(names).allTopicNames().get();
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw new IllegalStateException("cannot describe topics " + names + ": " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topics", e);
         }
     }
 

@@ -114,7 +114,7 @@ public final class MonitoringDemo {
             }
             String input = Demo.INPUT + suffix;
             String output = OUTPUT + suffix;
-            createTopics(bootstrap, List.of(input, output));
+            ExampleSupport.createTopics(bootstrap, Demo.PARTITIONS, input, output);
             stateDir = Files.createTempDirectory("eddy-monitoring-demo");
             EddyApp app = EddyApp.builder(APP_ID + suffix)
                     .bootstrapServers(bootstrap)
@@ -180,22 +180,4 @@ public final class MonitoringDemo {
         }
     }
 
-    private static void createTopics(String bootstrap, List<String> names) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
-            for (String name : names) {
-                try {
-                    admin.createTopics(List.of(new NewTopic(name, Optional.of(Demo.PARTITIONS), Optional.empty())))
-                            .all().get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e);
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
