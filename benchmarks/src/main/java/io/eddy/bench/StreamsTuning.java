@@ -38,8 +38,9 @@ import org.rocksdb.WriteBufferManager;
  *       instance): one LRU block cache of {@value #STATE_MEMORY_BYTES} bytes shared by every store
  *       of the JVM, a write buffer manager charging memtables to it (at most half), index and
  *       filter blocks in the cache at high priority, top-level index pinned, and 8 MiB memtables
- *       (Eddy's size for this budget; Kafka Streams' default is 16 MiB, three per store, not
- *       bounded across stores). This is the bounded-memory setter of Kafka Streams' memory
+ *       (Eddy's size for this budget; Kafka Streams' default gives each store its own 50 MiB
+ *       block cache and up to three 16 MiB memtables, not bounded across stores). This is the
+ *       bounded-memory setter of Kafka Streams' memory
  *       management guide ({@link BoundedMemory}).</li>
  *   <li><b>Restore fetch sizes</b> as Eddy's restore consumer: {@code max.poll.records} 10,000,
  *       {@code fetch.max.bytes} 64 MiB, {@code max.partition.fetch.bytes} 16 MiB on the restore
