@@ -149,7 +149,7 @@ record HarnessOptions(
         int commitMillis = 100;
         String brokerHeap = "1g";
         String engineHeap = "512m";
-        Map<Workload, String> workloadHeaps = new EnumMap<>(Map.of(Workload.W2, "256m"));
+        Map<Workload, String> workloadHeaps = new EnumMap<>(Map.of(Workload.W2, "256m", Workload.W2i2, "256m"));
         int w3Keys = 1_000;
         long w3RecordsPerMinute = 100_000;
         long w3DisorderMillis = 5_000;

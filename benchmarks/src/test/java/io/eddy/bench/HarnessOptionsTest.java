@@ -28,6 +28,7 @@ class HarnessOptionsTest {
         assertThat(o.runTimeoutSeconds()).isEqualTo(120 + 250);
         assertThat(o.engineHeap(Workload.W2)).isEqualTo("256m");
         assertThat(o.engineHeap(Workload.W6)).isEqualTo("512m");
+        assertThat(o.engineHeap(Workload.W2i2)).isEqualTo("256m");
         assertThat(o.restoreRecords()).isEqualTo(5_000_000);
         assertThat(o.restoreKeys()).isEqualTo(100_000);
         assertThat(o.latencyRate()).isEqualTo(50_000);

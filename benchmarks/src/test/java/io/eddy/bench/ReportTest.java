@@ -109,7 +109,7 @@ class ReportTest {
         assertThat(table).contains("engine JVM -Xmx256m", "restore-only/s", "200.0k", "p99 ms", "150", "900",
                 "Eddy / Kafka Streams p99 = 0.50x", "(lower is better)", "Eddy / plain clients = n/a");
         String json = stateful().json();
-        assertThat(json).contains("\"medianLatencyP99Millis\": 150", "\"workloadHeaps\": {\"W2\": \"256m\"}",
+        assertThat(json).contains("\"medianLatencyP99Millis\": 150", "\"workloadHeaps\": {\"W2\": \"256m\", \"W2i2\": \"256m\"}",
                 "\"target\": \"target: Eddy / Kafka Streams >= 2.00x: MISSED (1.50x)\"", "\"restoreWindowMillis\": 5");
         assertThat(stateful().csv().lines().skip(1)).allMatch(line -> line.split(",", -1).length == 22);
     }
