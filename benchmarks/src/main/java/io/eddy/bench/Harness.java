@@ -66,6 +66,10 @@ import org.apache.kafka.common.TopicPartition;
  *       compares each key's totals, in order, with the key's sessions in the input, and requires
  *       every session whose timer must have fired by the end of the input
  *       ({@link SessionTotalsCheck}).</li>
+ *   <li>PIPELINE (W9): timed on its own orders and table, written once ({@link PipelineInput}),
+ *       until the input is committed <em>and</em> the output holds every window that must be
+ *       closed; the check compares every emitted (region, window) total with the true one
+ *       ({@link PipelineCheck}).</li>
  *   <li>RESTORE (W4): before the engine starts, the harness writes the run's changelog topic
  *       ({@link InputLoader#loadChangelog}); the input topic is empty. The clock stops when the
  *       engine reports every changelog partition restored ({@link RestoreWatch}).</li>
@@ -73,6 +77,9 @@ import org.apache.kafka.common.TopicPartition;
  *       fixed rate while it measures the end-to-end latency of every output record; the engine's
  *       CPU is counted from the start of the measured period.</li>
  * </ul>
+ * A workload of several instances (W2i2, {@link Workload#instances()}) starts that many engine JVMs
+ * in one group, each with its own state directory; the clock starts at the first one's marker, and
+ * engine CPU and peak RSS are summed over them.
  * Each engine pays its own JVM start-up, class loading, group join and JIT warm-up, as a real
  * deployment does; with millions of records these are a small share.
  *
