@@ -11,6 +11,7 @@ import io.eddy.dsl.Named;
 import io.eddy.dsl.OutputMode;
 import io.eddy.dsl.Produced;
 import io.eddy.dsl.StartingOffsets;
+import io.eddy.dsl.Table;
 import io.eddy.dsl.TumblingWindows;
 import io.eddy.dsl.WindowedSerde;
 import io.eddy.serde.Serdes;
@@ -30,7 +31,9 @@ import java.util.Optional;
  * {@link OutputMode#FINAL} with {@link WindowedSerde} keys. W10 reads long values, declares the
  * record timestamp as event time with no allowed delay (its input is in order in every partition)
  * and runs {@link EddySessionTotals} with its two value states, named {@value #W10_OPERATOR}. W11 is
- * W3's windowing with a HyperLogLog distinct count of the values ({@code Approx.aggregate}).
+ * W3's windowing with a HyperLogLog distinct count of the values ({@code Approx.aggregate}). W9 is the
+ * fault suite's pipeline ({@link PipelineInput}): a stream-table join, a {@code groupBy} through a
+ * repartition topic, a tumbling one-minute window aggregate emitted {@link OutputMode#FINAL}.
  */
 final class EddyEngine implements RunningEngine {
     /** System property of the engine JVM: the per-store read cache in bytes (the harness's --eddy-store-cache-bytes). */
@@ -81,6 +84,23 @@ final class EddyEngine implements RunningEngine {
                                     .mapValues(Workload::learningExample), Serdes.string())
                     .toKafka(spec.outputTopic(), Produced.with(Serdes.string(),
                             io.eddy.learning.LearningSerdes.predictions())));
+        } else if (workload == Workload.W9) {
+            builder.pipeline(p -> {
+                Table<String, String> customers = p.table(PipelineInput.TABLE_TOPIC,
+                        Consumed.with(Serdes.string(), Serdes.string()), Named.as("customers"));
+                p.kafka(spec.inputTopic(), input)
+                        .join(customers, PipelineInput::enrich, Named.as("enrich"))
+                        .withEventTime(Duration.ofMillis(spec.allowedDelayMillis()))
+                        .groupBy((customer, order) -> PipelineInput.regionOf(order),
+                                Grouped.with(Serdes.string(), Serdes.string()), Named.as("by-region"))
+                        .window(TumblingWindows.of(Duration.ofMillis(PipelineInput.WINDOW_MILLIS)))
+                        .aggregate(() -> PipelineInput.Totals.ZERO,
+                                (region, order, totals) -> totals.add(PipelineInput.amountOf(order)),
+                                PipelineInput.Totals.EDDY_SERDE, Named.as("region-totals"))
+                        .emit(OutputMode.FINAL)
+                        .toKafka(spec.outputTopic(), Produced.with(WindowedSerde.of(Serdes.string()),
+                                PipelineInput.Totals.EDDY_SERDE));
+            });
         } else if (workload == Workload.W11) {
             builder.pipeline(p -> Approx.aggregate(p
                                     .kafka(spec.inputTopic(), input)

@@ -10,6 +10,12 @@ enum Engine {
     EDDY("eddy", "Eddy"),
     /** Kafka Streams with the equivalent topology. */
     KAFKA_STREAMS("streams", "Kafka Streams"),
+    /**
+     * Kafka Streams with the equivalent topology and the settings an expert would choose for these
+     * workloads ({@link StreamsTuning}): Eddy's producer batching, a record cache that holds a
+     * batch's updates, RocksDB memory bounded like Eddy's, Eddy's restore fetch sizes.
+     */
+    KAFKA_STREAMS_TUNED("streams-tuned", "KStreams tuned"),
     /** A hand-written consume-transform-produce loop over the plain Kafka clients. */
     PLAIN_CLIENTS("plain", "plain clients");
 
@@ -24,6 +30,11 @@ enum Engine {
     /** The short name used on the command line and in result files. */
     String id() {
         return id;
+    }
+
+    /** Whether this is Kafka Streams, with its defaults or tuned. */
+    boolean kafkaStreams() {
+        return this == KAFKA_STREAMS || this == KAFKA_STREAMS_TUNED;
     }
 
     /** The name shown in tables and charts. */

@@ -66,6 +66,10 @@ import org.apache.kafka.common.TopicPartition;
  *       compares each key's totals, in order, with the key's sessions in the input, and requires
  *       every session whose timer must have fired by the end of the input
  *       ({@link SessionTotalsCheck}).</li>
+ *   <li>PIPELINE (W9): timed on its own orders and table, written once ({@link PipelineInput}),
+ *       until the input is committed <em>and</em> the output holds every window that must be
+ *       closed; the check compares every emitted (region, window) total with the true one
+ *       ({@link PipelineCheck}).</li>
  *   <li>RESTORE (W4): before the engine starts, the harness writes the run's changelog topic
  *       ({@link InputLoader#loadChangelog}); the input topic is empty. The clock stops when the
  *       engine reports every changelog partition restored ({@link RestoreWatch}).</li>
@@ -73,6 +77,9 @@ import org.apache.kafka.common.TopicPartition;
  *       fixed rate while it measures the end-to-end latency of every output record; the engine's
  *       CPU is counted from the start of the measured period.</li>
  * </ul>
+ * A workload of several instances (W2i2, {@link Workload#instances()}) starts that many engine JVMs
+ * in one group, each with its own state directory; the clock starts at the first one's marker, and
+ * engine CPU and peak RSS are summed over them.
  * Each engine pays its own JVM start-up, class loading, group join and JIT warm-up, as a real
  * deployment does; with millions of records these are a small share.
  *
@@ -97,6 +104,8 @@ public final class Harness {
     private EventTimeInput.Expected w3Expected;
     private Map<TopicPartition, Long> w10InputEnds;
     private SessionInput.Expected w10Expected;
+    private Map<TopicPartition, Long> w9InputEnds;
+    private PipelineInput.Expected w9Expected;
 
     private Harness(HarnessOptions options) {
         this.options = options;
@@ -223,6 +232,34 @@ public final class Harness {
         if (options.workloads().contains(Workload.W10)) {
             loadW10Input();
         }
+        if (options.workloads().contains(Workload.W9)) {
+            loadW9Input();
+        }
+    }
+
+    /** Writes W9's table and orders ({@link PipelineInput}) and computes what its output must hold. */
+    private void loadW9Input() {
+        kafka.createTopic(PipelineInput.TABLE_TOPIC, options.partitions(), Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(PipelineInput.ORDERS_TOPIC, options.partitions());
+        PipelineInput input = PipelineInput.loadedAt(System.currentTimeMillis(), options.records(), options.keys(),
+                options.partitions(), options.w9RecordsPerMinute(), options.w9DelayMillis());
+        long start = System.nanoTime();
+        InputLoader.loadPipeline(kafka.bootstrapServers(), input, options.valueBytes());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        w9InputEnds = probe.endOffsets(PipelineInput.ORDERS_TOPIC, options.partitions());
+        long written = w9InputEnds.values().stream().mapToLong(Long::longValue).sum();
+        if (written != options.records()) {
+            throw new IllegalStateException("the input topic " + PipelineInput.ORDERS_TOPIC + " holds " + written
+                    + " records, not " + options.records());
+        }
+        w9Expected = input.expected();
+        say("loaded %s customers into %s and %s orders into %s in %.1f s: event time from %s over %d one-minute "
+                        + "windows, allowed delay %d ms; %s (region, window) totals, of which %s (summing to %d) are "
+                        + "closed at the end and must be emitted",
+                Stats.count(options.keys()), PipelineInput.TABLE_TOPIC, Stats.count(written),
+                PipelineInput.ORDERS_TOPIC, millis / 1000.0, Instant.ofEpochMilli(input.baseMillis()),
+                w9Expected.windows(), options.w9DelayMillis(), Stats.count(w9Expected.nonEmpty()),
+                Stats.count(w9Expected.required()), w9Expected.requiredSum());
     }
 
     /** Writes W10's input ({@link SessionInput}) and computes every session it holds. */
@@ -256,6 +293,7 @@ public final class Harness {
         return switch (workload.kind()) {
             case WINDOW_COUNT -> w3InputEnds;
             case SESSION_TOTALS -> w10InputEnds;
+            case PIPELINE -> w9InputEnds;
             default -> inputEnds;
         };
     }
@@ -312,6 +350,7 @@ public final class Harness {
             case THROUGHPUT, COUNT -> INPUT_TOPIC;
             case WINDOW_COUNT -> W3_INPUT_TOPIC;
             case SESSION_TOTALS -> W10_INPUT_TOPIC;
+            case PIPELINE -> PipelineInput.ORDERS_TOPIC;
         };
         long records = workload.kind() == Workload.Kind.RESTORE ? options.restoreRecords() : options.records();
         long expectedOutput = switch (workload.kind()) {
@@ -322,6 +361,7 @@ public final class Harness {
                     SessionTotalsCheck.firingLagMillis(engine, options.w10PunctuateMillis()))[0];
             case RESTORE -> options.restoreRecords();
             case LATENCY -> -1;
+            case PIPELINE -> w9Expected.required();
         };
         Path stateDir = null;
         try {
@@ -334,27 +374,26 @@ public final class Harness {
             }
             int restorePartitions = workload.kind() == Workload.Kind.RESTORE ? prepareChangelog(applicationId) : 0;
             stateDir = Files.createTempDirectory("eddy-bench-state-");
-            EngineSpec spec = new EngineSpec(engine, workload, kafka.bootstrapServers(), applicationId, inputTopic,
-                    outputTopic, threads, workload.commitMillis(engine, options.commitMillis()), stateDir, restorePartitions,
-                    workload.windowed() ? options.w3DisorderMillis() : 0);
-            ChildJvm.Builder builder = ChildJvm.builder(EngineMain.class)
-                    .args(spec.toArgs().toArray(String[]::new))
-                    .jvmOption("-Xmx" + options.engineHeap(workload))
-                    .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
-                    .logFile(options.outDir().resolve("logs").resolve(id + ".log"));
-            if (workload == Workload.W10 && engine == Engine.KAFKA_STREAMS) {
-                builder.jvmOption("-D" + StreamsEngine.PUNCTUATE_PROPERTY + "=" + options.w10PunctuateMillis());
-            }
-            if (engine == Engine.EDDY && options.eddyStoreCacheBytes() != null) {
-                builder.jvmOption("-D" + EddyEngine.STORE_CACHE_PROPERTY + "=" + options.eddyStoreCacheBytes());
-            }
-            if (options.jfrEngines().contains(engine)) {
-                builder.jvmOption("-XX:StartFlightRecording=dumponexit=true,settings=" + options.jfrSettings()
-                        + ",filename=" + options.outDir().resolve(id + ".jfr").toAbsolutePath());
-            }
+            int instances = workload.instances();
+            List<ChildJvm> children = new ArrayList<>();
+            EngineSpec spec = null;
             Measured m;
-            try (ChildJvm child = builder.start()) {
-                m = measure(child, spec);
+            try {
+                for (int instance = 0; instance < instances; instance++) {
+                    // each instance its own state directory (Eddy's and Kafka Streams' process id live there)
+                    Path instanceDir = instances == 1 ? stateDir
+                            : Files.createDirectories(stateDir.resolve("instance-" + instance));
+                    spec = new EngineSpec(engine, workload, kafka.bootstrapServers(), applicationId, inputTopic,
+                            outputTopic, threads, workload.commitMillis(engine, options.commitMillis()), instanceDir,
+                            restorePartitions, workload.windowed() ? options.w3DisorderMillis()
+                                    : workload == Workload.W9 ? options.w9DelayMillis() : 0);
+                    children.add(engineJvm(spec, id + (instances == 1 ? "" : "-i" + instance), instance).start());
+                }
+                m = measure(children, spec);
+            } finally {
+                for (ChildJvm child : children) {
+                    child.close();
+                }
             }
             long actual;
             String error = null;
@@ -388,6 +427,11 @@ public final class Harness {
                 case SESSION_TOTALS -> {
                     SessionTotalsCheck check = new SessionTotalsCheck(w10Expected,
                             SessionTotalsCheck.firingLagMillis(engine, options.w10PunctuateMillis()));
+                    actual = probe.readAll(outputTopic, options.partitions(), check::accept, Duration.ofSeconds(120));
+                    error = check.error();
+                }
+                case PIPELINE -> {
+                    PipelineCheck check = new PipelineCheck(w9Expected, WindowCountCheck.windowSuffixBytes(engine));
                     actual = probe.readAll(outputTopic, options.partitions(), check::accept, Duration.ofSeconds(120));
                     error = check.error();
                 }
@@ -472,25 +516,64 @@ public final class Harness {
         return (int) ends.values().stream().filter(end -> end > 0).count();
     }
 
+    /**
+     * The engine JVM of one run (or of one instance of a run of {@link Workload#instances()} JVMs):
+     * its heap, log file, system properties and JFR recording.
+     */
+    private ChildJvm.Builder engineJvm(EngineSpec spec, String name, int instance) {
+        ChildJvm.Builder builder = ChildJvm.builder(EngineMain.class)
+                .args(spec.toArgs().toArray(String[]::new))
+                .jvmOption("-Xmx" + options.engineHeap(spec.workload()))
+                .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                .logFile(options.outDir().resolve("logs").resolve(name + ".log"));
+        if (instance > 0) {
+            builder.jvmOption("-D" + PlainClientsEngine.INSTANCE_PROPERTY + "=" + instance);
+        }
+        if (spec.workload() == Workload.W10 && spec.engine().kafkaStreams()) {
+            builder.jvmOption("-D" + StreamsEngine.PUNCTUATE_PROPERTY + "=" + options.w10PunctuateMillis());
+        }
+        if (spec.engine() == Engine.EDDY && options.eddyStoreCacheBytes() != null) {
+            builder.jvmOption("-D" + EddyEngine.STORE_CACHE_PROPERTY + "=" + options.eddyStoreCacheBytes());
+        }
+        if (options.jfrEngines().contains(spec.engine())) {
+            builder.jvmOption("-XX:StartFlightRecording=dumponexit=true,settings=" + options.jfrSettings()
+                    + ",filename=" + options.outDir().resolve(name + ".jfr").toAbsolutePath());
+        }
+        return builder;
+    }
+
     /** The measurements of one engine JVM's run. */
     private record Measured(long millis, long peakHeap, long heapAfterGc, long peakRss, long engineCpuMillis,
                             long brokerCpuMillis, long produceRequests, long fetchRequests,
                             long restoreWindowMillis, long restoredRecords, LatencyProbe.Result latency) {
     }
 
-    private Measured measure(ChildJvm child, EngineSpec spec) {
+    /**
+     * Measures a run of one engine JVM, or of several ({@link Workload#instances()}), the clock
+     * starting at the first one's start marker: engine CPU and peak RSS summed over them, peak heap
+     * and heap after GC the largest of them, client requests summed.
+     */
+    private Measured measure(List<ChildJvm> children, EngineSpec spec) {
+        ChildJvm child = children.get(0);
         String startLine = child.awaitLogLine(EngineMain.START_MARKER, Duration.ofSeconds(60));
         long startMillis = Long.parseLong(startLine.substring(startLine.indexOf(EngineMain.START_MARKER)
                 + EngineMain.START_MARKER.length()).trim());
-        long[] cpu0 = {cpuMillis(child.pid()), cpuMillis(kafka.pid())};
+        long[] cpu0 = {cpuMillis(children), cpuMillis(kafka.pid())};
         long timeoutSeconds = options.runTimeoutSeconds(spec.workload());
         long endMillis;
         long restoreWindowMillis = -1;
         long restoredRecords = -1;
         LatencyProbe.Result latency = null;
         switch (spec.workload().kind()) {
-            case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS -> {
-                endMillis = awaitCommitted(child, spec, timeoutSeconds);
+            case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS, PIPELINE -> {
+                endMillis = awaitCommitted(children, spec, timeoutSeconds);
+                if (spec.workload().kind() == Workload.Kind.PIPELINE) {
+                    long committedMillis = endMillis;
+                    endMillis = awaitClosedWindows(children, spec, timeoutSeconds);
+                    say("%s %s: input committed %.2f s after start, every closed window emitted %.2f s after start",
+                            spec.workload(), spec.engine().id(), (committedMillis - startMillis) / 1000.0,
+                            (endMillis - startMillis) / 1000.0);
+                }
                 if (spec.workload().learning()) {
                     // the shard behind its repartition topic is still learning: done when every
                     // prediction is committed (read back as it arrives)
@@ -516,29 +599,37 @@ public final class Harness {
                         Duration.ofSeconds(Math.max(60, timeoutSeconds - options.latencyWarmupSeconds()
                                 - options.latencySeconds())),
                         child::isAlive, () -> {
-                            cpu0[0] = cpuMillis(child.pid());
+                            cpu0[0] = cpuMillis(children);
                             cpu0[1] = cpuMillis(kafka.pid());
                         }, spec.workload());
                 endMillis = startMillis + latency.measuredMillis();
             }
             default -> throw new IllegalStateException(spec.workload().kind().name());
         }
-        long engineCpu1 = cpuMillis(child.pid());
+        long engineCpu1 = cpuMillis(children);
         long brokerCpu1 = cpuMillis(kafka.pid());
-        long rss = peakRssBytes(child.pid());
-        child.stop(Duration.ofSeconds(60));
+        long rss = 0;
+        for (ChildJvm c : children) {
+            long one = peakRssBytes(c.pid());
+            rss = rss < 0 || one < 0 ? -1 : rss + one;
+        }
+        for (ChildJvm c : children) {
+            c.stop(Duration.ofSeconds(60));
+        }
         long peakHeap = -1;
         long heapAfterGc = -1;
         long produceRequests = -1;
         long fetchRequests = -1;
-        try {
-            String stats = child.awaitLogLine(EngineMain.STATS_MARKER, Duration.ofSeconds(5));
-            peakHeap = field(stats, "peakHeap");
-            heapAfterGc = field(stats, "heapAfterGc");
-            produceRequests = field(stats, "produceRequests");
-            fetchRequests = field(stats, "fetchRequests");
-        } catch (AssertionError e) {
-            say("no heap statistics from %s", child);
+        for (ChildJvm c : children) {
+            try {
+                String stats = c.awaitLogLine(EngineMain.STATS_MARKER, Duration.ofSeconds(5));
+                peakHeap = Math.max(peakHeap, field(stats, "peakHeap"));
+                heapAfterGc = Math.max(heapAfterGc, field(stats, "heapAfterGc"));
+                produceRequests = Math.max(0, produceRequests) + field(stats, "produceRequests");
+                fetchRequests = Math.max(0, fetchRequests) + field(stats, "fetchRequests");
+            } catch (AssertionError e) {
+                say("no heap statistics from %s", c);
+            }
         }
         return new Measured(endMillis - startMillis, peakHeap, heapAfterGc, rss,
                 cpu0[0] < 0 || engineCpu1 < 0 ? -1 : engineCpu1 - cpu0[0],
@@ -546,22 +637,65 @@ public final class Harness {
                 restoreWindowMillis, restoredRecords, latency);
     }
 
+    /** CPU time the processes of {@code children} have used so far together, or -1 if the OS does not say. */
+    private static long cpuMillis(List<ChildJvm> children) {
+        long sum = 0;
+        for (ChildJvm c : children) {
+            long one = cpuMillis(c.pid());
+            if (one < 0) {
+                return -1;
+            }
+            sum += one;
+        }
+        return sum;
+    }
+
     /** Waits until the group of {@code spec} has committed the end of the input; returns when it saw that. */
-    private long awaitCommitted(ChildJvm child, EngineSpec spec, long timeoutSeconds) {
+    private long awaitCommitted(List<ChildJvm> children, EngineSpec spec, long timeoutSeconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (true) {
-            if (!child.isAlive()) {
-                throw new IllegalStateException(spec.engine().label() + " JVM exited before processing all input; "
-                        + "log ends with:\n" + logTail(child.logFile()));
+            for (ChildJvm child : children) {
+                if (!child.isAlive()) {
+                    throw new IllegalStateException(spec.engine().label() + " JVM exited before processing all "
+                            + "input; log ends with:\n" + logTail(child.logFile()));
+                }
             }
             if (probe.committedReached(spec.applicationId(), inputEnds(spec.workload()))) {
                 return System.currentTimeMillis();
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(spec.engine().label() + " did not commit all input within "
-                        + timeoutSeconds + " s; log ends with:\n" + logTail(child.logFile()));
+                        + timeoutSeconds + " s; log ends with:\n" + logTail(children.get(0).logFile()));
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+        }
+    }
+
+    /**
+     * W9: once the input is committed, waits until the output holds every window that must be
+     * closed (the window operator, behind its repartition topic, lags the input); returns when it
+     * saw that. The output is small (regions x windows), so it is read again from the start each
+     * time.
+     */
+    private long awaitClosedWindows(List<ChildJvm> children, EngineSpec spec, long timeoutSeconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (true) {
+            PipelineCheck check = new PipelineCheck(w9Expected, WindowCountCheck.windowSuffixBytes(spec.engine()));
+            probe.readAll(spec.outputTopic(), options.partitions(), check::accept, Duration.ofSeconds(timeoutSeconds));
+            if (check.complete()) {
+                return System.currentTimeMillis();
+            }
+            for (ChildJvm child : children) {
+                if (!child.isAlive()) {
+                    throw new IllegalStateException(spec.engine().label() + " JVM exited before emitting every "
+                            + "closed window; log ends with:\n" + logTail(child.logFile()));
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(spec.engine().label() + " did not emit every closed window within "
+                        + timeoutSeconds + " s (" + check.error() + ")");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
     }
 
@@ -635,13 +769,14 @@ public final class Harness {
             return head + "FAILED " + r.error();
         }
         String what = switch (r.workload().kind()) {
-            case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS -> String.format(Locale.ROOT,
+            case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS, PIPELINE -> String.format(Locale.ROOT,
                     "%s records in %.2f s = %s records/s; output %s%s",
                     Stats.count(r.inputRecords()), r.millis() / 1000.0, Stats.rate(r.recordsPerSecond()),
                     Stats.count(r.actualOutput()), switch (r.workload().kind()) {
                         case COUNT -> " updates";
                         case WINDOW_COUNT -> " windows (" + Stats.count(r.expectedOutput()) + " must be closed)";
                         case SESSION_TOTALS -> " totals (" + Stats.count(r.expectedOutput()) + " must have fired)";
+                        case PIPELINE -> " windows (" + Stats.count(r.expectedOutput()) + " must be closed)";
                         default -> "";
                     });
             case RESTORE -> String.format(Locale.ROOT, "%s changelog entries restored %.2f s after start = %s/s "

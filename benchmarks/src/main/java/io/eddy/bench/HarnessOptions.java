@@ -19,8 +19,10 @@ import java.util.Set;
  * --partitions 8        partitions of the input and of every output topic
  * --repeats 3           runs of each engine and thread count; the median is reported
  * --warmup-runs 1       unmeasured runs of each workload (latency workloads excepted) before its measured ones, to warm the broker up
- * --workloads W1,W2,W3,W4,W5,W6   comma-separated; W5b, W8 and W10 to W13 only when named (W7 runs on its own: FailoverBenchmark; W9 is reserved)
- * --engines eddy,streams,plain
+ * --workloads W1,W2,W3,W4,W5,W6   comma-separated; W2i2, W5b, W8, W9 and W10 to W13 only when named (W7 runs on its own: FailoverBenchmark)
+ * --engines eddy,streams,plain   also streams-tuned (Kafka Streams with StreamsTuning's settings), only when named
+ * --scaling             W2 and W2i2 at 1, 2 and 4 threads: the defaults of --workloads and --threads become
+ *                       W2,W2i2 and 1,2,4 (explicit --workloads / --threads still win); takes no value
  * --threads 1,2         worker / stream / loop threads per engine run
  * --commit-ms 100       Eddy's trigger interval, Kafka Streams' commit.interval.ms, the plain loop's
  * --broker-heap 1g      -Xmx of the broker JVM
@@ -30,6 +32,9 @@ import java.util.Set;
  * --w3-records-per-minute 100000   W3: input records per minute of event time
  * --w3-disorder-ms 5000 W3: the input's largest disorder, which every engine allows for
  * --w10-punctuate-ms 1000   W10: Kafka Streams' punctuation interval, in stream time
+ * --w9-records-per-minute 100000   W9: orders per minute of event time
+ * --w9-delay-ms 300000  W9: every engine's allowance for disorder in the repartition topic (Eddy's allowed
+ *                       delay, Kafka Streams' grace)
  * --restore-records N   W4: changelog entries to restore; default the --records value
  * --restore-keys N      W4: distinct keys in that changelog; default the --keys value
  * --latency-rate 50000  W5, W5b, W8: input records per second
@@ -64,6 +69,8 @@ import java.util.Set;
  * @param w3RecordsPerMinute W3's input records per minute of event time
  * @param w3DisorderMillis W3's bounded disorder: Eddy's allowed delay, Kafka Streams' grace
  * @param w10PunctuateMillis W10: how often, in stream time, Kafka Streams' punctuator scans for silent keys
+ * @param w9RecordsPerMinute W9's orders per minute of event time
+ * @param w9DelayMillis W9: Eddy's allowed delay and Kafka Streams' grace
  * @param restoreRecords W4's changelog entries
  * @param restoreKeys distinct keys in W4's changelog
  * @param latencyRate W5's input records per second
@@ -95,6 +102,8 @@ record HarnessOptions(
         long w3RecordsPerMinute,
         long w3DisorderMillis,
         long w10PunctuateMillis,
+        long w9RecordsPerMinute,
+        long w9DelayMillis,
         long restoreRecords,
         int restoreKeys,
         int latencyRate,
@@ -110,10 +119,12 @@ record HarnessOptions(
 
     static final String USAGE = """
             usage: Harness [--records N] [--value-bytes N] [--keys N] [--partitions N] [--repeats N]
-                           [--warmup-runs N] [--workloads W1,W2,W3,W4,W5,W5b,W6,W8,W10] [--engines eddy,streams,plain]
+                           [--warmup-runs N] [--workloads W1,W2,W2i2,W3,W4,W5,W5b,W6,W8,W9,W10]
+                           [--engines eddy,streams,streams-tuned,plain] [--scaling]
                            [--threads 1,2] [--commit-ms N] [--broker-heap 1g] [--engine-heap 512m]
                            [--workload-heap W2=256m,...] [--w3-keys N] [--w3-records-per-minute N]
-                           [--w3-disorder-ms N] [--w10-punctuate-ms N] [--restore-records N] [--restore-keys N]
+                           [--w3-disorder-ms N] [--w10-punctuate-ms N] [--w9-records-per-minute N]
+                           [--w9-delay-ms N] [--restore-records N] [--restore-keys N]
                            [--latency-rate N] [--latency-seconds N] [--latency-warmup-s N] [--run-timeout-s N]
                            [--out DIR] [--svg FILE|none] [--jfr ENGINE,...] [--jfr-settings NAME|FILE]
                            [--label TEXT] [--eddy-store-cache-bytes N]""";
@@ -138,11 +149,16 @@ record HarnessOptions(
         int commitMillis = 100;
         String brokerHeap = "1g";
         String engineHeap = "512m";
-        Map<Workload, String> workloadHeaps = new EnumMap<>(Map.of(Workload.W2, "256m"));
+        Map<Workload, String> workloadHeaps = new EnumMap<>(Map.of(Workload.W2, "256m", Workload.W2i2, "256m"));
         int w3Keys = 1_000;
         long w3RecordsPerMinute = 100_000;
         long w3DisorderMillis = 5_000;
         long w10PunctuateMillis = 1_000;
+        long w9RecordsPerMinute = 100_000;
+        long w9DelayMillis = 300_000;
+        boolean scaling = false;
+        boolean workloadsGiven = false;
+        boolean threadsGiven = false;
         Long restoreRecords = null;
         Integer restoreKeys = null;
         int latencyRate = 50_000;
@@ -160,6 +176,10 @@ record HarnessOptions(
             if (name.equals("--help") || name.equals("-h")) {
                 throw new IllegalArgumentException(USAGE);
             }
+            if (name.equals("--scaling")) {
+                scaling = true;
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("option " + name + " needs a value\n" + USAGE);
             }
@@ -171,9 +191,15 @@ record HarnessOptions(
                 case "--partitions" -> partitions = (int) positiveLong(name, value);
                 case "--repeats" -> repeats = (int) positiveLong(name, value);
                 case "--warmup-runs" -> warmupRuns = value.equals("0") ? 0 : (int) positiveLong(name, value);
-                case "--workloads" -> workloads = list(name, value, Workload::parse);
+                case "--workloads" -> {
+                    workloads = list(name, value, Workload::parse);
+                    workloadsGiven = true;
+                }
                 case "--engines" -> engines = list(name, value, Engine::parse);
-                case "--threads" -> threads = list(name, value, v -> (int) positiveLong(name, v));
+                case "--threads" -> {
+                    threads = list(name, value, v -> (int) positiveLong(name, v));
+                    threadsGiven = true;
+                }
                 case "--commit-ms" -> commitMillis = (int) positiveLong(name, value);
                 case "--broker-heap" -> brokerHeap = heap(name, value);
                 case "--engine-heap" -> engineHeap = heap(name, value);
@@ -182,6 +208,8 @@ record HarnessOptions(
                 case "--w3-records-per-minute" -> w3RecordsPerMinute = positiveLong(name, value);
                 case "--w3-disorder-ms" -> w3DisorderMillis = value.equals("0") ? 0 : positiveLong(name, value);
                 case "--w10-punctuate-ms" -> w10PunctuateMillis = positiveLong(name, value);
+                case "--w9-records-per-minute" -> w9RecordsPerMinute = positiveLong(name, value);
+                case "--w9-delay-ms" -> w9DelayMillis = value.equals("0") ? 0 : positiveLong(name, value);
                 case "--restore-records" -> restoreRecords = positiveLong(name, value);
                 case "--restore-keys" -> restoreKeys = (int) positiveLong(name, value);
                 case "--latency-rate" -> latencyRate = (int) positiveLong(name, value);
@@ -198,6 +226,10 @@ record HarnessOptions(
                 default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
             }
         }
+        if (scaling) {
+            workloads = workloadsGiven ? workloads : List.of(Workload.W2, Workload.W2i2);
+            threads = threadsGiven ? threads : List.of(1, 2, 4);
+        }
         if (valueBytes < 2) {
             throw new IllegalArgumentException("--value-bytes must be at least 2, was " + valueBytes);
         }
@@ -207,10 +239,16 @@ record HarnessOptions(
         if (workloads.contains(Workload.W10)) {
             checkW10(records, keys);
         }
+        if (workloads.contains(Workload.W9) && EventTimeInput.spanMillis(records, w9RecordsPerMinute)
+                > PipelineInput.MAX_SPAN_MILLIS) {
+            throw new IllegalArgumentException("W9's event time would span more than "
+                    + PipelineInput.MAX_SPAN_MILLIS / 60_000 + " minutes (--records " + records
+                    + " / --w9-records-per-minute " + w9RecordsPerMinute + "); raise --w9-records-per-minute");
+        }
         long timeout = runTimeout != null ? runTimeout : 120 + records / 20_000;
         return new HarnessOptions(records, valueBytes, keys, partitions, repeats, warmupRuns, workloads, engines, threads,
                 commitMillis, brokerHeap, engineHeap, Map.copyOf(workloadHeaps), w3Keys, w3RecordsPerMinute,
-                w3DisorderMillis, w10PunctuateMillis,
+                w3DisorderMillis, w10PunctuateMillis, w9RecordsPerMinute, w9DelayMillis,
                 restoreRecords != null ? restoreRecords : records, restoreKeys != null ? restoreKeys : keys,
                 latencyRate, latencySeconds, latencyWarmupSeconds, timeout, outDir, svg, jfr, jfrSettings, label,
                 eddyStoreCacheBytes);

@@ -126,6 +126,53 @@ final class InputLoader {
     }
 
     /**
+     * Produces W9's table ({@value PipelineInput#TABLE_TOPIC}: every key's region, timestamped
+     * {@link PipelineInput#tableTimestamp()}) and then its orders ({@value PipelineInput#ORDERS_TOPIC}:
+     * order {@code i} with key {@link PipelineInput#keyOf}, sent to partition
+     * {@link PipelineInput#partitionOf} of that key, timestamp {@link PipelineInput#eventTime} and
+     * value {@link PipelineInput#orderValue}). One producer, so each partition holds its orders in
+     * index order. Returns once every record is acknowledged.
+     *
+     * @throws IllegalStateException if a record is not acknowledged
+     */
+    static void loadPipeline(String bootstrapServers, PipelineInput input, int valueBytes) {
+        byte[][] keyBytes = keys(input.keys());
+        int[] partitions = new int[input.keys()];
+        for (int k = 0; k < input.keys(); k++) {
+            partitions[k] = input.partitionOf(k);
+        }
+        byte[] letters = new byte[64 * 1024 + valueBytes];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(SEED);
+        for (int i = 0; i < letters.length; i++) {
+            letters[i] = (byte) ('a' + random.nextInt(26));
+        }
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        org.apache.kafka.clients.producer.Callback callback = (metadata, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+        };
+        try (KafkaProducer<byte[], byte[]> producer = bulkProducer(bootstrapServers)) {
+            for (int k = 0; k < input.keys() && failure.get() == null; k++) {
+                producer.send(new ProducerRecord<>(PipelineInput.TABLE_TOPIC, partitions[k], input.tableTimestamp(),
+                        keyBytes[k], PipelineInput.regionName(PipelineInput.regionIndex(k))
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), callback);
+            }
+            producer.flush();
+            for (long i = 0; i < input.records() && failure.get() == null; i++) {
+                int key = input.keyOf(i);
+                producer.send(new ProducerRecord<>(PipelineInput.ORDERS_TOPIC, partitions[key], input.eventTime(i),
+                        keyBytes[key], PipelineInput.orderValue(i, valueBytes, letters, random.nextInt(64 * 1024))),
+                        callback);
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("loading W9's table and orders failed", failure.get());
+        }
+    }
+
+    /**
      * Produces W10's input to {@code topic}, as {@code input} describes it: record {@code i} with
      * key {@link SessionInput#keyOf}, sent to partition {@link SessionInput#partitionOf} of that key,
      * with timestamp {@link SessionInput#eventTime} and value {@link SessionInput#value} as an 8-byte

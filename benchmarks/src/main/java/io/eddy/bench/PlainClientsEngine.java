@@ -75,6 +75,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * the engine. No restore workload (W4): the plain clients have no store.
  */
 final class PlainClientsEngine implements RunningEngine {
+    /**
+     * System property of the engine JVM: which instance of a multi-instance run it is (0 if unset),
+     * so that the loops of two instances get different client and transactional ids.
+     */
+    static final String INSTANCE_PROPERTY = "eddy.bench.instance";
     private final List<Loop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -196,7 +201,8 @@ final class PlainClientsEngine implements RunningEngine {
             this.counts = spec.workload().counts();
             this.windowed = spec.workload().windowed();
             this.commitMillis = spec.commitMillis();
-            this.name = spec.applicationId() + "-" + index;
+            int instance = Integer.getInteger(INSTANCE_PROPERTY, 0);
+            this.name = spec.applicationId() + (instance == 0 ? "" : "-i" + instance) + "-" + index;
             this.changelog = Workload.changelogTopic(spec.applicationId());
             this.consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers(),

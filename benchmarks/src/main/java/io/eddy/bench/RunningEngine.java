@@ -18,7 +18,7 @@ interface RunningEngine {
         }
         return switch (spec.engine()) {
             case EDDY -> EddyEngine.start(spec, restore);
-            case KAFKA_STREAMS -> StreamsEngine.start(spec, restore);
+            case KAFKA_STREAMS, KAFKA_STREAMS_TUNED -> StreamsEngine.start(spec, restore);
             case PLAIN_CLIENTS -> PlainClientsEngine.start(spec);
         };
     }

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Suppressed;
@@ -26,7 +27,8 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * The workloads on Kafka Streams: {@code exactly_once_v2} (or {@code at_least_once} for W6),
  * {@code commit.interval.ms} set to the commit interval, the same number of stream threads, Kafka
- * Streams' defaults otherwise (its record cache on, RocksDB stores with their default settings).
+ * Streams' defaults otherwise (its record cache on, RocksDB stores with their default settings);
+ * {@link Engine#KAFKA_STREAMS_TUNED} adds {@link StreamsTuning#settings()}.
  * W2, W4 and W6 count into the store {@value Workload#COUNT_STORE}; W5, W5b and W8 run W1's topology
  * (W8 at_least_once with {@code commit.interval.ms=0}, the commit interval its spec carries). Kafka
  * Streams forwards each input record's timestamp to its output, as W5 needs.
@@ -64,6 +66,9 @@ final class StreamsEngine implements RunningEngine {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, spec.threads());
         props.put(StreamsConfig.STATE_DIR_CONFIG, spec.stateDir().toString());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.getInteger(EddyEngine.STANDBY_PROPERTY, 0));
+        if (spec.engine() == Engine.KAFKA_STREAMS_TUNED) {
+            props.putAll(StreamsTuning.settings());
+        }
         StreamsBuilder builder = new StreamsBuilder();
         if (workload == Workload.W10) {
             StreamsSessionTotals.addTo(builder, spec.inputTopic(), spec.outputTopic(),
@@ -71,7 +76,7 @@ final class StreamsEngine implements RunningEngine {
         } else {
             addDslTopology(builder, spec);
         }
-        StreamsEngine engine = new StreamsEngine(new KafkaStreams(builder.build(), props));
+        StreamsEngine engine = new StreamsEngine(new KafkaStreams(builder.build(props), props));
         engine.streams.setUncaughtExceptionHandler(e -> {
             engine.failure.compareAndSet(null, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -104,7 +109,9 @@ final class StreamsEngine implements RunningEngine {
     private static void addDslTopology(StreamsBuilder builder, EngineSpec spec) {
         Workload workload = spec.workload();
         KStream<String, String> input = builder.stream(spec.inputTopic(), Consumed.with(Serdes.String(), Serdes.String()));
-        if (workload == Workload.W11) {
+        if (workload == Workload.W9) {
+            addPipeline(builder, spec);
+        } else if (workload == Workload.W11) {
             Duration size = Duration.ofMillis(EventTimeInput.WINDOW_MILLIS);
             input.groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
                     .windowedBy(TimeWindows.ofSizeAndGrace(size, Duration.ofMillis(spec.allowedDelayMillis())))
@@ -142,6 +149,33 @@ final class StreamsEngine implements RunningEngine {
                     .filter(Workload::w1Keep)
                     .to(spec.outputTopic(), Produced.with(Serdes.String(), Serdes.String()));
         }
+    }
+
+    /**
+     * W9: the fault suite's pipeline ({@link PipelineInput}): the orders joined with the customers
+     * table, grouped by region through a repartition topic, summed per region in tumbling one-minute
+     * windows whose grace is the run's allowed delay, suppressed until each window closes.
+     */
+    private static void addPipeline(StreamsBuilder builder, EngineSpec spec) {
+        Duration size = Duration.ofMillis(PipelineInput.WINDOW_MILLIS);
+        KTable<String, String> customers = builder.table(PipelineInput.TABLE_TOPIC,
+                Consumed.with(Serdes.String(), Serdes.String()),
+                Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as("customers"));
+        org.apache.kafka.common.serialization.Serde<PipelineInput.Totals> totals = PipelineInput.Totals.kafkaSerde();
+        builder.stream(spec.inputTopic(), Consumed.with(Serdes.String(), Serdes.String()))
+                .join(customers, PipelineInput::enrich)
+                .groupBy((customer, order) -> PipelineInput.regionOf(order),
+                        Grouped.with("by-region", Serdes.String(), Serdes.String()))
+                .windowedBy(TimeWindows.ofSizeAndGrace(size, Duration.ofMillis(spec.allowedDelayMillis())))
+                .aggregate(() -> PipelineInput.Totals.ZERO,
+                        (region, order, sum) -> sum.add(PipelineInput.amountOf(order)),
+                        Materialized.<String, PipelineInput.Totals, WindowStore<Bytes, byte[]>>as("region-totals")
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(totals))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+                .toStream()
+                .to(spec.outputTopic(), Produced.with(
+                        WindowedSerdes.timeWindowedSerdeFrom(String.class, size.toMillis()), totals));
     }
 
     @Override

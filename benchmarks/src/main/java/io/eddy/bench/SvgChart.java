@@ -19,7 +19,7 @@ final class SvgChart {
     private static final int PANEL_RIGHT = 22;
     private static final int PANEL_TOP = 44;
     private static final int PLOT_HEIGHT = 220;
-    private static final int PANEL_BOTTOM = 70;
+    private static final int PANEL_BOTTOM = 84;
     private static final int PANELS_PER_ROW = 3;
     private static final int HEADER = 124;
 
@@ -31,6 +31,7 @@ final class SvgChart {
         return switch (engine) {
             case EDDY -> "#1f77b4";
             case KAFKA_STREAMS -> "#ff7f0e";
+            case KAFKA_STREAMS_TUNED -> "#d62728";
             case PLAIN_CLIENTS -> "#7f7f7f";
         };
     }
@@ -40,6 +41,8 @@ final class SvgChart {
         return w.name() + ": " + switch (w) {
             case W1 -> "map + filter, exactly-once";
             case W2 -> "count by key, exactly-once";
+            case W2i2 -> "count by key, exactly-once, two instances";
+            case W9 -> "join + repartition + 1-min windows (FINAL), exactly-once";
             case W3 -> "1-min window count (FINAL), exactly-once";
             case W4 -> "restore " + Stats.rate(o.restoreRecords()) + " entries";
             case W5 -> "latency at " + Stats.rate(o.latencyRate()) + " records/s";
@@ -56,7 +59,7 @@ final class SvgChart {
     /** What a panel's bars measure. */
     static String metric(Workload w, HarnessOptions o) {
         return switch (w.kind()) {
-            case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS -> "input records/s";
+            case THROUGHPUT, COUNT, WINDOW_COUNT, SESSION_TOTALS, PIPELINE -> "input records/s";
             case RESTORE -> "restored entries/s, from instance start";
             case LATENCY -> "p99 ms, lower is better; dashed: target " + w.latencyTargetMillis(o.commitMillis()) + " ms";
         };
@@ -163,6 +166,11 @@ final class SvgChart {
                 if (engines.contains(Engine.KAFKA_STREAMS)) {
                     text(s, center, y, 10, "normal", "middle", "#444",
                             "Eddy / Kafka Streams " + report.eddyOver(w, t, Engine.KAFKA_STREAMS));
+                    y += 14;
+                }
+                if (engines.contains(Engine.KAFKA_STREAMS_TUNED) && w.supports(Engine.KAFKA_STREAMS_TUNED)) {
+                    text(s, center, y, 10, "normal", "middle", "#444",
+                            "Eddy / KStreams tuned " + report.eddyOver(w, t, Engine.KAFKA_STREAMS_TUNED));
                     y += 14;
                 }
                 if (engines.contains(Engine.PLAIN_CLIENTS) && w.supports(Engine.PLAIN_CLIENTS)) {

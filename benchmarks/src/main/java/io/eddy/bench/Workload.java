@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * own input with fewer keys and event times spread over many minutes ({@link EventTimeInput}), W10
  * its own with long values and keys that fall silent in turn ({@link SessionInput}). W11 reads W3's
  * input; W12 and W13 the shared one. W5b and W8 are W5's latency measurement under other
- * guarantees and triggers. W7 (failover) is FailoverBenchmark, outside this enum; W9 is reserved.
+ * guarantees and triggers. W9 reads its own orders and table ({@link PipelineInput}); W2i2 is W2 on two
+ * engine instances. W7 (failover) is FailoverBenchmark, outside this enum.
  */
 enum Workload {
     /**
@@ -29,6 +30,12 @@ enum Workload {
      * application heap of at most 256 MB.
      */
     W2("count by key (RocksDB, changelog), exactly-once", Kind.COUNT, true, 3.0),
+    /**
+     * Scaling: W2 run by two engine instances (two JVMs, one consumer group), each with the run's
+     * thread count, started together; timed from the first one's start; engine CPU and RSS summed
+     * over both. No target: the scaling table compares it with W2.
+     */
+    W2i2("count by key (RocksDB, changelog), exactly-once, two instances", Kind.COUNT, true, 0),
     /**
      * Tumbling one-minute window count on event time (the record timestamps of its own input,
      * {@link EventTimeInput}), FINAL output: each (key, window) once, when the watermark (Eddy) or
@@ -65,6 +72,17 @@ enum Workload {
      */
     W8("end-to-end latency of map + filter at a fixed input rate, record at a time, at-least-once", Kind.LATENCY,
             false, 0),
+    /**
+     * The realistic pipeline, the fault suite's shape ({@link PipelineInput}): orders joined with a
+     * table of 100,000 customers (stream-table join, the table loaded before the run), grouped by the
+     * customer's region through a repartition topic, counted and summed per region and tumbling
+     * one-minute window on event time, FINAL output. Exactly-once. Timed until the input is
+     * committed and every window that must close has been emitted. The plain clients do not run it
+     * (a hand-written join, repartition and windowing would be a framework of its own). Target: 3x
+     * Kafka Streams (second performance issue).
+     */
+    W9("stream-table join, groupBy through a repartition, 1-minute windows, FINAL, exactly-once", Kind.PIPELINE,
+            true, 3.0),
     /**
      * A per-key session-like processor with one timer per key: a key's total (a {@code Long}) is
      * emitted once the key has been silent for 30 s of event time ({@link SessionInput}).
@@ -118,6 +136,12 @@ enum Workload {
          * session by session ({@link SessionTotalsCheck}).
          */
         SESSION_TOTALS,
+        /**
+         * W9's pipeline on its own input ({@link PipelineInput}); timed until the input is committed
+         * and every window that must close is in the output; the output is checked window by window
+         * ({@link PipelineCheck}).
+         */
+        PIPELINE,
         /** Restore a prepared changelog; timed until the engine reports every partition restored. */
         RESTORE,
         /** Paced input; the end-to-end latency of every output record. */
@@ -177,13 +201,20 @@ enum Workload {
 
     /**
      * Whether {@code engine} implements this workload: the plain clients have no store to restore
-     * (W4), no processor API to compare (W10) and no record-at-a-time mode (W8).
+     * (W4), no processor API to compare (W10), no record-at-a-time mode (W8) and no join,
+     * repartition or windowing (W9).
      */
     boolean supports(Engine engine) {
         if (learning()) {
             return engine == Engine.EDDY;
         }
-        return !((this == W4 || this == W11 || this == W10 || this == W8) && engine == Engine.PLAIN_CLIENTS);
+        return !((this == W4 || this == W11 || this == W10 || this == W8 || this == W9)
+                && engine == Engine.PLAIN_CLIENTS);
+    }
+
+    /** How many engine JVMs run the workload together in one group: 2 for W2i2, else 1. */
+    int instances() {
+        return this == W2i2 ? 2 : 1;
     }
 
     /** W12's and W13's model topic, created and deleted by the harness with the output topic. */
@@ -220,7 +251,7 @@ enum Workload {
         if (this == W5b) {
             return W5B_TRIGGER_MILLIS;
         }
-        if (this == W8 && engine == Engine.KAFKA_STREAMS) {
+        if (this == W8 && engine.kafkaStreams()) {
             return 0;
         }
         return optionMillis;

@@ -28,6 +28,7 @@ class HarnessOptionsTest {
         assertThat(o.runTimeoutSeconds()).isEqualTo(120 + 250);
         assertThat(o.engineHeap(Workload.W2)).isEqualTo("256m");
         assertThat(o.engineHeap(Workload.W6)).isEqualTo("512m");
+        assertThat(o.engineHeap(Workload.W2i2)).isEqualTo("256m");
         assertThat(o.restoreRecords()).isEqualTo(5_000_000);
         assertThat(o.restoreKeys()).isEqualTo(100_000);
         assertThat(o.latencyRate()).isEqualTo(50_000);
@@ -108,13 +109,13 @@ class HarnessOptionsTest {
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--records", "-5"}, ROOT))
                 .hasMessageContaining("--records").hasMessageContaining("-5");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--engines", "flink"}, ROOT))
-                .hasMessageContaining("flink").hasMessageContaining("eddy, streams, plain");
+                .hasMessageContaining("flink").hasMessageContaining("eddy, streams, streams-tuned, plain");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--bogus", "1"}, ROOT))
                 .hasMessageContaining("--bogus");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--repeats"}, ROOT))
                 .hasMessageContaining("--repeats needs a value");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workloads", "W7"}, ROOT))
-                .hasMessageContaining("W7").hasMessageContaining("W1, W2, W3, W4, W5, W5b, W6, W8, W10");
+                .hasMessageContaining("W7").hasMessageContaining("W1, W2, W2i2, W3, W4, W5, W5b, W6, W8, W9, W10, W11, W12, W13");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workload-heap", "W2"}, ROOT))
                 .hasMessageContaining("--workload-heap").hasMessageContaining("W2=256m");
         assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workload-heap", "W2=lots"}, ROOT))
@@ -127,6 +128,37 @@ class HarnessOptionsTest {
         assertThat(Harness.rotated(engines, 0)).isEqualTo(engines);
         assertThat(Harness.rotated(engines, 1)).containsExactly(Engine.KAFKA_STREAMS, Engine.PLAIN_CLIENTS, Engine.EDDY);
         assertThat(Harness.rotated(engines, 3)).isEqualTo(engines);
+    }
+
+    @Test
+    void scalingRunsW2OnOneAndTwoInstancesAtOneTwoAndFourThreadsUnlessToldOtherwise() {
+        HarnessOptions o = HarnessOptions.parse(new String[] {"--scaling", "--records", "1000"}, ROOT);
+        assertThat(o.workloads()).containsExactly(Workload.W2, Workload.W2i2);
+        assertThat(o.threads()).containsExactly(1, 2, 4);
+        assertThat(o.records()).isEqualTo(1_000);
+        HarnessOptions mine = HarnessOptions.parse(new String[] {"--threads", "1,2", "--scaling", "--workloads", "W2i2"},
+                ROOT);
+        assertThat(mine.workloads()).containsExactly(Workload.W2i2);
+        assertThat(mine.threads()).containsExactly(1, 2);
+        assertThat(HarnessOptions.parse(new String[0], ROOT).workloads()).doesNotContain(Workload.W2i2, Workload.W9);
+    }
+
+    @Test
+    void w9AndTheTunedPeerOnlyWhenNamed() {
+        HarnessOptions o = HarnessOptions.parse(new String[] {"--workloads", "W9", "--engines", "eddy,streams,streams-tuned",
+                "--w9-records-per-minute", "20000", "--w9-delay-ms", "60000"}, ROOT);
+        assertThat(o.engines()).containsExactly(Engine.EDDY, Engine.KAFKA_STREAMS, Engine.KAFKA_STREAMS_TUNED);
+        assertThat(o.w9RecordsPerMinute()).isEqualTo(20_000);
+        assertThat(o.w9DelayMillis()).isEqualTo(60_000);
+        HarnessOptions defaults = HarnessOptions.parse(new String[0], ROOT);
+        assertThat(defaults.engines()).doesNotContain(Engine.KAFKA_STREAMS_TUNED);
+        assertThat(defaults.w9RecordsPerMinute()).isEqualTo(100_000);
+        assertThat(defaults.w9DelayMillis()).isEqualTo(300_000);
+        assertThat(HarnessOptions.parse(new String[] {"--w9-delay-ms", "0"}, ROOT).w9DelayMillis()).isZero();
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workloads", "W9", "--records", "1000000000",
+                "--w9-records-per-minute", "1"}, ROOT)).hasMessageContaining("W9's event time would span");
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--w9-records-per-minute", "-1"}, ROOT))
+                .hasMessageContaining("--w9-records-per-minute must be a positive integer");
     }
 
     @Test

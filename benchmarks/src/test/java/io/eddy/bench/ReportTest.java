@@ -109,7 +109,7 @@ class ReportTest {
         assertThat(table).contains("engine JVM -Xmx256m", "restore-only/s", "200.0k", "p99 ms", "150", "900",
                 "Eddy / Kafka Streams p99 = 0.50x", "(lower is better)", "Eddy / plain clients = n/a");
         String json = stateful().json();
-        assertThat(json).contains("\"medianLatencyP99Millis\": 150", "\"workloadHeaps\": {\"W2\": \"256m\"}",
+        assertThat(json).contains("\"medianLatencyP99Millis\": 150", "\"workloadHeaps\": {\"W2\": \"256m\", \"W2i2\": \"256m\"}",
                 "\"target\": \"target: Eddy / Kafka Streams >= 2.00x: MISSED (1.50x)\"", "\"restoreWindowMillis\": 5");
         assertThat(stateful().csv().lines().skip(1)).allMatch(line -> line.split(",", -1).length == 22);
     }
@@ -128,5 +128,49 @@ class ReportTest {
         assertThat(SvgChart.niceCeiling(240_000)).isEqualTo(250_000.0);
         assertThat(SvgChart.niceCeiling(200_000)).isEqualTo(200_000.0);
         assertThat(SvgChart.niceCeiling(0)).isEqualTo(1.0);
+    }
+
+    private static RunResult w2(Workload w, Engine e, int threads, long millis, long engineCpuMillis) {
+        return new RunResult(w, e, threads, 1, 1000, 1000, 1000, millis, 100L << 20, 50L << 20, 300L << 20,
+                engineCpuMillis, 100, 1, 1, -1, LatencyHistogram.Summary.NONE, null);
+    }
+
+    @Test
+    void ratiosAndTargetsAgainstTheTunedPeerWhenItRan() {
+        HarnessOptions o = HarnessOptions.parse(new String[] {"--records", "1000", "--threads", "1", "--repeats", "1",
+                "--workloads", "W2", "--engines", "eddy,streams,streams-tuned"}, Path.of("/repo"));
+        Report report = new Report(o, List.of(w2(Workload.W2, Engine.EDDY, 1, 10, 5),
+                w2(Workload.W2, Engine.KAFKA_STREAMS, 1, 40, 20), w2(Workload.W2, Engine.KAFKA_STREAMS_TUNED, 1, 20, 10)),
+                Map.of());
+        assertThat(report.ratioLine(Workload.W2, 1)).isEqualTo("Eddy / Kafka Streams = 4.00x   "
+                + "Eddy / KStreams tuned = 2.00x   Eddy / plain clients = n/a");
+        assertThat(report.targetCheck(Workload.W2, 1)).contains("Eddy / Kafka Streams >= 3.00x: met (4.00x)",
+                "Eddy / KStreams tuned >= 2.50x: MISSED (2.00x)");
+        assertThat(report.json()).contains("\"eddyOverKafkaStreamsTuned\": \"2.00x\"");
+        assertThat(Report.targetOverTunedStreams(Workload.W1)).isZero();
+        assertThat(Report.targetOverTunedStreams(Workload.W6)).isEqualTo(2.5);
+        // without the tuned peer, neither its ratio nor its target appear
+        assertThat(report().table()).doesNotContain("KStreams tuned");
+        assertThat(SvgChart.render(report)).contains("Eddy / KStreams tuned 2.00x",
+                "fill=\"" + SvgChart.color(Engine.KAFKA_STREAMS_TUNED) + "\"");
+    }
+
+    @Test
+    void scalingTableShowsWorkersSpeedUpAndCpuPerRecord() {
+        HarnessOptions o = HarnessOptions.parse(new String[] {"--records", "1000", "--repeats", "1", "--scaling",
+                "--engines", "eddy,plain"}, Path.of("/repo"));
+        Report report = new Report(o, List.of(
+                w2(Workload.W2, Engine.EDDY, 1, 10, 5), w2(Workload.W2, Engine.EDDY, 2, 8, 8),
+                w2(Workload.W2, Engine.EDDY, 4, 8, 12), w2(Workload.W2i2, Engine.EDDY, 1, 5, 10),
+                w2(Workload.W2, Engine.PLAIN_CLIENTS, 1, 5, 2)), Map.of());
+        String scaling = report.scalingTable();
+        assertThat(scaling).contains("Scaling", "workers = instances x threads");
+        assertThat(scaling.lines().filter(l -> l.contains("Eddy"))).containsExactly(
+                "    Eddy           1         1            100.0k     1.00x          5.00",
+                "    Eddy           1         2            125.0k     1.25x          8.00",
+                "    Eddy           2         1            200.0k     2.00x         10.00",
+                "    Eddy           1         4            125.0k     1.25x         12.00");
+        assertThat(report.table()).contains("Scaling");
+        assertThat(report().scalingTable()).isEmpty();
     }
 }

@@ -95,5 +95,41 @@ class WorkloadTest {
         assertThat(Workload.W8.exactlyOnce()).isFalse();
         assertThat(Workload.W8.supports(Engine.PLAIN_CLIENTS)).isFalse();
         assertThat(Workload.W5b.supports(Engine.PLAIN_CLIENTS)).isTrue();
+        assertThat(Workload.W8.commitMillis(Engine.KAFKA_STREAMS_TUNED, 100)).isZero();
+    }
+
+    @Test
+    void theTunedPeerAndTheNewWorkloads() {
+        assertThat(Engine.parse("streams-tuned")).isEqualTo(Engine.KAFKA_STREAMS_TUNED);
+        assertThat(Engine.KAFKA_STREAMS_TUNED.kafkaStreams()).isTrue();
+        assertThat(Engine.KAFKA_STREAMS.kafkaStreams()).isTrue();
+        assertThat(Engine.EDDY.kafkaStreams()).isFalse();
+        assertThat(Workload.parse("w9")).isEqualTo(Workload.W9);
+        assertThat(Workload.W9.kind()).isEqualTo(Workload.Kind.PIPELINE);
+        assertThat(Workload.W9.exactlyOnce()).isTrue();
+        assertThat(Workload.W9.targetOverStreams()).isEqualTo(3.0);
+        assertThat(Workload.W9.supports(Engine.PLAIN_CLIENTS)).isFalse();
+        assertThat(Workload.W9.supports(Engine.KAFKA_STREAMS_TUNED)).isTrue();
+        assertThat(Workload.W9.windowed()).isFalse();
+        assertThat(Workload.W9.counts()).isFalse();
+        assertThat(Workload.parse("w2I2")).isEqualTo(Workload.W2i2);
+        assertThat(Workload.W2i2.instances()).isEqualTo(2);
+        assertThat(Workload.W2.instances()).isEqualTo(1);
+        assertThat(Workload.W2i2.counts()).isTrue();
+        assertThat(Workload.W2i2.supports(Engine.PLAIN_CLIENTS)).isTrue();
+        EngineSpec spec = new EngineSpec(Engine.KAFKA_STREAMS_TUNED, Workload.W9, "localhost:1", "app", "in", "out", 1,
+                100, Path.of("/tmp/state"), 0, 120_000);
+        assertThat(EngineSpec.fromArgs(spec.toArgs().toArray(String[]::new))).isEqualTo(spec);
+    }
+
+    @Test
+    void theTunedSettingsMatchEddysDefaults() {
+        var settings = StreamsTuning.settings();
+        assertThat(settings).containsEntry("producer.batch.size", 256 * 1024).containsEntry("producer.linger.ms", 5)
+                .containsEntry("statestore.cache.max.bytes", 32L << 20)
+                .containsEntry("rocksdb.config.setter", StreamsTuning.BoundedMemory.class)
+                .containsEntry("topology.optimization", "all")
+                .containsEntry("restore.consumer.max.poll.records", 10_000);
+        assertThat(StreamsTuning.STATE_MEMORY_BYTES).isEqualTo(64L << 20);
     }
 }
