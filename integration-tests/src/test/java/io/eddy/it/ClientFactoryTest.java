@@ -97,6 +97,10 @@ class ClientFactoryTest extends BrokerTest {
     }
 
     /** Orders per customer, counting only the customers the global table knows. */
+    /** Every role but those a single availableNow instance without sources or standbys never creates. */
+    private static final Set<ClientRole> ROLES_OF_THIS_RUN = EnumSet.complementOf(EnumSet.of(ClientRole.SOURCE_CONSUMER,
+            ClientRole.SOURCE_PRODUCER, ClientRole.STANDBY_CONSUMER));
+
     private static Map<String, Long> expectedCounts() {
         Map<String, Long> counts = new HashMap<>();
         for (int i = 0; i < ORDERS; i++) {
@@ -157,9 +161,11 @@ class ClientFactoryTest extends BrokerTest {
 
         assertCounts("cf-plain-out");
         // the source roles need a source outside Kafka, which cannot run availableNow: the connectors'
-        // RateAndSocketSourceTest checks that they too come from the factory with the common settings
+        // RateAndSocketSourceTest checks that they too come from the factory with the common settings;
+        // the standby consumer needs a second instance holding standby tasks (ClientConfigsTest checks
+        // its settings, StandbyFailoverTest runs it)
         assertThat(factory.received.keySet()).as("roles of the clients created")
-                .isEqualTo(EnumSet.complementOf(EnumSet.of(ClientRole.SOURCE_CONSUMER, ClientRole.SOURCE_PRODUCER)));
+                .isEqualTo(ROLES_OF_THIS_RUN);
         factory.received.forEach((role, configs) -> configs.forEach(config -> assertThat(config).as("%s", role)
                 .containsEntry("bootstrap.servers", kafka.bootstrapServers())
                 .containsEntry("client.rack", "rack-a")
@@ -200,8 +206,8 @@ class ClientFactoryTest extends BrokerTest {
 
         assertCounts("cf-sasl-out");
         Set<ClientRole> roles = factory.received.keySet();
-        assertThat(roles).as("roles of the clients created (the source roles: see the test above)")
-                .isEqualTo(EnumSet.complementOf(EnumSet.of(ClientRole.SOURCE_CONSUMER, ClientRole.SOURCE_PRODUCER)));
+        assertThat(roles).as("roles of the clients created (the source and standby roles: see the test above)")
+                .isEqualTo(ROLES_OF_THIS_RUN);
         factory.received.forEach((role, configs) -> configs.forEach(config -> assertThat(config).as("%s", role)
                 .containsEntry("security.protocol", "SASL_PLAINTEXT")
                 .containsEntry("sasl.mechanism", "PLAIN")
