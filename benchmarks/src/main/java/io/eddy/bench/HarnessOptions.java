@@ -30,6 +30,11 @@ import java.util.Set;
  * --w3-records-per-minute 100000   W3: input records per minute of event time
  * --w3-disorder-ms 5000 W3: the input's largest disorder, which every engine allows for
  * --w10-punctuate-ms 1000   W10: Kafka Streams' punctuation interval, in stream time
+ * --w11-keys 10        W11: distinct keys of its own input (record i has key i mod w11-keys)
+ * --w11-records-per-minute 100000   W11: input records per minute of event time (with 10 keys, 10,000
+ *                       records per (key, window), about 9,950 distinct values each)
+ * --w11-cardinality 1000000   W11: the domain the values are drawn from (record i's value is a hash of
+ *                       i mod w11-cardinality); W11 uses --w3-disorder-ms too
  * --restore-records N   W4: changelog entries to restore; default the --records value
  * --restore-keys N      W4: distinct keys in that changelog; default the --keys value
  * --latency-rate 50000  W5, W5b, W8: input records per second
@@ -64,6 +69,9 @@ import java.util.Set;
  * @param w3RecordsPerMinute W3's input records per minute of event time
  * @param w3DisorderMillis W3's bounded disorder: Eddy's allowed delay, Kafka Streams' grace
  * @param w10PunctuateMillis W10: how often, in stream time, Kafka Streams' punctuator scans for silent keys
+ * @param w11Keys W11's distinct keys
+ * @param w11RecordsPerMinute W11's input records per minute of event time
+ * @param w11Cardinality how many different values W11's input draws from
  * @param restoreRecords W4's changelog entries
  * @param restoreKeys distinct keys in W4's changelog
  * @param latencyRate W5's input records per second
@@ -95,6 +103,9 @@ record HarnessOptions(
         long w3RecordsPerMinute,
         long w3DisorderMillis,
         long w10PunctuateMillis,
+        int w11Keys,
+        long w11RecordsPerMinute,
+        int w11Cardinality,
         long restoreRecords,
         int restoreKeys,
         int latencyRate,
@@ -113,7 +124,8 @@ record HarnessOptions(
                            [--warmup-runs N] [--workloads W1,W2,W3,W4,W5,W5b,W6,W8,W10] [--engines eddy,streams,plain]
                            [--threads 1,2] [--commit-ms N] [--broker-heap 1g] [--engine-heap 512m]
                            [--workload-heap W2=256m,...] [--w3-keys N] [--w3-records-per-minute N]
-                           [--w3-disorder-ms N] [--w10-punctuate-ms N] [--restore-records N] [--restore-keys N]
+                           [--w3-disorder-ms N] [--w10-punctuate-ms N] [--w11-keys N] [--w11-records-per-minute N]
+                           [--w11-cardinality N] [--restore-records N] [--restore-keys N]
                            [--latency-rate N] [--latency-seconds N] [--latency-warmup-s N] [--run-timeout-s N]
                            [--out DIR] [--svg FILE|none] [--jfr ENGINE,...] [--jfr-settings NAME|FILE]
                            [--label TEXT] [--eddy-store-cache-bytes N]""";
@@ -143,6 +155,9 @@ record HarnessOptions(
         long w3RecordsPerMinute = 100_000;
         long w3DisorderMillis = 5_000;
         long w10PunctuateMillis = 1_000;
+        int w11Keys = 10;
+        long w11RecordsPerMinute = 100_000;
+        int w11Cardinality = 1_000_000;
         Long restoreRecords = null;
         Integer restoreKeys = null;
         int latencyRate = 50_000;
@@ -182,6 +197,9 @@ record HarnessOptions(
                 case "--w3-records-per-minute" -> w3RecordsPerMinute = positiveLong(name, value);
                 case "--w3-disorder-ms" -> w3DisorderMillis = value.equals("0") ? 0 : positiveLong(name, value);
                 case "--w10-punctuate-ms" -> w10PunctuateMillis = positiveLong(name, value);
+                case "--w11-keys" -> w11Keys = (int) positiveLong(name, value);
+                case "--w11-records-per-minute" -> w11RecordsPerMinute = positiveLong(name, value);
+                case "--w11-cardinality" -> w11Cardinality = (int) positiveLong(name, value);
                 case "--restore-records" -> restoreRecords = positiveLong(name, value);
                 case "--restore-keys" -> restoreKeys = (int) positiveLong(name, value);
                 case "--latency-rate" -> latencyRate = (int) positiveLong(name, value);
@@ -202,7 +220,10 @@ record HarnessOptions(
             throw new IllegalArgumentException("--value-bytes must be at least 2, was " + valueBytes);
         }
         if (workloads.contains(Workload.W3)) {
-            checkW3(records, w3Keys, w3RecordsPerMinute, w3DisorderMillis);
+            checkW3("W3", "--w3", records, w3Keys, w3RecordsPerMinute, w3DisorderMillis);
+        }
+        if (workloads.contains(Workload.W11)) {
+            checkW3("W11", "--w11", records, w11Keys, w11RecordsPerMinute, w3DisorderMillis);
         }
         if (workloads.contains(Workload.W10)) {
             checkW10(records, keys);
@@ -210,28 +231,31 @@ record HarnessOptions(
         long timeout = runTimeout != null ? runTimeout : 120 + records / 20_000;
         return new HarnessOptions(records, valueBytes, keys, partitions, repeats, warmupRuns, workloads, engines, threads,
                 commitMillis, brokerHeap, engineHeap, Map.copyOf(workloadHeaps), w3Keys, w3RecordsPerMinute,
-                w3DisorderMillis, w10PunctuateMillis,
+                w3DisorderMillis, w10PunctuateMillis, w11Keys, w11RecordsPerMinute, w11Cardinality,
                 restoreRecords != null ? restoreRecords : records, restoreKeys != null ? restoreKeys : keys,
                 latencyRate, latencySeconds, latencyWarmupSeconds, timeout, outDir, svg, jfr, jfrSettings, label,
                 eddyStoreCacheBytes);
     }
 
     /**
-     * Refuses W3 settings whose event times would span too long (older records would fall to the
-     * topics' retention) or whose (key, window) cells the check cannot hold.
+     * Refuses settings of an event-time input (W3's, or W11's: {@code workload} and the prefix of
+     * its options) whose event times would span too long (older records would fall to the topics'
+     * retention) or whose (key, window) cells the check cannot hold.
      */
-    private static void checkW3(long records, int keys, long recordsPerMinute, long disorderMillis) {
+    private static void checkW3(String workload, String prefix, long records, int keys, long recordsPerMinute,
+                                long disorderMillis) {
         long span = EventTimeInput.spanMillis(records, recordsPerMinute);
         if (span > EventTimeInput.MAX_SPAN_MILLIS) {
-            throw new IllegalArgumentException("W3's event time would span " + span / 60_000 + " minutes (--records "
-                    + records + " / --w3-records-per-minute " + recordsPerMinute + "), more than "
-                    + EventTimeInput.MAX_SPAN_MILLIS / 60_000 + "; raise --w3-records-per-minute");
+            throw new IllegalArgumentException(workload + "'s event time would span " + span / 60_000
+                    + " minutes (--records " + records + " / " + prefix + "-records-per-minute " + recordsPerMinute
+                    + "), more than " + EventTimeInput.MAX_SPAN_MILLIS / 60_000 + "; raise " + prefix
+                    + "-records-per-minute");
         }
         long windows = EventTimeInput.windowCount(records, recordsPerMinute, disorderMillis);
         if (windows > EventTimeInput.MAX_CELLS / keys) {
-            throw new IllegalArgumentException("W3 has " + windows + " windows x " + keys + " keys (--w3-keys), more "
-                    + "than the " + EventTimeInput.MAX_CELLS + " (key, window) counts the check holds; lower --w3-keys "
-                    + "or raise --w3-records-per-minute");
+            throw new IllegalArgumentException(workload + " has " + windows + " windows x " + keys + " keys (" + prefix
+                    + "-keys), more than the " + EventTimeInput.MAX_CELLS + " (key, window) counts the check holds; "
+                    + "lower " + prefix + "-keys or raise " + prefix + "-records-per-minute");
         }
     }
 
@@ -256,9 +280,13 @@ record HarnessOptions(
     /**
      * The longest one run of {@code workload} may take: for W5 at least its periods plus 120 s, for
      * W10 at least 120 s plus 1 s per 5,000 records (its engines run at tens of thousands of records
-     * per second, not hundreds of thousands).
+     * per second, not hundreds of thousands), for W11 at least 120 s plus 1 s per 1,000 records
+     * (Kafka Streams' exact sets are rewritten whole at every record).
      */
     long runTimeoutSeconds(Workload workload) {
+        if (workload == Workload.W11) {
+            return Math.max(runTimeoutSeconds, 120 + records / 1_000);
+        }
         return switch (workload.kind()) {
             case LATENCY -> Math.max(runTimeoutSeconds, latencyWarmupSeconds + latencySeconds + 120L);
             case SESSION_TOTALS -> Math.max(runTimeoutSeconds, 120 + records / 5_000);

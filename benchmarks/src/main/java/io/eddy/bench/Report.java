@@ -222,7 +222,12 @@ final class Report {
             case THROUGHPUT, COUNT -> String.format(Locale.ROOT, "%s records x %d B values, %s keys, %d partitions",
                     Stats.count(options.records()), options.valueBytes(), Stats.count(options.keys()),
                     options.partitions());
-            case WINDOW_COUNT -> String.format(Locale.ROOT, "%s records x %d B values, %s keys, %s records per minute "
+            case WINDOW_COUNT -> w == Workload.W11 ? String.format(Locale.ROOT, "%s records, values drawn from %s, %s "
+                            + "keys, %s records per minute of event time, disorder <= %d ms, %d partitions; output = "
+                            + "windows emitted", Stats.count(options.records()), Stats.count(options.w11Cardinality()),
+                    Stats.count(options.w11Keys()), Stats.count(options.w11RecordsPerMinute()),
+                    options.w3DisorderMillis(), options.partitions())
+                    : String.format(Locale.ROOT, "%s records x %d B values, %s keys, %s records per minute "
                             + "of event time, disorder <= %d ms (Eddy's allowed delay, Kafka Streams' grace), "
                             + "%d partitions; output = windows emitted",
                     Stats.count(options.records()), options.valueBytes(), Stats.count(options.w3Keys()),
@@ -286,6 +291,9 @@ final class Report {
                 .append(", \"w3RecordsPerMinute\": ").append(options.w3RecordsPerMinute())
                 .append(", \"w3DisorderMillis\": ").append(options.w3DisorderMillis())
                 .append(", \"w10PunctuateMillis\": ").append(options.w10PunctuateMillis())
+                .append(", \"w11Keys\": ").append(options.w11Keys())
+                .append(", \"w11RecordsPerMinute\": ").append(options.w11RecordsPerMinute())
+                .append(", \"w11Cardinality\": ").append(options.w11Cardinality())
                 .append(", \"restoreRecords\": ").append(options.restoreRecords())
                 .append(", \"restoreKeys\": ").append(options.restoreKeys())
                 .append(", \"latencyRate\": ").append(options.latencyRate())

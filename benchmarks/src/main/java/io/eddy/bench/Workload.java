@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
  * <p>The input (see {@link InputLoader}): string keys {@code key-000000 … }, string values whose
  * first character is a digit and whose remaining characters are lowercase letters. W3 reads its
  * own input with fewer keys and event times spread over many minutes ({@link EventTimeInput}), W10
- * its own with long values and keys that fall silent in turn ({@link SessionInput}). W11 reads W3's
- * input; W12 and W13 the shared one. W5b and W8 are W5's latency measurement under other
+ * its own with long values and keys that fall silent in turn ({@link SessionInput}), W11 its own with
+ * few keys and values drawn from a large domain ({@link DistinctValuesInput}); W12 and W13 the shared one. W5b and W8 are W5's latency measurement under other
  * guarantees and triggers. W7 and W9 are reserved.
  */
 enum Workload {
@@ -57,17 +57,14 @@ enum Workload {
     /** W2 at-least-once. Target: 3x Kafka Streams. */
     W6("count by key (RocksDB, changelog), at-least-once", Kind.COUNT, false, 3.0),
     /**
-     * Distinct values per key per tumbling one-minute window on event time, on W3's input, FINAL
-     * output, exactly-once. Eddy: a HyperLogLog sketch (lgK 12, about 2 KiB, 1.6 % standard error)
-     * per (key, window) through {@code Approx.aggregate} ({@link DistinctCountCheck} reads its
-     * estimate); Kafka Streams: the exact answer, a {@code Set<String>} aggregate per (key,
-     * window), suppressed until the window closes, whose size is written. Same store name
-     * ({@value #COUNT_STORE}), so both changelogs are {@code <application id>-counts-changelog}. The
-     * harness prints the changelog bytes of each and, when both ran, the HLL's error against the
-     * exact sets. No target: the issue asks for the comparison.
+     * Low latency: W5's pipeline and probe at-least-once, Eddy under {@code Trigger.lowLatency} (record
+     * at a time, offsets committed every {@code --commit-ms} in the background) against Kafka
+     * Streams {@code at_least_once} with {@code commit.interval.ms=0}. The probe's producer does not
+     * linger ({@code linger.ms=0}) so that the input's own batching does not hide the engines'
+     * latency. The plain clients do not run it. Target: Eddy's p99 at most 10 ms.
      */
-    W11("distinct count per key per 1-minute window (Eddy HLL vs Kafka Streams exact set), FINAL, exactly-once",
-            Kind.WINDOW_COUNT, true, 0),
+    W8("end-to-end latency of map + filter at a fixed input rate, record at a time, at-least-once", Kind.LATENCY,
+            false, 0),
     /**
      * A per-key session-like processor with one timer per key: a key's total (a {@code Long}) is
      * emitted once the key has been silent for 30 s of event time ({@link SessionInput}).
@@ -79,17 +76,22 @@ enum Workload {
      * ({@link StreamsSessionTotals}). The plain clients do not run it (the comparison is between
      * the two processor APIs). No target: the issue asks for the ratio.
      */
-    /**
-     * Low latency: W5's pipeline and probe at-least-once, Eddy under {@code Trigger.lowLatency} (record
-     * at a time, offsets committed every {@code --commit-ms} in the background) against Kafka
-     * Streams {@code at_least_once} with {@code commit.interval.ms=0}. The probe's producer does not
-     * linger ({@code linger.ms=0}) so that the input's own batching does not hide the engines'
-     * latency. The plain clients do not run it. Target: Eddy's p99 at most 10 ms.
-     */
-    W8("end-to-end latency of map + filter at a fixed input rate, record at a time, at-least-once", Kind.LATENCY,
-            false, 0),
     W10("total per key after 30 s of event-time silence (one timer per key), exactly-once", Kind.SESSION_TOTALS,
             true, 0),
+    /**
+     * Distinct values per key per tumbling one-minute window on event time, on its own input
+     * ({@link DistinctValuesInput}: few keys, thousands of distinct values per key and window, drawn
+     * from a domain of a million by default), FINAL output, exactly-once. Eddy: a HyperLogLog sketch
+     * (lgK 12, about 2 KiB, 1.6 % standard error) per (key, window) through {@code Approx.aggregate} ({@link DistinctCountCheck} reads its
+     * estimate); Kafka Streams: the exact answer, a {@code Set<String>} aggregate per (key,
+     * window), suppressed until the window closes, whose size is written. Same store name
+     * ({@value #COUNT_STORE}), so both changelogs are {@code <application id>-counts-changelog}. The
+     * harness checks both against the true distinct counts (the sets must be exact, the HLL within
+     * 10 %) and prints throughput, changelog and state directory bytes, and the HLL's error side by
+     * side ({@link DistinctCountReport}). No target: the issue asks for the comparison.
+     */
+    W11("distinct count per key per 1-minute window (Eddy HLL vs Kafka Streams exact set), FINAL, exactly-once",
+            Kind.WINDOW_COUNT, true, 0),
     /**
      * Prequential learning: every record of the shared input becomes a labelled example (features
      * from its value, {@link #learningExample}), which Gaussian naive Bayes first predicts, then
