@@ -70,9 +70,10 @@ final class DistinctCountReport {
         double streams = throughput(runsOf(results, Engine.KAFKA_STREAMS));
         Figures e = figures.get(Engine.EDDY);
         Figures s = figures.get(Engine.KAFKA_STREAMS);
-        out.append(String.format(Locale.ROOT, "%nEddy / Kafka Streams: throughput %s; changelog bytes %s%n",
-                Stats.ratio(eddy, streams), e == null || s == null ? "n/a"
-                        : Stats.ratio(e.changelogBytes(), s.changelogBytes())));
+        out.append(String.format(Locale.ROOT, "%nEddy / Kafka Streams throughput: %s; Kafka Streams / Eddy changelog "
+                        + "bytes: %s, state directory: %s%n", Stats.ratio(eddy, streams),
+                e == null || s == null ? "n/a" : Stats.ratio(s.changelogBytes(), e.changelogBytes()),
+                e == null || s == null ? "n/a" : Stats.ratio(s.stateDirBytes(), e.stateDirBytes())));
         return out.toString();
     }
 

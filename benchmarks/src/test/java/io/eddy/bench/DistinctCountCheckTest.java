@@ -126,7 +126,8 @@ class DistinctCountCheckTest {
                         + "1.000 %, 3.500 % |")
                 .contains("| Kafka Streams (exact set) | 10.0k | 50.0 µs | 400 MiB | 8,000 | 800.0 MB | 100.0 KB | "
                         + "90.0 MB | 0.000 %, 0.000 % |")
-                .contains("throughput 10.00x; changelog bytes 0.01x");
+                .contains("Eddy / Kafka Streams throughput: 10.00x; Kafka Streams / Eddy changelog bytes: 200.00x, "
+                        + "state directory: 60.00x");
         assertThat(DistinctCountReport.bytes(999)).isEqualTo("999 B");
         assertThat(DistinctCountReport.bytes(2_500_000_000.0)).isEqualTo("2.50 GB");
     }
