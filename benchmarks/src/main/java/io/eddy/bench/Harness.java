@@ -212,7 +212,7 @@ public final class Harness {
     }
 
     private void loadInput() {
-        kafka.createTopic(INPUT_TOPIC, options.partitions());
+        createInputTopic(INPUT_TOPIC);
         long start = System.nanoTime();
         w1Expected = InputLoader.load(kafka.bootstrapServers(), INPUT_TOPIC, options.records(), options.keys(),
                 options.valueBytes());
@@ -236,9 +236,20 @@ public final class Harness {
         }
     }
 
+    /**
+     * Creates an input topic and returns once its partition leaders answer a list-offsets request:
+     * a bulk load sent the moment the topic's metadata named its leaders once got
+     * NOT_LEADER_OR_FOLLOWER on three partitions under load, and its idempotent producer then
+     * retried OUT_OF_ORDER_SEQUENCE_NUMBER until the records expired.
+     */
+    private void createInputTopic(String topic) {
+        kafka.createTopic(topic, options.partitions());
+        probe.endOffsets(topic, options.partitions());
+    }
+
     /** Writes W10's input ({@link SessionInput}) and computes every session it holds. */
     private void loadW10Input() {
-        kafka.createTopic(W10_INPUT_TOPIC, options.partitions());
+        createInputTopic(W10_INPUT_TOPIC);
         SessionInput input = SessionInput.loadedAt(System.currentTimeMillis(), options.records(), options.keys(),
                 options.partitions());
         long start = System.nanoTime();
@@ -276,7 +287,7 @@ public final class Harness {
 
     /** Writes W3's input ({@link EventTimeInput}) and computes what its output must hold. */
     private void loadW3Input() {
-        kafka.createTopic(W3_INPUT_TOPIC, options.partitions());
+        createInputTopic(W3_INPUT_TOPIC);
         EventTimeInput input = EventTimeInput.loadedAt(System.currentTimeMillis(), options.records(),
                 options.w3Keys(), options.partitions(), options.w3RecordsPerMinute(), options.w3DisorderMillis());
         long start = System.nanoTime();
@@ -301,7 +312,7 @@ public final class Harness {
      * values of every (key, window), and which windows must be closed.
      */
     private void loadW11Input() {
-        kafka.createTopic(W11_INPUT_TOPIC, options.partitions());
+        createInputTopic(W11_INPUT_TOPIC);
         DistinctValuesInput input = new DistinctValuesInput(EventTimeInput.loadedAt(System.currentTimeMillis(),
                 options.records(), options.w11Keys(), options.partitions(), options.w11RecordsPerMinute(),
                 options.w3DisorderMillis()), options.w11Cardinality());
