@@ -32,6 +32,7 @@ final class SvgChart {
             case EDDY -> "#1f77b4";
             case KAFKA_STREAMS -> "#ff7f0e";
             case PLAIN_CLIENTS -> "#7f7f7f";
+            case SPARK -> "#2ca02c";
         };
     }
 

@@ -179,9 +179,13 @@ enum Workload {
 
     /**
      * Whether {@code engine} implements this workload: the plain clients have no store to restore
-     * (W4), no processor API to compare (W10) and no record-at-a-time mode (W8).
+     * (W4), no processor API to compare (W10) and no record-at-a-time mode (W8); Spark runs only
+     * W1, W2 and W3.
      */
     boolean supports(Engine engine) {
+        if (engine == Engine.SPARK) {
+            return this == W1 || this == W2 || this == W3;
+        }
         if (learning()) {
             return engine == Engine.EDDY;
         }
