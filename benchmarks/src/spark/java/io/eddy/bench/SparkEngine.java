@@ -1,10 +1,7 @@
 package io.eddy.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,7 +167,6 @@ final class SparkEngine implements RunningEngine {
      * complete (see the class comment). Runs on Spark's listener bus thread.
      */
     private static final class OffsetsToGroup extends StreamingQueryListener {
-        private final ObjectMapper json = new ObjectMapper();
         private final Admin admin;
         private final String group;
         private final boolean startOffsets;
@@ -198,7 +194,8 @@ final class SparkEngine implements RunningEngine {
                 return;
             }
             try {
-                Map<TopicPartition, OffsetAndMetadata> commit = parse(offsets);
+                Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+                SparkOffsets.parse(offsets).forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
                 if (!commit.isEmpty()) {
                     admin.alterConsumerGroupOffsets(group, commit).all().get(60, TimeUnit.SECONDS);
                 }
@@ -210,21 +207,6 @@ final class SparkEngine implements RunningEngine {
 
         @Override
         public void onQueryTerminated(QueryTerminatedEvent event) {
-        }
-
-        /** Spark's Kafka offsets, {@code {"topic":{"0":123,"1":456}}}, as offsets to commit. */
-        private Map<TopicPartition, OffsetAndMetadata> parse(String offsets) throws java.io.IOException {
-            Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-            JsonNode root = json.readTree(offsets);
-            for (Iterator<Map.Entry<String, JsonNode>> topics = root.fields(); topics.hasNext(); ) {
-                Map.Entry<String, JsonNode> topic = topics.next();
-                for (Iterator<Map.Entry<String, JsonNode>> ps = topic.getValue().fields(); ps.hasNext(); ) {
-                    Map.Entry<String, JsonNode> p = ps.next();
-                    commit.put(new TopicPartition(topic.getKey(), Integer.parseInt(p.getKey())),
-                            new OffsetAndMetadata(p.getValue().asLong()));
-                }
-            }
-            return commit;
         }
     }
 }

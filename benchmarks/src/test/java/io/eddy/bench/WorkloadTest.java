@@ -96,4 +96,13 @@ class WorkloadTest {
         assertThat(Workload.W8.supports(Engine.PLAIN_CLIENTS)).isFalse();
         assertThat(Workload.W5b.supports(Engine.PLAIN_CLIENTS)).isTrue();
     }
+
+    @Test
+    void sparkRunsOnlyTheFirstThreeWorkloads() {
+        assertThat(Engine.parse("Spark")).isEqualTo(Engine.SPARK);
+        for (Workload w : Workload.values()) {
+            assertThat(w.supports(Engine.SPARK)).as(w.name())
+                    .isEqualTo(w == Workload.W1 || w == Workload.W2 || w == Workload.W3);
+        }
+    }
 }
