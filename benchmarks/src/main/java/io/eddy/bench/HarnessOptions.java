@@ -20,7 +20,7 @@ import java.util.Set;
  * --repeats 3           runs of each engine and thread count; the median is reported
  * --warmup-runs 1       unmeasured runs of each workload (latency workloads excepted) before its measured ones, to warm the broker up
  * --workloads W1,W2,W3,W4,W5,W6   comma-separated; W5b, W8 and W10 to W13 only when named (W7 and W9 are reserved)
- * --engines eddy,streams,plain
+ * --engines eddy,streams,plain   also spark (W1 to W3; only in a build with -Pspark)
  * --threads 1,2         worker / stream / loop threads per engine run
  * --commit-ms 100       Eddy's trigger interval, Kafka Streams' commit.interval.ms, the plain loop's
  * --broker-heap 1g      -Xmx of the broker JVM

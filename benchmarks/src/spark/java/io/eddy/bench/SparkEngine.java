@@ -54,9 +54,12 @@ final class SparkEngine implements RunningEngine {
     private final StreamingQuery query;
     private final Admin admin;
     private final AtomicReference<Throwable> failure;
+    private final java.nio.file.Path checkpoint;
     private volatile boolean closing;
 
-    private SparkEngine(SparkSession spark, StreamingQuery query, Admin admin, AtomicReference<Throwable> failure) {
+    private SparkEngine(SparkSession spark, StreamingQuery query, Admin admin, AtomicReference<Throwable> failure,
+                        java.nio.file.Path checkpoint) {
+        this.checkpoint = checkpoint;
         this.spark = spark;
         this.query = query;
         this.admin = admin;
@@ -133,7 +136,10 @@ final class SparkEngine implements RunningEngine {
             admin.close();
             throw new IllegalStateException("Spark did not start the query", e);
         }
-        return new SparkEngine(spark, query, admin, failure);
+        System.out.println("EDDY-BENCH-SPARK version=" + spark.version() + " stateStore="
+                + spark.conf().get("spark.sql.streaming.stateStore.providerClass") + " shufflePartitions=" + partitions
+                + " kafkaClients=" + kafkaClientsVersion());
+        return new SparkEngine(spark, query, admin, failure, spec.stateDir().resolve("checkpoint"));
     }
 
     @Override
@@ -159,6 +165,38 @@ final class SparkEngine implements RunningEngine {
         } finally {
             spark.stop();
             admin.close(timeout);
+            System.out.println("EDDY-BENCH-SPARK-STATE " + stateFiles());
+        }
+    }
+
+    /** The version of the Kafka clients on the class path (after Maven's mediation, not Spark's own). */
+    private static String kafkaClientsVersion() {
+        try (var in = TopicPartition.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            java.util.Properties props = new java.util.Properties();
+            if (in != null) {
+                props.load(in);
+            }
+            return props.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** What the state store left in the checkpoint: RocksDB's SST files and the snapshot archives it uploads. */
+    private String stateFiles() {
+        java.nio.file.Path state = checkpoint.resolve("state");
+        if (!java.nio.file.Files.isDirectory(state)) {
+            return "no state directory";
+        }
+        try (var files = java.nio.file.Files.walk(state)) {
+            long[] counts = new long[3];
+            files.filter(java.nio.file.Files::isRegularFile).forEach(f -> {
+                String name = f.getFileName().toString();
+                counts[name.endsWith(".sst") ? 0 : name.endsWith(".zip") ? 1 : 2]++;
+            });
+            return "sstFiles=" + counts[0] + " zipFiles=" + counts[1] + " otherFiles=" + counts[2];
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return "cannot list " + state + ": " + e;
         }
     }
 
