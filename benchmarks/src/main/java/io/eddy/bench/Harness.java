@@ -122,8 +122,24 @@ public final class Harness {
             System.exit(2);
             return;
         }
+        if (options.engines().contains(Engine.SPARK) && !sparkEngineBuilt()) {
+            System.err.println("--engines spark: the Spark engine is not in this build; build the benchmarks with "
+                    + "-Pspark (see benchmarks/README.md, \"Spark Structured Streaming\")");
+            System.exit(2);
+            return;
+        }
         boolean allOk = new Harness(options).run();
         System.exit(allOk ? 0 : 1);
+    }
+
+    /** Whether this build has the Spark engine, which only the Maven profile {@code spark} compiles. */
+    private static boolean sparkEngineBuilt() {
+        try {
+            Class.forName("io.eddy.bench.SparkEngine", false, Harness.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private boolean run() throws IOException {
