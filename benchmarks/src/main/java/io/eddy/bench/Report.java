@@ -204,8 +204,10 @@ final class Report {
                             micros(r.engineCpuMicrosPerRecord()), micros(r.brokerCpuMicrosPerRecord())));
                 }
                 String what = w.kind() == Workload.Kind.LATENCY ? " p99" : "";
-                b.append(String.format(Locale.ROOT, "    %-7s Eddy / Kafka Streams%s = %s   Eddy / plain clients%s = %s%s%n",
-                        "", what, eddyOver(w, t, Engine.KAFKA_STREAMS), what, eddyOver(w, t, Engine.PLAIN_CLIENTS),
+                String spark = options.engines().contains(Engine.SPARK) && w.supports(Engine.SPARK)
+                        ? "   Eddy / Spark (at-least-once)" + what + " = " + eddyOver(w, t, Engine.SPARK) : "";
+                b.append(String.format(Locale.ROOT, "    %-7s Eddy / Kafka Streams%s = %s   Eddy / plain clients%s = %s%s%s%n",
+                        "", what, eddyOver(w, t, Engine.KAFKA_STREAMS), what, eddyOver(w, t, Engine.PLAIN_CLIENTS), spark,
                         w.kind() == Workload.Kind.LATENCY ? "   (lower is better)" : ""));
                 String target = targetCheck(w, t);
                 if (target != null) {
