@@ -3,15 +3,25 @@ package io.eddy.bench;
 import io.eddy.sketches.DistinctCount;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Reads W11's output: one record per closed (key, window), whose value is Eddy's HyperLogLog sketch
- * (its estimate is read) or Kafka Streams' exact count of distinct values (an 8-byte long). Keeps
- * each cell's answer so the harness can compare the two engines' answers cell by cell. Window keys
- * are read as {@link WindowCountCheck} reads them. Not thread-safe.
+ * (its estimate is read) or Kafka Streams' exact count of distinct values (an 8-byte long), and
+ * checks each against the true number of distinct values of its cell
+ * ({@link DistinctValuesInput#distinctCounts}). The exact engine must give the true number; the
+ * sketch must be within 10 % of it ({@link #SKETCH_SANITY_BOUND}: more than six standard errors at lgK
+ * 12, so a miss is a bug, not bad luck); how close it is, {@link #accuracy()} says. Window keys are
+ * read as {@link WindowCountCheck} reads them. Not thread-safe.
  */
 final class DistinctCountCheck {
+    /** The largest relative error of a sketch's estimate that the check accepts. */
+    static final double SKETCH_SANITY_BOUND = 0.10;
+    /** The relative standard error of the benchmark's sketch: HLL at the default lgK (12), 1.04 / sqrt(2^12). */
+    static final double STANDARD_ERROR = 1.04 / Math.sqrt(1 << DistinctCount.DEFAULT_LG_K);
+
     private final EventTimeInput.Expected expected;
+    private final long[] truth;
     private final Engine engine;
     private final int suffixBytes;
     private final double[] answers;
@@ -20,8 +30,18 @@ final class DistinctCountCheck {
     private long duplicates;
     private long valueBytes;
 
-    DistinctCountCheck(EventTimeInput.Expected expected, Engine engine) {
+    /**
+     * @param expected the input's cells and which must be closed
+     * @param truth the true distinct values of every cell, indexed like {@code expected}'s counts
+     * @param engine whose output is read: Eddy writes sketches, the others exact counts
+     */
+    DistinctCountCheck(EventTimeInput.Expected expected, long[] truth, Engine engine) {
+        if (truth.length != expected.counts().length) {
+            throw new IllegalArgumentException("truth has " + truth.length + " cells, expected "
+                    + expected.counts().length);
+        }
         this.expected = expected;
+        this.truth = truth;
         this.engine = engine;
         this.suffixBytes = WindowCountCheck.windowSuffixBytes(engine);
         this.answers = new double[expected.counts().length];
@@ -60,53 +80,89 @@ final class DistinctCountCheck {
         return valueBytes;
     }
 
-    /** Null if every window that must close was written once, with a sane answer; else what is wrong. */
+    /** How close the answers read so far are to the truth. */
+    Accuracy accuracy() {
+        return accuracy(answers, truth);
+    }
+
+    /** Null if every window that must close was written once, with a right answer; else what is wrong. */
     String error() {
         long missing = 0;
-        long insane = 0;
+        long wrong = 0;
+        String example = "";
         boolean[] mustClose = expected.mustClose();
         for (int cell = 0; cell < answers.length; cell++) {
             if (mustClose[cell] && Double.isNaN(answers[cell])) {
                 missing++;
             }
-            if (!Double.isNaN(answers[cell]) && (answers[cell] < 1 || answers[cell] > 1.1 * expected.counts()[cell])) {
-                insane++;   // distinct values never exceed the records (an HLL by more than its error)
+            if (!Double.isNaN(answers[cell]) && !acceptable(answers[cell], truth[cell])) {
+                if (wrong++ == 0) {
+                    example = String.format(Locale.ROOT, " (cell %d: %.1f instead of %d)", cell, answers[cell],
+                            truth[cell]);
+                }
             }
         }
-        if (missing == 0 && unknown == 0 && duplicates == 0 && insane == 0) {
+        if (missing == 0 && unknown == 0 && duplicates == 0 && wrong == 0) {
             return null;
         }
-        return String.format(java.util.Locale.ROOT, "%d windows missing, %d unknown records, %d duplicates, "
-                + "%d answers above the record count", missing, unknown, duplicates, insane);
+        return String.format(Locale.ROOT, "%d windows missing, %d unknown records, %d duplicates, %d wrong answers%s",
+                missing, unknown, duplicates, wrong, example);
+    }
+
+    private boolean acceptable(double answer, long exact) {
+        if (engine != Engine.EDDY) {
+            return answer == exact;
+        }
+        return exact > 0 && Math.abs(answer - exact) <= SKETCH_SANITY_BOUND * exact;
     }
 
     /**
-     * One line comparing HLL estimates with exact answers, cell by cell where both exist: mean and
-     * largest relative error, the share within 3 standard errors (lgK 12: 3 × 1.625 %).
+     * The relative errors of {@code answers} against {@code truth} over the cells that have both
+     * (an answer, and at least one value).
      */
-    static String compare(double[] estimates, double[] exact) {
+    static Accuracy accuracy(double[] answers, long[] truth) {
         int n = 0;
         int within = 0;
         double sum = 0;
         double max = 0;
-        double[] errors = new double[estimates.length];
-        for (int i = 0; i < estimates.length; i++) {
-            if (Double.isNaN(estimates[i]) || Double.isNaN(exact[i]) || exact[i] == 0) {
+        double[] errors = new double[answers.length];
+        double threeSe = 3 * STANDARD_ERROR;
+        for (int i = 0; i < answers.length; i++) {
+            if (Double.isNaN(answers[i]) || truth[i] == 0) {
                 continue;
             }
-            double e = Math.abs(estimates[i] - exact[i]) / exact[i];
+            double e = Math.abs(answers[i] - truth[i]) / truth[i];
             errors[n++] = e;
             sum += e;
             max = Math.max(max, e);
-            within += e <= 3 * 1.04 / Math.sqrt(4096) ? 1 : 0;
+            within += e <= threeSe ? 1 : 0;
         }
         if (n == 0) {
-            return "no window answered by both engines";
+            return new Accuracy(0, 0, 0, 0, 0);
         }
         Arrays.sort(errors, 0, n);
-        return String.format(java.util.Locale.ROOT, "HLL lgK 12 vs exact over %d windows: relative error mean %.3f %%, "
-                        + "p99 %.3f %%, max %.3f %%; %.1f %% of windows within 3 standard errors (4.9 %%)",
-                n, 100 * sum / n, 100 * errors[(int) Math.min(n - 1, Math.ceil(0.99 * n) - 1)], 100 * max,
-                100.0 * within / n);
+        return new Accuracy(n, sum / n, errors[(int) Math.min(n - 1, Math.ceil(0.99 * n) - 1)], max,
+                (double) within / n);
+    }
+
+    /**
+     * Relative errors against the true distinct counts.
+     *
+     * @param windows cells compared
+     * @param mean mean relative error
+     * @param p99 99th percentile of the relative error
+     * @param max largest relative error
+     * @param withinThreeStandardErrors the share of cells within 3 standard errors of lgK 12 (4.9 %)
+     */
+    record Accuracy(int windows, double mean, double p99, double max, double withinThreeStandardErrors) {
+        @Override
+        public String toString() {
+            if (windows == 0) {
+                return "no window to compare";
+            }
+            return String.format(Locale.ROOT, "over %d windows: relative error mean %.3f %%, p99 %.3f %%, max %.3f %%; "
+                            + "%.1f %% of windows within 3 standard errors of lgK 12 (4.9 %%)", windows, 100 * mean,
+                    100 * p99, 100 * max, 100 * withinThreeStandardErrors);
+        }
     }
 }

@@ -17,7 +17,13 @@ enum Engine {
      */
     KAFKA_STREAMS_TUNED("streams-tuned", "KStreams tuned"),
     /** A hand-written consume-transform-produce loop over the plain Kafka clients. */
-    PLAIN_CLIENTS("plain", "plain clients");
+    PLAIN_CLIENTS("plain", "plain clients"),
+    /**
+     * Spark Structured Streaming ({@code local[2]}, RocksDB state store, Kafka source and sink), for
+     * W1, W2 and W3 only, and only in a build with {@code -Pspark} ({@code SparkEngine} lives in
+     * {@code src/spark/java}). Its Kafka sink is at-least-once, whatever the workload asks.
+     */
+    SPARK("spark", "Spark (at-least-once)");
 
     private final String id;
     private final String label;

@@ -93,6 +93,7 @@ public final class Harness {
     private static final String RESTORE_INPUT_TOPIC = "bench-restore-input";
     private static final String W3_INPUT_TOPIC = "bench-w3-input";
     private static final String W10_INPUT_TOPIC = "bench-w10-input";
+    private static final String W11_INPUT_TOPIC = "bench-w11-input";
     private static final long POLL_MILLIS = 20;
 
     private final HarnessOptions options;
@@ -106,6 +107,9 @@ public final class Harness {
     private SessionInput.Expected w10Expected;
     private Map<TopicPartition, Long> w9InputEnds;
     private PipelineInput.Expected w9Expected;
+    private Map<TopicPartition, Long> w11InputEnds;
+    private EventTimeInput.Expected w11Expected;
+    private long[] w11Distinct;
 
     private Harness(HarnessOptions options) {
         this.options = options;
@@ -127,8 +131,24 @@ public final class Harness {
             System.exit(2);
             return;
         }
+        if (options.engines().contains(Engine.SPARK) && !sparkEngineBuilt()) {
+            System.err.println("--engines spark: the Spark engine is not in this build; build the benchmarks with "
+                    + "-Pspark (see benchmarks/README.md, \"Spark Structured Streaming\")");
+            System.exit(2);
+            return;
+        }
         boolean allOk = new Harness(options).run();
         System.exit(allOk ? 0 : 1);
+    }
+
+    /** Whether this build has the Spark engine, which only the Maven profile {@code spark} compiles. */
+    private static boolean sparkEngineBuilt() {
+        try {
+            Class.forName("io.eddy.bench.SparkEngine", false, Harness.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private boolean run() throws IOException {
@@ -173,6 +193,10 @@ public final class Harness {
                         }
                     }
                 }
+                if (workload == Workload.W11) {
+                    System.out.print(DistinctCountReport.sideBySide(
+                            results.stream().filter(r -> r.workload() == Workload.W11).toList(), w11Figures));
+                }
             }
         } catch (RuntimeException | LinkageError e) {
             // e.g. the broker failing to close: the runs done so far are still worth reporting
@@ -213,7 +237,7 @@ public final class Harness {
     }
 
     private void loadInput() {
-        kafka.createTopic(INPUT_TOPIC, options.partitions());
+        createInputTopic(INPUT_TOPIC);
         long start = System.nanoTime();
         w1Expected = InputLoader.load(kafka.bootstrapServers(), INPUT_TOPIC, options.records(), options.keys(),
                 options.valueBytes());
@@ -226,8 +250,11 @@ public final class Harness {
         say("loaded %s records into %s in %.1f s (%s records/s); W1 must write %s", Stats.count(written), INPUT_TOPIC,
                 millis / 1000.0, Stats.rate(written * 1000.0 / Math.max(1, millis)),
                 Stats.count(w1Expected));
-        if (options.workloads().contains(Workload.W3) || options.workloads().contains(Workload.W11)) {
+        if (options.workloads().contains(Workload.W3)) {
             loadW3Input();
+        }
+        if (options.workloads().contains(Workload.W11)) {
+            loadW11Input();
         }
         if (options.workloads().contains(Workload.W10)) {
             loadW10Input();
@@ -262,9 +289,20 @@ public final class Harness {
                 Stats.count(w9Expected.required()), w9Expected.requiredSum());
     }
 
+    /**
+     * Creates an input topic and returns once its partition leaders answer a list-offsets request:
+     * a bulk load sent the moment the topic's metadata named its leaders once got
+     * NOT_LEADER_OR_FOLLOWER on three partitions under load, and its idempotent producer then
+     * retried OUT_OF_ORDER_SEQUENCE_NUMBER until the records expired.
+     */
+    private void createInputTopic(String topic) {
+        kafka.createTopic(topic, options.partitions());
+        probe.endOffsets(topic, options.partitions());
+    }
+
     /** Writes W10's input ({@link SessionInput}) and computes every session it holds. */
     private void loadW10Input() {
-        kafka.createTopic(W10_INPUT_TOPIC, options.partitions());
+        createInputTopic(W10_INPUT_TOPIC);
         SessionInput input = SessionInput.loadedAt(System.currentTimeMillis(), options.records(), options.keys(),
                 options.partitions());
         long start = System.nanoTime();
@@ -290,6 +328,9 @@ public final class Harness {
 
     /** The end offsets of the input {@code workload} reads. */
     private Map<TopicPartition, Long> inputEnds(Workload workload) {
+        if (workload == Workload.W11) {
+            return w11InputEnds;
+        }
         return switch (workload.kind()) {
             case WINDOW_COUNT -> w3InputEnds;
             case SESSION_TOTALS -> w10InputEnds;
@@ -300,7 +341,7 @@ public final class Harness {
 
     /** Writes W3's input ({@link EventTimeInput}) and computes what its output must hold. */
     private void loadW3Input() {
-        kafka.createTopic(W3_INPUT_TOPIC, options.partitions());
+        createInputTopic(W3_INPUT_TOPIC);
         EventTimeInput input = EventTimeInput.loadedAt(System.currentTimeMillis(), options.records(),
                 options.w3Keys(), options.partitions(), options.w3RecordsPerMinute(), options.w3DisorderMillis());
         long start = System.nanoTime();
@@ -318,6 +359,49 @@ public final class Harness {
                 Stats.count(written), W3_INPUT_TOPIC, millis / 1000.0, Stats.count(options.w3Keys()),
                 Instant.ofEpochMilli(input.baseMillis()), w3Expected.windows(), options.w3DisorderMillis(),
                 Stats.count(w3Expected.nonEmpty()), Stats.count(w3Expected.required()));
+    }
+
+    /**
+     * Writes W11's input ({@link DistinctValuesInput}) and computes its true answers: the distinct
+     * values of every (key, window), and which windows must be closed.
+     */
+    private void loadW11Input() {
+        createInputTopic(W11_INPUT_TOPIC);
+        DistinctValuesInput input = new DistinctValuesInput(EventTimeInput.loadedAt(System.currentTimeMillis(),
+                options.records(), options.w11Keys(), options.partitions(), options.w11RecordsPerMinute(),
+                options.w3DisorderMillis()), options.w11Cardinality());
+        long start = System.nanoTime();
+        InputLoader.loadDistinctValues(kafka.bootstrapServers(), W11_INPUT_TOPIC, input);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        w11InputEnds = probe.endOffsets(W11_INPUT_TOPIC, options.partitions());
+        long written = w11InputEnds.values().stream().mapToLong(Long::longValue).sum();
+        if (written != options.records()) {
+            throw new IllegalStateException("the input topic " + W11_INPUT_TOPIC + " holds " + written
+                    + " records, not " + options.records());
+        }
+        w11Expected = input.layout().expected();
+        w11Distinct = input.distinctCounts(w11Expected);
+        long cells = 0;
+        long sum = 0;
+        long max = 0;
+        long min = Long.MAX_VALUE;
+        boolean[] mustClose = w11Expected.mustClose();
+        for (int cell = 0; cell < w11Distinct.length; cell++) {
+            if (mustClose[cell]) {
+                cells++;
+                sum += w11Distinct[cell];
+                max = Math.max(max, w11Distinct[cell]);
+                min = Math.min(min, w11Distinct[cell]);
+            }
+        }
+        say("loaded %s records into %s in %.1f s: %s keys, values from a domain of %s, event time from %s over %d "
+                        + "one-minute windows, disorder <= %d ms; %s (key, window) cells, of which %s are closed at "
+                        + "the end and must be emitted, holding %s to %s distinct values (mean %s)",
+                Stats.count(written), W11_INPUT_TOPIC, millis / 1000.0, Stats.count(options.w11Keys()),
+                Stats.count(options.w11Cardinality()), Instant.ofEpochMilli(input.layout().baseMillis()),
+                w11Expected.windows(), options.w3DisorderMillis(), Stats.count(w11Expected.nonEmpty()),
+                Stats.count(cells), Stats.count(cells == 0 ? 0 : min), Stats.count(max),
+                Stats.count(cells == 0 ? 0 : sum / cells));
     }
 
     /**
@@ -348,7 +432,7 @@ public final class Harness {
             case RESTORE -> RESTORE_INPUT_TOPIC;
             case LATENCY -> "bench-latency-in-" + id;
             case THROUGHPUT, COUNT -> INPUT_TOPIC;
-            case WINDOW_COUNT -> W3_INPUT_TOPIC;
+            case WINDOW_COUNT -> workload == Workload.W11 ? W11_INPUT_TOPIC : W3_INPUT_TOPIC;
             case SESSION_TOTALS -> W10_INPUT_TOPIC;
             case PIPELINE -> PipelineInput.ORDERS_TOPIC;
         };
@@ -356,7 +440,7 @@ public final class Harness {
         long expectedOutput = switch (workload.kind()) {
             case THROUGHPUT -> workload.learning() ? options.records() : w1Expected;
             case COUNT -> Math.min(options.records(), options.keys());
-            case WINDOW_COUNT -> w3Expected.required();
+            case WINDOW_COUNT -> (workload == Workload.W11 ? w11Expected : w3Expected).required();
             case SESSION_TOTALS -> w10Expected.required(
                     SessionTotalsCheck.firingLagMillis(engine, options.w10PunctuateMillis()))[0];
             case RESTORE -> options.restoreRecords();
@@ -414,10 +498,10 @@ public final class Harness {
                 }
                 case WINDOW_COUNT -> {
                     if (workload == Workload.W11) {
-                        DistinctCountCheck check = new DistinctCountCheck(w3Expected, engine);
+                        DistinctCountCheck check = new DistinctCountCheck(w11Expected, w11Distinct, engine);
                         actual = probe.readAll(outputTopic, options.partitions(), check::accept, Duration.ofSeconds(120));
                         error = check.error();
-                        reportDistinctCounts(engine, applicationId, check);
+                        reportDistinctCounts(engine, applicationId, check, stateDir, repeat);
                         break;
                     }
                     WindowCountCheck check = new WindowCountCheck(w3Expected, WindowCountCheck.windowSuffixBytes(engine));
@@ -475,24 +559,34 @@ public final class Harness {
         }
     }
 
-    /** W11's answers of the last run of each engine, by (key, window) cell, to compare the HLL with the exact sets. */
-    private final Map<Engine, double[]> w11Answers = new java.util.EnumMap<>(Engine.class);
+    /** W11's state and accuracy figures of the last measured run of each engine, for the side-by-side table. */
+    private final Map<Engine, DistinctCountReport.Figures> w11Figures = new java.util.EnumMap<>(Engine.class);
 
     /**
      * W11: prints the run's state size (its store's changelog: records and bytes, before any
-     * compaction) and, once both engines have run, the HLL's error against the exact answers.
+     * compaction; the state directory on disk once the engine stopped) and its answers' error
+     * against the true distinct counts; keeps them for {@link DistinctCountReport} unless it was
+     * the warm-up run.
      */
-    private void reportDistinctCounts(Engine engine, String applicationId, DistinctCountCheck check) {
+    private void reportDistinctCounts(Engine engine, String applicationId, DistinctCountCheck check, Path stateDir,
+                                      int repeat) {
         String changelog = Workload.changelogTopic(applicationId);
         long changelogRecords = probe.endOffsets(changelog, options.partitions()).values().stream()
                 .mapToLong(Long::longValue).sum();
-        long changelogBytes = probe.logBytes(changelog);
-        say("W11 %s: state changelog %s: %s records, %.1f MB (%.0f B per record); output values %.1f MB",
-                engine.id(), changelog, Stats.count(changelogRecords), changelogBytes / 1e6,
-                changelogRecords == 0 ? 0.0 : (double) changelogBytes / changelogRecords, check.valueBytes() / 1e6);
-        w11Answers.put(engine, check.answers().clone());
-        if (w11Answers.containsKey(Engine.EDDY) && w11Answers.containsKey(Engine.KAFKA_STREAMS)) {
-            say("W11 %s", DistinctCountCheck.compare(w11Answers.get(Engine.EDDY), w11Answers.get(Engine.KAFKA_STREAMS)));
+        DistinctCountReport.Figures figures = new DistinctCountReport.Figures(changelogRecords,
+                probe.logBytes(changelog), directoryBytes(stateDir), check.valueBytes(), check.accuracy());
+        say("W11 %s%s: %s", engine.id(), repeat == 0 ? " (warm-up)" : "", figures);
+        if (repeat > 0) {
+            w11Figures.put(engine, figures);
+        }
+    }
+
+    /** The bytes of the regular files under {@code dir}, or -1 if it cannot be read. */
+    private static long directoryBytes(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            return paths.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
         }
     }
 

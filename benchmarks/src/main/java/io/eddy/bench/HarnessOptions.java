@@ -20,7 +20,8 @@ import java.util.Set;
  * --repeats 3           runs of each engine and thread count; the median is reported
  * --warmup-runs 1       unmeasured runs of each workload (latency workloads excepted) before its measured ones, to warm the broker up
  * --workloads W1,W2,W3,W4,W5,W6   comma-separated; W2i2, W5b, W8, W9 and W10 to W13 only when named (W7 runs on its own: FailoverBenchmark)
- * --engines eddy,streams,plain   also streams-tuned (Kafka Streams with StreamsTuning's settings), only when named
+ * --engines eddy,streams,plain   also streams-tuned (Kafka Streams with StreamsTuning's settings), only when named,
+ *                       and spark (W1 to W3; only in a build with -Pspark)
  * --scaling             W2 and W2i2 at 1, 2 and 4 threads: the defaults of --workloads and --threads become
  *                       W2,W2i2 and 1,2,4 (explicit --workloads / --threads still win); takes no value
  * --threads 1,2         worker / stream / loop threads per engine run
@@ -35,6 +36,11 @@ import java.util.Set;
  * --w9-records-per-minute 100000   W9: orders per minute of event time
  * --w9-delay-ms 300000  W9: every engine's allowance for disorder in the repartition topic (Eddy's allowed
  *                       delay, Kafka Streams' grace)
+ * --w11-keys 10        W11: distinct keys of its own input (record i has key i mod w11-keys)
+ * --w11-records-per-minute 100000   W11: input records per minute of event time (with 10 keys, 10,000
+ *                       records per (key, window), about 9,950 distinct values each)
+ * --w11-cardinality 1000000   W11: the domain the values are drawn from (record i's value is a hash of
+ *                       i mod w11-cardinality); W11 uses --w3-disorder-ms too
  * --restore-records N   W4: changelog entries to restore; default the --records value
  * --restore-keys N      W4: distinct keys in that changelog; default the --keys value
  * --latency-rate 50000  W5, W5b, W8: input records per second
@@ -71,6 +77,9 @@ import java.util.Set;
  * @param w10PunctuateMillis W10: how often, in stream time, Kafka Streams' punctuator scans for silent keys
  * @param w9RecordsPerMinute W9's orders per minute of event time
  * @param w9DelayMillis W9: Eddy's allowed delay and Kafka Streams' grace
+ * @param w11Keys W11's distinct keys
+ * @param w11RecordsPerMinute W11's input records per minute of event time
+ * @param w11Cardinality how many different values W11's input draws from
  * @param restoreRecords W4's changelog entries
  * @param restoreKeys distinct keys in W4's changelog
  * @param latencyRate W5's input records per second
@@ -104,6 +113,9 @@ record HarnessOptions(
         long w10PunctuateMillis,
         long w9RecordsPerMinute,
         long w9DelayMillis,
+        int w11Keys,
+        long w11RecordsPerMinute,
+        int w11Cardinality,
         long restoreRecords,
         int restoreKeys,
         int latencyRate,
@@ -124,7 +136,8 @@ record HarnessOptions(
                            [--threads 1,2] [--commit-ms N] [--broker-heap 1g] [--engine-heap 512m]
                            [--workload-heap W2=256m,...] [--w3-keys N] [--w3-records-per-minute N]
                            [--w3-disorder-ms N] [--w10-punctuate-ms N] [--w9-records-per-minute N]
-                           [--w9-delay-ms N] [--restore-records N] [--restore-keys N]
+                           [--w9-delay-ms N] [--w11-keys N] [--w11-records-per-minute N]
+                           [--w11-cardinality N] [--restore-records N] [--restore-keys N]
                            [--latency-rate N] [--latency-seconds N] [--latency-warmup-s N] [--run-timeout-s N]
                            [--out DIR] [--svg FILE|none] [--jfr ENGINE,...] [--jfr-settings NAME|FILE]
                            [--label TEXT] [--eddy-store-cache-bytes N]""";
@@ -159,6 +172,9 @@ record HarnessOptions(
         boolean scaling = false;
         boolean workloadsGiven = false;
         boolean threadsGiven = false;
+        int w11Keys = 10;
+        long w11RecordsPerMinute = 100_000;
+        int w11Cardinality = 1_000_000;
         Long restoreRecords = null;
         Integer restoreKeys = null;
         int latencyRate = 50_000;
@@ -210,6 +226,9 @@ record HarnessOptions(
                 case "--w10-punctuate-ms" -> w10PunctuateMillis = positiveLong(name, value);
                 case "--w9-records-per-minute" -> w9RecordsPerMinute = positiveLong(name, value);
                 case "--w9-delay-ms" -> w9DelayMillis = value.equals("0") ? 0 : positiveLong(name, value);
+                case "--w11-keys" -> w11Keys = (int) positiveLong(name, value);
+                case "--w11-records-per-minute" -> w11RecordsPerMinute = positiveLong(name, value);
+                case "--w11-cardinality" -> w11Cardinality = (int) positiveLong(name, value);
                 case "--restore-records" -> restoreRecords = positiveLong(name, value);
                 case "--restore-keys" -> restoreKeys = (int) positiveLong(name, value);
                 case "--latency-rate" -> latencyRate = (int) positiveLong(name, value);
@@ -234,7 +253,10 @@ record HarnessOptions(
             throw new IllegalArgumentException("--value-bytes must be at least 2, was " + valueBytes);
         }
         if (workloads.contains(Workload.W3)) {
-            checkW3(records, w3Keys, w3RecordsPerMinute, w3DisorderMillis);
+            checkW3("W3", "--w3", records, w3Keys, w3RecordsPerMinute, w3DisorderMillis);
+        }
+        if (workloads.contains(Workload.W11)) {
+            checkW3("W11", "--w11", records, w11Keys, w11RecordsPerMinute, w3DisorderMillis);
         }
         if (workloads.contains(Workload.W10)) {
             checkW10(records, keys);
@@ -248,28 +270,32 @@ record HarnessOptions(
         long timeout = runTimeout != null ? runTimeout : 120 + records / 20_000;
         return new HarnessOptions(records, valueBytes, keys, partitions, repeats, warmupRuns, workloads, engines, threads,
                 commitMillis, brokerHeap, engineHeap, Map.copyOf(workloadHeaps), w3Keys, w3RecordsPerMinute,
-                w3DisorderMillis, w10PunctuateMillis, w9RecordsPerMinute, w9DelayMillis,
+                w3DisorderMillis, w10PunctuateMillis, w9RecordsPerMinute, w9DelayMillis, w11Keys, w11RecordsPerMinute,
+                w11Cardinality,
                 restoreRecords != null ? restoreRecords : records, restoreKeys != null ? restoreKeys : keys,
                 latencyRate, latencySeconds, latencyWarmupSeconds, timeout, outDir, svg, jfr, jfrSettings, label,
                 eddyStoreCacheBytes);
     }
 
     /**
-     * Refuses W3 settings whose event times would span too long (older records would fall to the
-     * topics' retention) or whose (key, window) cells the check cannot hold.
+     * Refuses settings of an event-time input (W3's, or W11's: {@code workload} and the prefix of
+     * its options) whose event times would span too long (older records would fall to the topics'
+     * retention) or whose (key, window) cells the check cannot hold.
      */
-    private static void checkW3(long records, int keys, long recordsPerMinute, long disorderMillis) {
+    private static void checkW3(String workload, String prefix, long records, int keys, long recordsPerMinute,
+                                long disorderMillis) {
         long span = EventTimeInput.spanMillis(records, recordsPerMinute);
         if (span > EventTimeInput.MAX_SPAN_MILLIS) {
-            throw new IllegalArgumentException("W3's event time would span " + span / 60_000 + " minutes (--records "
-                    + records + " / --w3-records-per-minute " + recordsPerMinute + "), more than "
-                    + EventTimeInput.MAX_SPAN_MILLIS / 60_000 + "; raise --w3-records-per-minute");
+            throw new IllegalArgumentException(workload + "'s event time would span " + span / 60_000
+                    + " minutes (--records " + records + " / " + prefix + "-records-per-minute " + recordsPerMinute
+                    + "), more than " + EventTimeInput.MAX_SPAN_MILLIS / 60_000 + "; raise " + prefix
+                    + "-records-per-minute");
         }
         long windows = EventTimeInput.windowCount(records, recordsPerMinute, disorderMillis);
         if (windows > EventTimeInput.MAX_CELLS / keys) {
-            throw new IllegalArgumentException("W3 has " + windows + " windows x " + keys + " keys (--w3-keys), more "
-                    + "than the " + EventTimeInput.MAX_CELLS + " (key, window) counts the check holds; lower --w3-keys "
-                    + "or raise --w3-records-per-minute");
+            throw new IllegalArgumentException(workload + " has " + windows + " windows x " + keys + " keys (" + prefix
+                    + "-keys), more than the " + EventTimeInput.MAX_CELLS + " (key, window) counts the check holds; "
+                    + "lower " + prefix + "-keys or raise " + prefix + "-records-per-minute");
         }
     }
 
@@ -294,9 +320,13 @@ record HarnessOptions(
     /**
      * The longest one run of {@code workload} may take: for W5 at least its periods plus 120 s, for
      * W10 at least 120 s plus 1 s per 5,000 records (its engines run at tens of thousands of records
-     * per second, not hundreds of thousands).
+     * per second, not hundreds of thousands), for W11 at least 120 s plus 1 s per 1,000 records
+     * (Kafka Streams' exact sets are rewritten whole at every record).
      */
     long runTimeoutSeconds(Workload workload) {
+        if (workload == Workload.W11) {
+            return Math.max(runTimeoutSeconds, 120 + records / 1_000);
+        }
         return switch (workload.kind()) {
             case LATENCY -> Math.max(runTimeoutSeconds, latencyWarmupSeconds + latencySeconds + 120L);
             case SESSION_TOTALS -> Math.max(runTimeoutSeconds, 120 + records / 5_000);

@@ -16,7 +16,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * function of the seed, so every run of the harness writes the same topic. Partitions are chosen by
  * Kafka's default partitioner from the key.
  *
- * <p>Also writes W3's event-time input ({@link #loadEventTime}), W10's ({@link #loadSessions}) and
+ * <p>Also writes W3's event-time input ({@link #loadEventTime}), W10's ({@link #loadSessions}), W11's
+ * ({@link #loadDistinctValues}) and
  * W4's changelogs ({@link #loadChangelog}).
  */
 final class InputLoader {
@@ -169,6 +170,37 @@ final class InputLoader {
         }
         if (failure.get() != null) {
             throw new IllegalStateException("loading W9's table and orders failed", failure.get());
+        }
+    }
+
+    /**
+     * Produces W11's input to {@code topic}, as {@code input} describes it: keys, partitions and
+     * timestamps as {@link #loadEventTime} writes them for {@code input.layout()}, and record
+     * {@code i}'s value {@link DistinctValuesInput#valueBytes}. One producer, so each partition holds
+     * its records in index order. Returns once every record is acknowledged.
+     *
+     * @throws IllegalStateException if a record is not acknowledged
+     */
+    static void loadDistinctValues(String bootstrapServers, String topic, DistinctValuesInput input) {
+        EventTimeInput layout = input.layout();
+        byte[][] keyBytes = keys(layout.keys());
+        int[] partitions = layout.partitionsByKey();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<byte[], byte[]> producer = bulkProducer(bootstrapServers)) {
+            for (long i = 0; i < layout.records() && failure.get() == null; i++) {
+                int key = layout.keyOf(i);
+                producer.send(new ProducerRecord<>(topic, partitions[key], layout.eventTime(i), keyBytes[key],
+                        input.valueBytes(i)), (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("loading the distinct-values input into " + topic + " failed",
+                    failure.get());
         }
     }
 

@@ -191,9 +191,12 @@ final class Report {
     String ratioLine(Workload w, int threads) {
         String what = w.kind() == Workload.Kind.LATENCY ? " p99" : "";
         List<String> parts = new ArrayList<>();
-        for (Engine peer : List.of(Engine.KAFKA_STREAMS, Engine.KAFKA_STREAMS_TUNED, Engine.PLAIN_CLIENTS)) {
-            if (peer == Engine.KAFKA_STREAMS_TUNED && !options.engines().contains(peer)) {
-                continue;   // the tuned peer runs only when asked for
+        for (Engine peer : List.of(Engine.KAFKA_STREAMS, Engine.KAFKA_STREAMS_TUNED, Engine.PLAIN_CLIENTS, Engine.SPARK)) {
+            if ((peer == Engine.KAFKA_STREAMS_TUNED || peer == Engine.SPARK) && !options.engines().contains(peer)) {
+                continue;   // the tuned peer and Spark run only when asked for
+            }
+            if (peer == Engine.SPARK && !w.supports(peer)) {
+                continue;
             }
             String ratio = w.supports(peer) ? eddyOver(w, threads, peer) : "n/a (not run)";
             parts.add("Eddy / " + peer.label() + what + " = " + ratio);
@@ -288,7 +291,12 @@ final class Report {
             case THROUGHPUT, COUNT -> String.format(Locale.ROOT, "%s records x %d B values, %s keys, %d partitions",
                     Stats.count(options.records()), options.valueBytes(), Stats.count(options.keys()),
                     options.partitions());
-            case WINDOW_COUNT -> String.format(Locale.ROOT, "%s records x %d B values, %s keys, %s records per minute "
+            case WINDOW_COUNT -> w == Workload.W11 ? String.format(Locale.ROOT, "%s records, values drawn from %s, %s "
+                            + "keys, %s records per minute of event time, disorder <= %d ms, %d partitions; output = "
+                            + "windows emitted", Stats.count(options.records()), Stats.count(options.w11Cardinality()),
+                    Stats.count(options.w11Keys()), Stats.count(options.w11RecordsPerMinute()),
+                    options.w3DisorderMillis(), options.partitions())
+                    : String.format(Locale.ROOT, "%s records x %d B values, %s keys, %s records per minute "
                             + "of event time, disorder <= %d ms (Eddy's allowed delay, Kafka Streams' grace), "
                             + "%d partitions; output = windows emitted",
                     Stats.count(options.records()), options.valueBytes(), Stats.count(options.w3Keys()),
@@ -360,6 +368,9 @@ final class Report {
                 .append(", \"w10PunctuateMillis\": ").append(options.w10PunctuateMillis())
                 .append(", \"w9RecordsPerMinute\": ").append(options.w9RecordsPerMinute())
                 .append(", \"w9DelayMillis\": ").append(options.w9DelayMillis())
+                .append(", \"w11Keys\": ").append(options.w11Keys())
+                .append(", \"w11RecordsPerMinute\": ").append(options.w11RecordsPerMinute())
+                .append(", \"w11Cardinality\": ").append(options.w11Cardinality())
                 .append(", \"restoreRecords\": ").append(options.restoreRecords())
                 .append(", \"restoreKeys\": ").append(options.restoreKeys())
                 .append(", \"latencyRate\": ").append(options.latencyRate())

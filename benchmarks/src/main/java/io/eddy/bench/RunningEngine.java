@@ -20,7 +20,34 @@ interface RunningEngine {
             case EDDY -> EddyEngine.start(spec, restore);
             case KAFKA_STREAMS, KAFKA_STREAMS_TUNED -> StreamsEngine.start(spec, restore);
             case PLAIN_CLIENTS -> PlainClientsEngine.start(spec);
+            case SPARK -> startSpark(spec);
         };
+    }
+
+    /**
+     * Starts {@code SparkEngine}, which is compiled only under the Maven profile {@code spark}
+     * (Spark's dependencies are large), so it is looked up by name.
+     *
+     * @throws UnsupportedOperationException if this build has no Spark engine
+     */
+    private static RunningEngine startSpark(EngineSpec spec) {
+        Class<?> type;
+        try {
+            type = Class.forName("io.eddy.bench.SparkEngine");
+        } catch (ClassNotFoundException e) {
+            throw new UnsupportedOperationException("the Spark engine is not in this build: build the benchmarks with "
+                    + "-Pspark (mvn -B -q -o -Pspark -pl benchmarks -am package ...)", e);
+        }
+        try {
+            return (RunningEngine) type.getDeclaredMethod("start", EngineSpec.class).invoke(null, spec);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("the Spark engine failed to start", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot start the Spark engine", e);
+        }
     }
 
     /** Why the engine stopped processing on its own, if it did. Cheap; any thread. */

@@ -33,6 +33,7 @@ final class SvgChart {
             case KAFKA_STREAMS -> "#ff7f0e";
             case KAFKA_STREAMS_TUNED -> "#d62728";
             case PLAIN_CLIENTS -> "#7f7f7f";
+            case SPARK -> "#2ca02c";
         };
     }
 

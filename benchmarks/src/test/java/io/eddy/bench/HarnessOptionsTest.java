@@ -41,6 +41,25 @@ class HarnessOptionsTest {
         assertThat(o.w10PunctuateMillis()).isEqualTo(1_000);
         assertThat(o.runTimeoutSeconds(Workload.W10)).isEqualTo(120 + 1_000);
         assertThat(o.runTimeoutSeconds(Workload.W1)).isEqualTo(120 + 250);
+        assertThat(o.w11Keys()).isEqualTo(10);
+        assertThat(o.w11RecordsPerMinute()).isEqualTo(100_000);
+        assertThat(o.w11Cardinality()).isEqualTo(1_000_000);
+        assertThat(o.runTimeoutSeconds(Workload.W11)).isEqualTo(120 + 5_000);
+    }
+
+    @Test
+    void w11OptionsOverrideDefaultsAndImpossibleOnesAreRefused() {
+        HarnessOptions o = HarnessOptions.parse(new String[] {"--workloads", "W11", "--w11-keys", "4",
+                "--w11-records-per-minute", "200000", "--w11-cardinality", "50000"}, ROOT);
+        assertThat(o.w11Keys()).isEqualTo(4);
+        assertThat(o.w11RecordsPerMinute()).isEqualTo(200_000);
+        assertThat(o.w11Cardinality()).isEqualTo(50_000);
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workloads", "W11", "--w11-records-per-minute",
+                "100"}, ROOT)).hasMessageContaining("W11's event time").hasMessageContaining("--w11-records-per-minute");
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--workloads", "W11", "--records", "1000000",
+                "--w11-keys", "1000000", "--w11-records-per-minute", "1000"}, ROOT)).hasMessageContaining("--w11-keys");
+        assertThatThrownBy(() -> HarnessOptions.parse(new String[] {"--w11-cardinality", "0"}, ROOT))
+                .hasMessageContaining("--w11-cardinality must be a positive integer, was '0'");
     }
 
     @Test

@@ -41,6 +41,16 @@ class ReportTest {
     }
 
     @Test
+    void tableAddsTheRatioToSparkOnlyWhenSparkRan() {
+        HarnessOptions withSpark = HarnessOptions.parse(new String[] {"--records", "1000", "--threads", "1",
+                "--engines", "eddy,spark"}, Path.of("/repo"));
+        String table = new Report(withSpark, List.of(run(Engine.EDDY, 1, 20), run(Engine.SPARK, 1, 60)), Map.of())
+                .table();
+        assertThat(table).contains("Spark (at-least-once)", "Eddy / Spark (at-least-once) = 3.00x");
+        assertThat(report().table()).doesNotContain("Spark");
+    }
+
+    @Test
     void tableShowsRatesRatiosAndFailures() {
         String table = report().table();
         assertThat(table).contains("Eddy / Kafka Streams = 2.00x", "Eddy / plain clients = 1.00x", "50.0k", "2/3",

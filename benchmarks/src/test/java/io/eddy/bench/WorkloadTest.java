@@ -132,4 +132,13 @@ class WorkloadTest {
                 .containsEntry("restore.consumer.max.poll.records", 10_000);
         assertThat(StreamsTuning.STATE_MEMORY_BYTES).isEqualTo(64L << 20);
     }
+
+    @Test
+    void sparkRunsOnlyTheFirstThreeWorkloads() {
+        assertThat(Engine.parse("Spark")).isEqualTo(Engine.SPARK);
+        for (Workload w : Workload.values()) {
+            assertThat(w.supports(Engine.SPARK)).as(w.name())
+                    .isEqualTo(w == Workload.W1 || w == Workload.W2 || w == Workload.W3);
+        }
+    }
 }
