@@ -223,7 +223,9 @@ class InteractiveQueriesBrokerTest {
             System.out.println("InteractiveQueriesBrokerTest: during the takeover " + failures
                     + " queries failed retriably " + reasons);
             assertThat(allAnswered).as("every key answered by a after b left").isTrue();
-            assertThat(failures).as("queries for b's keys failed while they moved").isPositive();
+            // how many queries fail depends on timing: the rebalance and restore may be over before
+            // b.close() returns; what must hold is above (before the move a refuses b's keys as not
+            // hosted here; during it nothing but retriable failures and committed counts)
             assertThat(allKeysAnswer(a.base(), expected, problems)).as("%s", problems).isTrue();
         }
     }
