@@ -89,8 +89,12 @@ final class PostgresServer implements AutoCloseable {
                 + "install Debian's postgresql package (apt-get install postgresql; .ci/run does) to run this test");
         boolean root = "root".equals(System.getProperty("user.name"));
         try {
-            Path dir = Files.createDirectories(Path.of("target", "postgres").toAbsolutePath())
-                    .resolve("pg-" + UUID.randomUUID().toString().substring(0, 8));
+            // as root the server runs as the postgres user, who may not be able to reach the build's
+            // target/ (a clone under a private temporary directory, say): it gets its own directory
+            // in the system's temporary directory, which everyone can traverse
+            Path dir = root ? Files.createTempDirectory("eddy-postgres-")
+                    : Files.createDirectories(Path.of("target", "postgres").toAbsolutePath())
+                            .resolve("pg-" + UUID.randomUUID().toString().substring(0, 8));
             Files.createDirectories(dir);
             Path data = dir.resolve("data");
             String password = "pw-" + UUID.randomUUID();
