@@ -92,7 +92,9 @@ class JdbcSinkCrashTest {
                 io.produce(input(produced, produced + chunk));
                 produced += chunk;
                 int target = produced;
-                int killAfterWrites = run == 0 ? 10 + random.nextInt(20) : 0;
+                // A chunk is at least 20 writes (two workers, at most 500 records per batch each, one write per
+                // task with data): kill within the first 14 so the self-kill always happens.
+                int killAfterWrites = run == 0 ? 3 + random.nextInt(12) : 0;
                 try (ChildJvm child = startChild(childLog, passwordFile, killAfterWrites)) {
                     child.awaitLogLine(JdbcCrashMain.READY, Duration.ofSeconds(60));
                     if (run == KILLS) {
