@@ -279,6 +279,50 @@ class StatefulCountTest extends BrokerTest {
         }
     }
 
+    /**
+     * A transaction left open on a changelog (a producer that lost its broker mid-commit, or a
+     * previous owner that died) holds its last stable offset back while later committed records
+     * sit beyond it. A restore that stopped at the last stable offset would miss them and go on
+     * from a wrong store (the fault suite saw FINAL windows never emitted); the restore must wait
+     * for the transaction to end and then restore everything committed.
+     */
+    @Test
+    void aRestoreWaitsForATransactionLeftOpenOnItsChangelogAndMissesNoCommittedState() throws Exception {
+        kafka.createTopic("so-in", 1);
+        kafka.createTopic("so-out", 1);
+        List<RestoreProgress> restores = new CopyOnWriteArrayList<>();
+        io.produce("so-in", input(0, 2_000));
+        Map<String, Object> rogue = Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "transactional.id", "rogue-writer-of-so", "transaction.timeout.ms", 120_000,
+                "key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class,
+                "value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> open =
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(rogue)) {
+            try (EddyApp first = app("so", "so-in", "so-out", tmp.resolve("so-1"), restores)) {
+                first.start();
+                awaitCounts("so-out", expected(2_000));
+                open.initTransactions();
+                open.beginTransaction();
+                open.send(new org.apache.kafka.clients.producer.ProducerRecord<>("so-counts-changelog", 0,
+                        "item-0".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[8])).get();
+                io.produce("so-in", input(2_000, 4_000));
+                awaitCounts("so-out", expected(4_000));   // committed beyond the open transaction
+            }
+            // a new instance with an empty state directory restores while the transaction is open
+            restores.clear();
+            try (EddyApp second = app("so", "so-in", "so-out", tmp.resolve("so-2"), restores)) {
+                second.start();
+                Await.until(Duration.ofSeconds(30), () -> restores.stream().anyMatch(r -> r.store().equals("counts")
+                        && r.phase() == RestoreProgress.Phase.STARTED), () -> "the restore of counts never started");
+                open.abortTransaction();
+                io.produce("so-in", input(4_000, 5_000));
+                awaitCounts("so-out", expected(5_000));   // a restore to the open transaction would count from 2,000
+            }
+        }
+        assertThat(restores).anyMatch(r -> r.store().equals("counts") && r.phase() == RestoreProgress.Phase.DONE
+                && r.restored() > 0);
+    }
+
     @Test
     void aPipelineWhoseStoreChangedShapeIsRefusedNamingTheStore() {
         kafka.createTopic("sx-in", PARTITIONS);

@@ -87,6 +87,17 @@ public final class ClientConfigs {
         return c;
     }
 
+    /**
+     * {@link ClientRole#RESTORE_CONSUMER} of the worker {@code memberName} that only asks for the
+     * changelogs' high watermarks (read_uncommitted end offsets); it never fetches records.
+     */
+    static Map<String, Object> changelogEndConsumer(AppOptions o, String memberName) {
+        Map<String, Object> c = readCommittedConsumer(o);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, memberName + "-restore-end");
+        return c;
+    }
+
     /** {@link ClientRole#STANDBY_CONSUMER} of this instance. */
     static Map<String, Object> standbyConsumer(AppOptions o, String instanceName) {
         Map<String, Object> c = readCommittedConsumer(o);

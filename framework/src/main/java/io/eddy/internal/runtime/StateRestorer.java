@@ -26,9 +26,21 @@ import org.slf4j.LoggerFactory;
  * A task whose stores are behind their changelogs is <em>restoring</em>: the worker pauses its
  * input partitions and, each loop iteration, calls {@link #restoreStep}, which polls a separate
  * read_committed consumer (manually assigned to the changelog partitions, no group). When every
- * changelog partition of a task has reached the end offset taken when its restore began (the last
- * stable offset: nobody else writes those partitions while this worker owns the task), the task
+ * changelog partition of a task has reached the end offset taken when its restore began, the task
  * is complete and the worker resumes its inputs.
+ *
+ * <p><b>The end is the high watermark, not the last stable offset.</b> A transaction that a dead
+ * or fenced producer left open on a changelog (a SIGKILLed previous owner, a producer that lost
+ * its broker mid-commit) holds the last stable offset back at its first record until the broker
+ * aborts it, while the previous owner's later transactions, committed, sit beyond it. Restoring
+ * to the last stable offset would then miss committed state, and the task would go on from a
+ * wrong store (seen in the fault suite: FINAL windows never emitted). So the end taken is the
+ * high watermark (read_uncommitted), and a partition is complete once the read_committed
+ * consumer's position reaches it: the position cannot pass an open transaction, so the restore
+ * waits, its progress reported, until every transaction open when it began is committed or
+ * aborted (at most the transaction timeout plus the broker's abort interval; the
+ * {@link ExpiredTransactionFencer} usually ends it sooner). Nobody else writes the partitions
+ * while this worker owns the task, so the end does not move.
  *
  * <p><b>Collapsing.</b> A changelog's head is not compacted yet, so it often holds many updates
  * of each key. Records read are collapsed per partition in a hash map (the last value of each key
@@ -55,6 +67,8 @@ final class StateRestorer implements AutoCloseable {
     private final AppOptions options;
     private final Consumer<RestoreProgress> listener;
     private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
+    /** Asks for the changelogs' high watermarks (read_uncommitted); never polls. */
+    private org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> endConsumer;
     private final Map<Integer, Map<TopicPartition, Restore>> byTask = new HashMap<>();
     private final Map<TopicPartition, Restore> byPartition = new HashMap<>();
     /** Key, value and map overhead of every collapsed record not applied yet, over all partitions. */
@@ -71,6 +85,8 @@ final class StateRestorer implements AutoCloseable {
         final long startedAt;
         long restored;
         long lastReport;
+        /** The consumer's position at the last progress report, to tell a restore that waits. */
+        long positionAtLastReport = -1;
         /** Records read but not applied yet: the last value (or {@link #TOMBSTONE}) of each key. */
         final Map<Bytes, byte[]> collapsed = new HashMap<>();
         /** The offset of the last record in {@link #collapsed}, or -1 if it is empty. */
@@ -131,7 +147,7 @@ final class StateRestorer implements AutoCloseable {
         }
         byTask.put(task.id(), pending);
         byPartition.putAll(pending);
-        consumer.assign(new ArrayList<>(byPartition.keySet()));
+        consumer().assign(new ArrayList<>(byPartition.keySet()));
         pending.forEach((tp, r) -> consumer.seek(tp, r.start));
         log.info("{}: task {} restores {}", name, task.id(), describe(pending));
         return true;
@@ -156,27 +172,21 @@ final class StateRestorer implements AutoCloseable {
     }
 
     /**
-     * The end offsets (last stable offsets) of {@code changelogs}, asked while the consumer is
-     * assigned them. A consumer asked for the end of a partition it is not assigned warns ("Not
-     * updating last stable offset for partition … as it is no longer assigned") for each one, once
-     * per new task; so they are assigned for the question, next to the partitions being restored
-     * (whose positions and fetches an {@code assign} of a superset leaves alone), and the
-     * assignment goes back to those afterwards. No poll happens in between, so the partitions
-     * assigned for the question, which have no position, are never fetched.
+     * The high watermarks of {@code changelogs}: their read_uncommitted end offsets, so that
+     * committed records beyond a transaction left open are restored too (see the class comment).
+     * The asking consumer is assigned the partitions (a consumer warns for each end offset of a
+     * partition it is not assigned) but never polls, so it never fetches.
      */
     private Map<TopicPartition, Long> endOffsets(Set<TopicPartition> changelogs) {
         if (changelogs.isEmpty()) {
             return Map.of();
         }
-        org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c = consumer();
-        Set<TopicPartition> asked = new HashSet<>(byPartition.keySet());
-        asked.addAll(changelogs);
-        c.assign(asked);
-        try {
-            return c.endOffsets(changelogs, options.commitTimeout());
-        } finally {
-            c.assign(new ArrayList<>(byPartition.keySet()));
+        if (endConsumer == null) {
+            endConsumer = KafkaClients.consumer(options, ClientRole.RESTORE_CONSUMER,
+                    ClientConfigs.changelogEndConsumer(options, name));
         }
+        endConsumer.assign(changelogs);
+        return endConsumer.endOffsets(changelogs, options.commitTimeout());
     }
 
     private String storeOf(TopicPartition changelog) {
@@ -221,6 +231,15 @@ final class StateRestorer implements AutoCloseable {
                 } else {
                     complete = false;
                     if (now - r.lastReport >= REPORT_EVERY_MS) {
+                        long position = consumer.position(p.getKey());
+                        if (position == r.positionAtLastReport) {
+                            log.warn("{}: the restore of store {} of task {} waits at offset {} of {} (end {}): a "
+                                    + "transaction left open there holds back its last stable offset; the broker "
+                                    + "aborts it after its transaction timeout (a transaction that stays open is a "
+                                    + "hanging one: see kafka-transactions.sh find-hanging)", name, r.store, e.getKey(),
+                                    position, p.getKey(), r.end);
+                        }
+                        r.positionAtLastReport = position;
                         report(r, e.getKey(), RestoreProgress.Phase.RUNNING, now);
                     }
                 }
@@ -323,6 +342,14 @@ final class StateRestorer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (endConsumer != null) {
+            try {
+                endConsumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                log.debug("{}: closing the changelog end consumer: {}", name, e.toString());
+            }
+            endConsumer = null;
+        }
         if (consumer != null) {
             try {
                 consumer.close(Duration.ofSeconds(5));
