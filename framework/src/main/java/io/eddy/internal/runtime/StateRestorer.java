@@ -342,24 +342,23 @@ final class StateRestorer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (endConsumer != null) {
-            try {
-                endConsumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                log.debug("{}: closing the changelog end consumer: {}", name, e.toString());
-            }
-            endConsumer = null;
-        }
-        if (consumer != null) {
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                log.debug("{}: closing restore consumer: {}", name, e.toString());
-            }
-            consumer = null;
-        }
+        closeQuietly(endConsumer, "the changelog end consumer");
+        endConsumer = null;
+        closeQuietly(consumer, "the restore consumer");
+        consumer = null;
         byTask.clear();
         byPartition.clear();
         collapsedBytes = 0;
+    }
+
+    private void closeQuietly(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c, String what) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.debug("{}: closing {}: {}", name, what, e.toString());
+        }
     }
 }
