@@ -43,9 +43,11 @@ final class EddyEngine implements RunningEngine {
     /** W10's operator: its stores are {@code totals} and {@code totals-timers}. */
     static final String W10_OPERATOR = "totals";
     private final EddyApp app;
+    private final java.util.Map<String, Long> phases;
 
-    private EddyEngine(EddyApp app) {
+    private EddyEngine(EddyApp app, java.util.Map<String, Long> phases) {
         this.app = app;
+        this.phases = phases;
     }
 
     static EddyEngine start(EngineSpec spec, RestoreWatch restore) {
@@ -142,9 +144,16 @@ final class EddyEngine implements RunningEngine {
                 restore.done(partition, progress.restored(), now);
             }
         });
+        // where the workers' time went, batch by batch: summed and printed to the log at close
+        java.util.Map<String, Long> phases = new java.util.concurrent.ConcurrentSkipListMap<>();
+        builder.addProgressListener(progress -> {
+            progress.durationMs().forEach((phase, ms) -> phases.merge(phase, ms, Long::sum));
+            phases.merge("batches", 1L, Long::sum);
+            phases.merge("records", progress.records(), Long::sum);
+        });
         EddyApp app = builder.build();
         app.start();
-        return new EddyEngine(app);
+        return new EddyEngine(app, phases);
     }
 
     @Override
@@ -157,6 +166,7 @@ final class EddyEngine implements RunningEngine {
 
     @Override
     public void close(Duration timeout) {
+        System.out.println("EDDY-BENCH-PHASES " + phases);   // milliseconds per batch phase, summed over the run
         app.close(timeout);
     }
 }

@@ -27,8 +27,37 @@ final class EngineMain {
     static final String START_MARKER = "EDDY-BENCH-START";
     static final String STATS_MARKER = "EDDY-BENCH-STATS";
     static final String RESTORED_MARKER = "EDDY-BENCH-RESTORED";
+    /** Where the engine's CPU went, for the log only: per live thread, then JIT and process totals. */
+    static final String THREADS_MARKER = "EDDY-BENCH-THREADS";
 
     private EngineMain() {
+    }
+
+    /**
+     * CPU milliseconds of each live thread that used at least 50 ms (ids and generated suffixes
+     * stripped from names, so the same role adds up), then the JIT's compile time and the
+     * process's CPU: what no Java thread accounts for is GC, JIT and the JVM's own threads.
+     */
+    private static String threadCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long nanos = threads.getThreadCpuTime(info.getThreadId());
+            String name = info.getThreadName().replaceAll("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "")
+                    .replaceAll("bench-[a-z0-9]+-[a-z-]+-t[0-9]+-(r[0-9]+|warmup)-[0-9a-f]+", "app");
+            byName.merge(name, Math.max(0, nanos) / 1_000_000, Long::sum);
+        }
+        StringBuilder b = new StringBuilder();
+        byName.entrySet().stream().filter(e -> e.getValue() >= 50)
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> b.append('[').append(e.getKey()).append("]=").append(e.getValue()).append("ms "));
+        long compileMs = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        long processMs = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
+        return b.append("jitCompileMs=").append(compileMs).append(" processCpuMs=").append(processMs).toString();
     }
 
     public static void main(String[] args) {
@@ -41,6 +70,7 @@ final class EngineMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println(STATS_MARKER + " peakHeap=" + heap.peakUsedBytes() + " heapAfterGc="
                     + heap.maxAfterGcBytes() + " gcs=" + heap.collections() + " " + ClientMetrics.snapshot());
+            System.out.println(THREADS_MARKER + " " + threadCpu());
             System.out.flush();
             engine.close(Duration.ofSeconds(20));
         }, "bench-engine-shutdown"));

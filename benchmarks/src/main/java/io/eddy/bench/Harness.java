@@ -618,7 +618,10 @@ public final class Harness {
         ChildJvm.Builder builder = ChildJvm.builder(EngineMain.class)
                 .args(spec.toArgs().toArray(String[]::new))
                 .jvmOption("-Xmx" + options.engineHeap(spec.workload()))
-                .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                // -Dbench.engineLog=info on the harness shows the engines' own logs (start-up steps, restores)
+                .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty("bench.engineLog", "warn"))
+                .jvmOption("-Dorg.slf4j.simpleLogger.showDateTime=true")
+                .jvmOption("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS")
                 .logFile(options.outDir().resolve("logs").resolve(name + ".log"));
         if (instance > 0) {
             builder.jvmOption("-D" + PlainClientsEngine.INSTANCE_PROPERTY + "=" + instance);

@@ -119,15 +119,22 @@ final class AccessErrors {
      * @throws ClusterAccessException if the cluster refuses either
      */
     static void probeGroupAndTransactionalIds(org.apache.kafka.clients.admin.Admin admin, AppOptions o) {
-        probe(o, () -> admin.listConsumerGroupOffsets(o.applicationId()).partitionsToOffsetAndMetadata());
-        if (o.guarantee() == io.eddy.Guarantee.EXACTLY_ONCE) {
-            probe(o, () -> admin.describeTransactions(List.of(o.applicationId() + "-eddy-acl-check")).all());
+        // both requests go out before either answer is awaited: each is a coordinator lookup and a
+        // round trip, and a start pays for the slower one only
+        org.apache.kafka.common.KafkaFuture<?> group =
+                admin.listConsumerGroupOffsets(o.applicationId()).partitionsToOffsetAndMetadata();
+        org.apache.kafka.common.KafkaFuture<?> transactions = o.guarantee() == io.eddy.Guarantee.EXACTLY_ONCE
+                ? admin.describeTransactions(List.of(o.applicationId() + "-eddy-acl-check")).all()
+                : null;
+        probe(o, group);
+        if (transactions != null) {
+            probe(o, transactions);
         }
     }
 
-    private static void probe(AppOptions o, Supplier<org.apache.kafka.common.KafkaFuture<?>> call) {
+    private static void probe(AppOptions o, org.apache.kafka.common.KafkaFuture<?> answer) {
         try {
-            call.get().get(o.startTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            answer.get(o.startTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof GroupAuthorizationException
                     || e.getCause() instanceof TransactionalIdAuthorizationException) {

@@ -117,6 +117,9 @@ public final class ClientConfigs {
     static Map<String, Object> storeRegistryConsumer(AppOptions o) {
         Map<String, Object> c = readCommittedConsumer(o);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, o.applicationId() + "-store-registry-reader");
+        // the start reads the registry up to an end it already knows: a fetch that finds nothing new
+        // must not sit out the default 500 ms waiting for data that is not coming
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         return c;
     }
 
@@ -200,6 +203,11 @@ public final class ClientConfigs {
     /** The workers' default {@code heartbeat.interval.ms} (Kafka's is 3 s). */
     public static final int DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
 
+    /** The workers' default {@code max.partition.fetch.bytes} (Kafka's is 1 MiB). */
+    public static final int WORKER_PARTITION_FETCH_BYTES = 8 << 20;
+    /** The workers' default {@code fetch.max.bytes} (Kafka's is 50 MiB). */
+    public static final int WORKER_FETCH_BYTES = 16 << 20;
+
     /** {@link ClientRole#WORKER_CONSUMER} of the worker {@code memberName}. */
     static Map<String, Object> consumer(AppOptions o, String memberName, String instanceId,
                                         RebalanceObserver observer) {
@@ -223,6 +231,16 @@ public final class ClientConfigs {
         c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, DEFAULT_HEARTBEAT_INTERVAL_MS);
         if (instanceId != null) {
             c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        }
+        if (!FlowController.pausesInput(o.flowControl())) {
+            // larger fetches per partition (the client default is 1 MiB): a worker that drains one
+            // partition's buffered records no longer waits for its next fetch, and a batch holds
+            // longer runs of each partition, so more updates of a key collapse into one. Measured
+            // (W2, count by key, 3M records): 8 MiB ran 1.55x the records/s of 1 MiB, 4 MiB 1.35x.
+            // A response is bounded at 16 MiB, below the client default of 50 MiB. Not under flow
+            // control that pauses input: a held partition's buffered records are fetched again
+            c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, WORKER_PARTITION_FETCH_BYTES);
+            c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, WORKER_FETCH_BYTES);
         }
         if (FlowController.pausesInput(o.flowControl())) {
             // measured: with the default 500 ms, a partition resumed after a short hold waited up to

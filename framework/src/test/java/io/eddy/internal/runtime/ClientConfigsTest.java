@@ -32,11 +32,39 @@ class ClientConfigsTest {
     private static AppOptions options(Map<String, Object> common, Map<String, Object> consumer,
                                       Map<String, Object> producer, Map<String, Object> admin,
                                       KafkaClientFactory factory) {
+        return options(common, consumer, producer, admin, factory, io.eddy.FlowControl.none());
+    }
+
+    private static AppOptions options(Map<String, Object> common, Map<String, Object> consumer,
+                                      Map<String, Object> producer, Map<String, Object> admin,
+                                      KafkaClientFactory factory, io.eddy.FlowControl flow) {
         return new AppOptions("app", "broker:9092", 1, Guarantee.EXACTLY_ONCE, Trigger.every(Duration.ofMillis(100)),
                 Integer.MAX_VALUE, Duration.ofSeconds(60), Duration.ofSeconds(20), null, ErrorHandler.fail(),
                 List.of(), List.of(), consumer, producer, Clock.systemUTC(), System.out, null, Path.of("state"),
                 64L << 20, 32L << 20, 2L << 20, List.of(), Duration.ofSeconds(10), common, admin, factory,
-                Duration.ofSeconds(30), io.eddy.FlowControl.none(), null, 0);
+                Duration.ofSeconds(30), flow, null, 0);
+    }
+
+    @Test
+    void aWorkerConsumerFetchesLongRunsOfEachPartitionUnlessFlowControlPausesInputOrTheUserOverrides() {
+        KafkaClientFactory factory = KafkaClientFactory.defaultFactory();
+        assertThat(ClientConfigs.consumer(options(Map.of(), Map.of(), Map.of(), Map.of(), factory), "app-0", null, null))
+                .containsEntry("max.partition.fetch.bytes", 8 << 20)
+                .containsEntry("fetch.max.bytes", 16 << 20);
+        assertThat(ClientConfigs.consumer(options(Map.of(), Map.of("max.partition.fetch.bytes", 1 << 20), Map.of(),
+                Map.of(), factory), "app-0", null, null))
+                .containsEntry("max.partition.fetch.bytes", 1 << 20)
+                .containsEntry("fetch.max.bytes", 16 << 20);
+        // a partition held by a rate limit is rewound: its buffered records would be fetched again
+        assertThat(ClientConfigs.consumer(options(Map.of(), Map.of(), Map.of(), Map.of(), factory,
+                io.eddy.FlowControl.none().withMaxRecordsPerSecond(1_000)), "app-0", null, null))
+                .doesNotContainKeys("max.partition.fetch.bytes", "fetch.max.bytes")
+                .containsEntry("fetch.max.wait.ms", FlowController.FETCH_MAX_WAIT_MS);
+    }
+
+    @Test
+    void theStoreRegistryReaderDoesNotWaitAtTheBrokerForRecordsItDoesNotExpect() {
+        assertThat(ClientConfigs.storeRegistryConsumer(withCommon(Map.of()))).containsEntry("fetch.max.wait.ms", 10);
     }
 
     private static AppOptions withCommon(Map<String, Object> common) {
