@@ -116,19 +116,32 @@ final class AccessErrors {
      * the transactional ids imply the {@code Describe} they need. A failure other than a refusal
      * (an old broker, a timeout) is ignored here: the worker meets and reports it.
      *
-     * @throws ClusterAccessException if the cluster refuses either
+     * <p>The requests go out at once ({@link #startProbes}) and are awaited later
+     * ({@link AclProbes#await()}): each is a coordinator lookup and a round trip, which a start
+     * then spends on its topic checks instead of waiting.
      */
-    static void probeGroupAndTransactionalIds(org.apache.kafka.clients.admin.Admin admin, AppOptions o) {
-        // both requests go out before either answer is awaited: each is a coordinator lookup and a
-        // round trip, and a start pays for the slower one only
+    static AclProbes startProbes(org.apache.kafka.clients.admin.Admin admin, AppOptions o) {
         org.apache.kafka.common.KafkaFuture<?> group =
                 admin.listConsumerGroupOffsets(o.applicationId()).partitionsToOffsetAndMetadata();
         org.apache.kafka.common.KafkaFuture<?> transactions = o.guarantee() == io.eddy.Guarantee.EXACTLY_ONCE
                 ? admin.describeTransactions(List.of(o.applicationId() + "-eddy-acl-check")).all()
                 : null;
-        probe(o, group);
-        if (transactions != null) {
-            probe(o, transactions);
+        return new AclProbes(o, group, transactions);
+    }
+
+    /** The answers of {@link #startProbes}. */
+    record AclProbes(AppOptions options, org.apache.kafka.common.KafkaFuture<?> group,
+                     org.apache.kafka.common.KafkaFuture<?> transactions) {
+        /**
+         * Waits for both answers (at most the start timeout each).
+         *
+         * @throws ClusterAccessException if the cluster refused either
+         */
+        void await() {
+            probe(options, group);
+            if (transactions != null) {
+                probe(options, transactions);
+            }
         }
     }
 

@@ -221,6 +221,7 @@ public final class AppRuntime {
         Admin admin = KafkaClients.admin(options, ClientRole.ADMIN, ClientConfigs.admin(options));
         try {
             TopicAdmin topics = new TopicAdmin(admin, options.startTimeout());
+            AccessErrors.AclProbes probes = AccessErrors.startProbes(admin, options);
             Set<String> inputs = new TreeSet<>(plan.fixedTopics());
             for (var pattern : plan.patterns()) {
                 inputs.addAll(AccessErrors.during(options, AclOperation.READ, () -> topics.topicsMatching(pattern)));
@@ -246,7 +247,7 @@ public final class AppRuntime {
                         1, (short) -1));
                 StoreRegistry.checkAndRecord(plan, options);
             }
-            AccessErrors.probeGroupAndTransactionalIds(admin, options);
+            probes.await();   // a refused topic check is reported first, as before the probes went out early
             Map<String, Integer> all = new TreeMap<>(counts);
             plan.repartitionTopics().forEach(t -> all.put(t, partitions));
             if (!plan.globalTables().isEmpty()) {
