@@ -105,8 +105,12 @@ class ReportTest {
         Report report = stateful();
         assertThat(report.eddyOver(Workload.W2, 1, Engine.KAFKA_STREAMS)).isEqualTo("4.00x");
         assertThat(report.targetCheck(Workload.W2, 1))
-                .contains("Eddy / Kafka Streams >= 3.00x: met (4.00x)", "Eddy heap <= 256 MiB: met (ran in -Xmx256m");
-        assertThat(report.targetCheck(Workload.W4, 1)).contains(">= 2.00x: MISSED (1.50x)");
+                .contains("Eddy / Kafka Streams >= 4.00x: met (4.00x)", "Eddy heap <= 256 MiB: met (ran in -Xmx256m",
+                        "Eddy / plain clients >= 0.75x: MISSED (0.50x)");
+        assertThat(report.targetCheck(Workload.W4, 1)).contains(">= 3.00x: MISSED (1.50x)",
+                "Eddy peak heap <= Kafka Streams': met (100 MiB vs 100 MiB)");
+        assertThat(Report.targetOverPlain(Workload.W1)).isEqualTo(1.0);
+        assertThat(Report.targetOverPlain(Workload.W3)).isZero();
         assertThat(report.eddyOver(Workload.W5, 1, Engine.KAFKA_STREAMS)).isEqualTo("0.50x");
         assertThat(report.targetCheck(Workload.W5, 1)).contains("p99 <= 200 ms", ": met (150 vs 300)");
         assertThat(report.row(Workload.W4, 1, Engine.EDDY).orElseThrow().restoreWindowRecordsPerSecond())
@@ -120,7 +124,7 @@ class ReportTest {
                 "Eddy / Kafka Streams p99 = 0.50x", "(lower is better)", "Eddy / plain clients = n/a");
         String json = stateful().json();
         assertThat(json).contains("\"medianLatencyP99Millis\": 150", "\"workloadHeaps\": {\"W2\": \"256m\", \"W2i2\": \"256m\"}",
-                "\"target\": \"target: Eddy / Kafka Streams >= 2.00x: MISSED (1.50x)\"", "\"restoreWindowMillis\": 5");
+                "\"target\": \"target: Eddy / Kafka Streams >= 3.00x: MISSED (1.50x)", "\"restoreWindowMillis\": 5");
         assertThat(stateful().csv().lines().skip(1)).allMatch(line -> line.split(",", -1).length == 22);
     }
 
@@ -154,7 +158,7 @@ class ReportTest {
                 Map.of());
         assertThat(report.ratioLine(Workload.W2, 1)).isEqualTo("Eddy / Kafka Streams = 4.00x   "
                 + "Eddy / KStreams tuned = 2.00x   Eddy / plain clients = n/a");
-        assertThat(report.targetCheck(Workload.W2, 1)).contains("Eddy / Kafka Streams >= 3.00x: met (4.00x)",
+        assertThat(report.targetCheck(Workload.W2, 1)).contains("Eddy / Kafka Streams >= 4.00x: met (4.00x)",
                 "Eddy / KStreams tuned >= 2.50x: MISSED (2.00x)");
         assertThat(report.json()).contains("\"eddyOverKafkaStreamsTuned\": \"2.00x\"");
         assertThat(Report.targetOverTunedStreams(Workload.W1)).isZero();

@@ -54,8 +54,8 @@ class WorkloadTest {
         assertThat(Workload.W5.counts()).isFalse();
         assertThat(Workload.W6.exactlyOnce()).isFalse();
         assertThat(Workload.W2.exactlyOnce()).isTrue();
-        assertThat(Workload.W6.targetOverStreams()).isEqualTo(3.0);
-        assertThat(Workload.W4.targetOverStreams()).isEqualTo(2.0);
+        assertThat(Workload.W6.targetOverStreams()).isEqualTo(4.0);
+        assertThat(Workload.W4.targetOverStreams()).isEqualTo(3.0);
         assertThat(Workload.W4.supports(Engine.PLAIN_CLIENTS)).isFalse();
         assertThat(Workload.W4.supports(Engine.KAFKA_STREAMS)).isTrue();
         assertThat(Workload.W10.supports(Engine.PLAIN_CLIENTS)).isFalse();
@@ -68,7 +68,7 @@ class WorkloadTest {
         assertThat(Workload.W3.windowed()).isTrue();
         assertThat(Workload.W3.counts()).isFalse();
         assertThat(Workload.W3.exactlyOnce()).isTrue();
-        assertThat(Workload.W3.targetOverStreams()).isEqualTo(3.0);
+        assertThat(Workload.W3.targetOverStreams()).isEqualTo(4.0);
         assertThat(Workload.W2.windowed()).isFalse();
         assertThat(Workload.W3.supports(Engine.PLAIN_CLIENTS)).isTrue();
     }
