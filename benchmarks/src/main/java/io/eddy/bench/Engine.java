@@ -13,7 +13,7 @@ enum Engine {
     /**
      * Kafka Streams with the equivalent topology and the settings an expert would choose for these
      * workloads ({@link StreamsTuning}): Eddy's producer batching, a record cache that holds a
-     * batch's updates, RocksDB memory bounded like Eddy's, Eddy's restore fetch sizes.
+     * batch's updates, RocksDB memory bounded like Eddy's, Eddy's fetch sizes.
      */
     KAFKA_STREAMS_TUNED("streams-tuned", "KStreams tuned"),
     /** A hand-written consume-transform-produce loop over the plain Kafka clients. */

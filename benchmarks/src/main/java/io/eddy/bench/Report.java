@@ -130,28 +130,15 @@ final class Report {
     String targetCheck(Workload workload, int threads) {
         List<String> parts = new ArrayList<>();
         if (workload.targetOverStreams() > 0) {
-            double eddy = headline(workload, threads, Engine.EDDY);
-            double streams = headline(workload, threads, Engine.KAFKA_STREAMS);
-            String verdict = eddy < 0 || streams <= 0 ? "n/a"
-                    : eddy / streams >= workload.targetOverStreams() ? "met" : "MISSED";
-            parts.add(String.format(Locale.ROOT, "Eddy / Kafka Streams >= %.2fx: %s (%s)", workload.targetOverStreams(),
-                    verdict, Stats.ratio(eddy, streams)));
+            parts.add(ratioTarget(workload, threads, Engine.KAFKA_STREAMS, workload.targetOverStreams()));
         }
         double tunedTarget = targetOverTunedStreams(workload);
         if (tunedTarget > 0 && options.engines().contains(Engine.KAFKA_STREAMS_TUNED)) {
-            double eddy = headline(workload, threads, Engine.EDDY);
-            double tuned = headline(workload, threads, Engine.KAFKA_STREAMS_TUNED);
-            String verdict = eddy < 0 || tuned <= 0 ? "n/a" : eddy / tuned >= tunedTarget ? "met" : "MISSED";
-            parts.add(String.format(Locale.ROOT, "Eddy / KStreams tuned >= %.2fx: %s (%s)", tunedTarget, verdict,
-                    Stats.ratio(eddy, tuned)));
+            parts.add(ratioTarget(workload, threads, Engine.KAFKA_STREAMS_TUNED, tunedTarget));
         }
         double plainTarget = targetOverPlain(workload);
         if (plainTarget > 0 && options.engines().contains(Engine.PLAIN_CLIENTS)) {
-            double eddy = headline(workload, threads, Engine.EDDY);
-            double plain = headline(workload, threads, Engine.PLAIN_CLIENTS);
-            String verdict = eddy < 0 || plain <= 0 ? "n/a" : eddy / plain >= plainTarget ? "met" : "MISSED";
-            parts.add(String.format(Locale.ROOT, "Eddy / plain clients >= %.2fx: %s (%s)", plainTarget, verdict,
-                    Stats.ratio(eddy, plain)));
+            parts.add(ratioTarget(workload, threads, Engine.PLAIN_CLIENTS, plainTarget));
         }
         if (workload == Workload.W4) {
             Optional<Row> eddy = row(workload, threads, Engine.EDDY).filter(r -> r.okRuns() > 0);
@@ -200,6 +187,15 @@ final class Report {
             case W2, W3, W6 -> 2.5;
             default -> 0;
         };
+    }
+
+    /** {@code "Eddy / <peer> >= <target>x: met (<ratio>)"}, or MISSED, or n/a when a side has no figure. */
+    private String ratioTarget(Workload workload, int threads, Engine peer, double target) {
+        double eddy = headline(workload, threads, Engine.EDDY);
+        double theirs = headline(workload, threads, peer);
+        String verdict = eddy < 0 || theirs <= 0 ? "n/a" : eddy / theirs >= target ? "met" : "MISSED";
+        return String.format(Locale.ROOT, "Eddy / %s >= %.2fx: %s (%s)", peer.label(), target, verdict,
+                Stats.ratio(eddy, theirs));
     }
 
     /**

@@ -28,7 +28,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * The workloads on Kafka Streams: {@code exactly_once_v2} (or {@code at_least_once} for W6),
  * {@code commit.interval.ms} set to the commit interval, the same number of stream threads, Kafka
  * Streams' defaults otherwise (its record cache on, RocksDB stores with their default settings);
- * {@link Engine#KAFKA_STREAMS_TUNED} adds {@link StreamsTuning#settings()}.
+ * {@link Engine#KAFKA_STREAMS_TUNED} adds {@link StreamsTuning#settings(Workload)}.
  * W2, W4 and W6 count into the store {@value Workload#COUNT_STORE}; W5, W5b and W8 run W1's topology
  * (W8 at_least_once with {@code commit.interval.ms=0}, the commit interval its spec carries). Kafka
  * Streams forwards each input record's timestamp to its output, as W5 needs.
@@ -67,7 +67,7 @@ final class StreamsEngine implements RunningEngine {
         props.put(StreamsConfig.STATE_DIR_CONFIG, spec.stateDir().toString());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.getInteger(EddyEngine.STANDBY_PROPERTY, 0));
         if (spec.engine() == Engine.KAFKA_STREAMS_TUNED) {
-            props.putAll(StreamsTuning.settings());
+            props.putAll(StreamsTuning.settings(workload));
         }
         StreamsBuilder builder = new StreamsBuilder();
         if (workload == Workload.W10) {

@@ -124,12 +124,17 @@ class WorkloadTest {
 
     @Test
     void theTunedSettingsMatchEddysDefaults() {
-        var settings = StreamsTuning.settings();
+        var settings = StreamsTuning.settings(Workload.W2);
         assertThat(settings).containsEntry("producer.batch.size", 256 * 1024).containsEntry("producer.linger.ms", 5)
                 .containsEntry("statestore.cache.max.bytes", 32L << 20)
                 .containsEntry("rocksdb.config.setter", StreamsTuning.BoundedMemory.class)
                 .containsEntry("topology.optimization", "all")
-                .containsEntry("restore.consumer.max.poll.records", 10_000);
+                .containsEntry("restore.consumer.max.poll.records", 10_000)
+                .containsEntry("main.consumer.max.partition.fetch.bytes", 8 << 20)
+                .containsEntry("main.consumer.fetch.max.bytes", 16 << 20);
+        // W9's tuned peer dropped records as late with them (its stream time ran ahead of the grace)
+        assertThat(StreamsTuning.settings(Workload.W9)).doesNotContainKeys("main.consumer.max.partition.fetch.bytes",
+                "main.consumer.fetch.max.bytes");
         assertThat(StreamsTuning.STATE_MEMORY_BYTES).isEqualTo(64L << 20);
     }
 
