@@ -46,6 +46,14 @@ import org.apache.kafka.streams.state.WindowStore;
 final class StreamsEngine implements RunningEngine {
     /** System property of the engine JVM: W10's punctuation interval in ms (the harness's --w10-punctuate-ms). */
     static final String PUNCTUATE_PROPERTY = "eddy.bench.w10PunctuateMillis";
+    /**
+     * System property of the engine JVM (W7, {@link FailoverBenchmark}): when true, every instance
+     * counts as caught up ({@code acceptable.recovery.lag} = max), so a second instance gets its
+     * half of the active tasks at once instead of warm-up replicas moved by a probing rebalance up
+     * to 10 minutes later. It changes only where tasks run while both instances live: after the
+     * kill the survivor gets every task either way.
+     */
+    static final String BALANCE_AT_ONCE_PROPERTY = "eddy.bench.streamsBalanceAtOnce";
     /** W10's punctuation interval when the property is not set. */
     static final long DEFAULT_PUNCTUATE_MILLIS = 1_000;
     private final KafkaStreams streams;
@@ -66,6 +74,9 @@ final class StreamsEngine implements RunningEngine {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, spec.threads());
         props.put(StreamsConfig.STATE_DIR_CONFIG, spec.stateDir().toString());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.getInteger(EddyEngine.STANDBY_PROPERTY, 0));
+        if (Boolean.getBoolean(BALANCE_AT_ONCE_PROPERTY)) {
+            props.put(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, Long.MAX_VALUE);
+        }
         if (spec.engine() == Engine.KAFKA_STREAMS_TUNED) {
             props.putAll(StreamsTuning.settings(workload));
         }
