@@ -19,7 +19,9 @@ import io.eddy.sketches.Approx;
 import io.eddy.sketches.DistinctCount;
 import io.eddy.sketches.Sketches;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The workloads on Eddy: the workload's guarantee, a time trigger of the commit interval, the
@@ -43,9 +45,9 @@ final class EddyEngine implements RunningEngine {
     /** W10's operator: its stores are {@code totals} and {@code totals-timers}. */
     static final String W10_OPERATOR = "totals";
     private final EddyApp app;
-    private final java.util.Map<String, Long> phases;
+    private final Map<String, Long> phases;
 
-    private EddyEngine(EddyApp app, java.util.Map<String, Long> phases) {
+    private EddyEngine(EddyApp app, Map<String, Long> phases) {
         this.app = app;
         this.phases = phases;
     }
@@ -145,7 +147,7 @@ final class EddyEngine implements RunningEngine {
             }
         });
         // where the workers' time went, batch by batch: summed and printed to the log at close
-        java.util.Map<String, Long> phases = new java.util.concurrent.ConcurrentSkipListMap<>();
+        Map<String, Long> phases = new ConcurrentSkipListMap<>();
         builder.addProgressListener(progress -> {
             progress.durationMs().forEach((phase, ms) -> phases.merge(phase, ms, Long::sum));
             phases.merge("batches", 1L, Long::sum);

@@ -1,8 +1,13 @@
 package io.eddy.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -39,9 +44,9 @@ final class EngineMain {
      * process's CPU: what no Java thread accounts for is GC, JIT and the JVM's own threads.
      */
     private static String threadCpu() {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
-        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byName = new TreeMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info == null) {
                 continue;
             }
@@ -52,11 +57,11 @@ final class EngineMain {
         }
         StringBuilder b = new StringBuilder();
         byName.entrySet().stream().filter(e -> e.getValue() >= 50)
-                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> b.append('[').append(e.getKey()).append("]=").append(e.getValue()).append("ms "));
-        long compileMs = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-        long processMs = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
+        long compileMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        long processMs = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1_000_000;
         return b.append("jitCompileMs=").append(compileMs).append(" processCpuMs=").append(processMs).toString();
     }
 

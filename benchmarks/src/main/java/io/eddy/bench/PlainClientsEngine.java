@@ -44,8 +44,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * The workloads written directly against the Kafka clients, as a careful user would without a
  * framework: per thread one consumer ({@code read_committed}, no auto commit) and one producer.
  * Client defaults otherwise, except the consumer's fetch sizes, which are Eddy's worker's
- * ({@code max.partition.fetch.bytes} 8 MiB, {@code fetch.max.bytes} 16 MiB): the first setting a
- * careful user raises for throughput, and the loop stays the lower bound of the clients' cost.
+ * ({@code max.partition.fetch.bytes} 8 MiB, {@code fetch.max.bytes} 16 MiB), a setting a careful
+ * user tunes for throughput: so the loop stays the lower bound of what the clients cost.
  *
  * <p>Exactly-once (W1, W2, W3, W5): a transactional producer; {@code beginTransaction} at the first
  * record after a commit, a send per output record, and every commit interval
