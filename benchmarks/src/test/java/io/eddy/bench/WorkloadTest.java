@@ -2,6 +2,7 @@ package io.eddy.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eddy.internal.runtime.ClientConfigs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,9 @@ class WorkloadTest {
                 .containsEntry("restore.consumer.max.poll.records", 10_000)
                 .containsEntry("main.consumer.max.partition.fetch.bytes", 8 << 20)
                 .containsEntry("main.consumer.fetch.max.bytes", 16 << 20);
+        // the peer and the plain loop mirror Eddy's worker consumer: a change there must show here
+        assertThat(StreamsTuning.PARTITION_FETCH_BYTES).isEqualTo(ClientConfigs.WORKER_PARTITION_FETCH_BYTES);
+        assertThat(StreamsTuning.FETCH_BYTES).isEqualTo(ClientConfigs.WORKER_FETCH_BYTES);
         // W9's tuned peer dropped records as late with them (its stream time ran ahead of the grace)
         assertThat(StreamsTuning.settings(Workload.W9)).doesNotContainKeys("main.consumer.max.partition.fetch.bytes",
                 "main.consumer.fetch.max.bytes");
